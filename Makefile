@@ -1,0 +1,61 @@
+# riverwatch — two commands on a fresh machine:
+#   make run    start the whole system on its embedded defaults (simulated traffic)
+#   make test   install what the tests need, then run every test against real services
+GO       ?= go
+BIN      := bin/riverwatch
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SHARED   ?= $(abspath ../shared)
+APT_STAMP := .cache/apt-updated
+
+.PHONY: all build run test test-short bench bench-decode fuzz vet deps-test deps-bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/riverwatch
+
+## run: the board on http://localhost:8080 with about 100 simulated vessels.
+run: build
+	./$(BIN) serve
+
+## test: installs Chromium (browser tests) if missing, then runs vet and all
+## tests with RIVERWATCH_REQUIRE_SERVICES=1, so a missing service fails.
+test: deps-test vet
+	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -count=1 -timeout 15m ./...
+
+## test-short: the tests that need nothing installed (services skip).
+test-short:
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+## bench: Go benchmarks, then riverwatch decode beside gpsdecode on one file.
+bench: deps-bench build
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -count=1 ./... | grep -E '^(Benchmark|ok|PASS|goos|cpu)' ; true
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./ais/... ./vessels/... ./api/...
+	$(MAKE) --no-print-directory bench-decode
+
+bench-decode: deps-bench build
+	SHARED=$(SHARED) sh .ci/bench-decode.sh ./$(BIN)
+
+## fuzz: a short run of every fuzzer (the seed corpora run in plain go test).
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParseSentence -fuzztime=30s ./ais/
+	$(GO) test -run='^$$' -fuzz=FuzzParseTagBlock -fuzztime=30s ./ais/
+
+$(APT_STAMP):
+	mkdir -p .cache
+	$(SUDO) apt-get update -qq
+	touch $@
+
+deps-test:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1 || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+deps-bench:
+	@command -v gpsdecode >/dev/null 2>&1 || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gpsd-clients; }
+
+clean:
+	rm -rf bin .cache

@@ -1,0 +1,141 @@
+package gpsdjson
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// sixbitPrefix decodes up to n six-bit characters, ending at '@' and
+// dropping trailing spaces.
+func sixbitPrefix(bits []byte, n int) string {
+	var buf [8]byte
+	k := 0
+	for ; k < n && k < len(buf) && 6*k+6 <= len(bits); k++ {
+		v := byte(bitsUint(bits[6*k : 6*k+6]))
+		if v == 0 {
+			break
+		}
+		if v < 32 {
+			v += 64
+		}
+		buf[k] = v
+	}
+	for k > 0 && buf[k-1] == ' ' {
+		k--
+	}
+	return string(buf[:k])
+}
+
+func appendUint(dst []byte, key string, v uint64) []byte {
+	return strconv.AppendUint(append(dst, key...), v, 10)
+}
+
+func appendInt(dst []byte, key string, v int64) []byte {
+	return strconv.AppendInt(append(dst, key...), v, 10)
+}
+
+func appendBool(dst []byte, key string, v bool) []byte {
+	return strconv.AppendBool(append(dst, key...), v)
+}
+
+// appendPadded writes v with at least width digits, like printf's %0Nu.
+func appendPadded(dst []byte, v uint64, width int) []byte {
+	for d, p := 1, uint64(10); d < width; d, p = d+1, p*10 {
+		if v < p {
+			dst = append(dst, '0')
+		}
+	}
+	return strconv.AppendUint(dst, v, 10)
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// appendString writes key and s as a JSON string. Control characters,
+// quotes, backslashes and the HTML-significant <, >, & are escaped; invalid
+// UTF-8 becomes U+FFFD.
+func appendString(dst []byte, key, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, key...)
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && !needsEscape[c] {
+			i++
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		if c < utf8.RuneSelf {
+			if c == '"' || c == '\\' {
+				dst = append(dst, '\\', c)
+			} else {
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, `\u202`...)
+			dst = append(dst, hex[r&15])
+		default:
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// needsEscape marks the ASCII bytes appendString escapes.
+var needsEscape = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\\<>&` + "\x7f" {
+		t[c] = true
+	}
+	return t
+}()
+
+// appendFixed writes num/den with dec decimals, rounded, as printf's %.Nf
+// prints the float quotient. It works in integers: unless the exact
+// quotient is a decimal tie (then the float formatter decides), it lies at
+// least 1/(2·den) of a unit from one, far beyond float64 error, so both
+// round the same way.
+func appendFixed(dst []byte, num, den int64, dec int) []byte {
+	if num < 0 {
+		dst = append(dst, '-')
+		num = -num
+	}
+	scale := int64(1)
+	for i := 0; i < dec; i++ {
+		scale *= 10
+	}
+	if (num*scale)%den*2 == den {
+		// An exact tie in decimal is not one in binary: let the float
+		// formatter round it the way printf does.
+		return strconv.AppendFloat(dst, float64(num)/float64(den), 'f', dec, 64)
+	}
+	q := (num*scale*2 + den) / (2 * den)
+	dst = strconv.AppendInt(dst, q/scale, 10)
+	if dec == 0 {
+		return dst
+	}
+	dst = append(dst, '.')
+	frac := q % scale
+	for p := scale / 10; p > 1 && frac < p; p /= 10 {
+		dst = append(dst, '0')
+	}
+	return strconv.AppendInt(dst, frac, 10)
+}

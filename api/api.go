@@ -1,0 +1,255 @@
+// Package api serves riverwatch over HTTP: the JSON API under /api/v1, the
+// live WebSocket push of vessel events, Prometheus metrics, the waterways
+// GeoJSON and the static board.
+//
+// It depends only on the domain packages (ais, vessels) and on the small
+// interfaces declared here, never on storage adapters: cmd wires the real
+// tracker, pipeline and broker in through Deps.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultAddr           = "127.0.0.1:8080"
+	DefaultMaxLiveClients = 256
+
+	bodyLimit       = 64 << 10 // the API takes no uploads
+	readTimeout     = 10 * time.Second
+	writeTimeout    = 30 * time.Second
+	idleTimeout     = 60 * time.Second
+	shutdownTimeout = 5 * time.Second
+)
+
+// Config is the API's configuration, filled by cmd.
+type Config struct {
+	Addr            string // listen address, e.g. "127.0.0.1:8080"
+	TileURL         string // map tile URL template for the board ("" = no tiles)
+	TileAttribution string
+	Static          fs.FS  // the board (index.html, app.js, ... at the root); nil = no board
+	Waterways       []byte // GeoJSON FeatureCollection of rivers, lakes, quays, crossings, bridges, rescue stations
+	Auth            Authenticator
+	Now             func() time.Time
+	MaxLiveClients  int // default DefaultMaxLiveClients
+	Logger          *slog.Logger
+}
+
+// VesselReader reads the live picture; *vessels.Tracker implements it.
+type VesselReader interface {
+	// Vessel returns one record, or vessels.ErrNotFound.
+	Vessel(ctx context.Context, mmsi uint32) (vessels.Vessel, error)
+	// Vessels lists the records the filter selects; vessels.ErrInvalid for
+	// a filter it cannot apply.
+	Vessels(ctx context.Context, f vessels.Filter) ([]vessels.Vessel, error)
+	// Track returns mmsi's points in [since, until], at most limit, or
+	// vessels.ErrNotFound for a vessel never heard.
+	Track(ctx context.Context, mmsi uint32, since, until time.Time, limit int) ([]vessels.TrackPoint, error)
+}
+
+// SourceCounter reports the AIS inputs' counters; *ais.Pipeline implements it.
+type SourceCounter interface {
+	Stats() []ais.SourceStats
+	Totals() ais.SourceStats
+}
+
+// LiveFeed delivers every vessel event; *vessels.Broker implements it.
+// Subscribe calls fn for each event until unsubscribe is called; fn must
+// never block, and the API's never does.
+type LiveFeed interface {
+	Subscribe(fn func(vessels.Event)) (unsubscribe func())
+}
+
+// Deps are the domain services the API reads. Vessels, Sources and Live are
+// required; Gatherer adds metrics of other components to /metrics.
+type Deps struct {
+	Vessels  VesselReader
+	Sources  SourceCounter
+	Live     LiveFeed
+	Gatherer prometheus.Gatherer
+}
+
+// Sentinel errors of New and Run.
+var (
+	ErrConfig    = errors.New("api: invalid configuration")
+	ErrNotOpened = errors.New("api: server not opened")
+)
+
+// Server is the HTTP server. Create it with New, bind with Open, serve with Run.
+type Server struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	app     *fiber.App
+	metrics *metrics
+	live    *hub
+	csp     string
+	ways    waterways
+	// routePaths are the registered patterns, the only route labels used.
+	routePaths map[string]bool
+
+	mu sync.Mutex
+	ln net.Listener
+}
+
+// New checks the configuration and builds the fiber app and its routes.
+// Nothing listens until Open.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if deps.Vessels == nil || deps.Sources == nil || deps.Live == nil {
+		return nil, fmt.Errorf("%w: Deps.Vessels, Deps.Sources and Deps.Live are required", ErrConfig)
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxLiveClients <= 0 {
+		cfg.MaxLiveClients = DefaultMaxLiveClients
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Auth == nil {
+		cfg.Auth = Anonymous{}
+	}
+	csp, err := contentSecurityPolicy(cfg.TileURL)
+	if err != nil {
+		return nil, err
+	}
+	ways, err := newWaterways(cfg.Waterways)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:  cfg,
+		deps: deps,
+		log:  cfg.Logger.With("component", "api"),
+		csp:  csp,
+		ways: ways,
+	}
+	s.live = newHub(deps.Vessels, cfg.MaxLiveClients, cfg.Now, s.log)
+	s.metrics, err = newMetrics(deps, s.live)
+	if err != nil {
+		return nil, err
+	}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "riverwatch",
+		BodyLimit:             bodyLimit,
+		ReadTimeout:           readTimeout,
+		WriteTimeout:          writeTimeout,
+		IdleTimeout:           idleTimeout,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		JSONEncoder:           json.Marshal,
+		JSONDecoder:           json.Unmarshal,
+	})
+	s.routes()
+	return s, nil
+}
+
+// routes registers every endpoint. The order matters: the observing and
+// header middleware wrap everything, authentication only the API.
+func (s *Server) routes() {
+	s.app.Use(s.observe, s.securityHeaders)
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/metrics", s.metrics.handler())
+
+	v1 := s.app.Group("/api/v1", s.authenticate)
+	v1.Get("/vessels", s.listVessels)
+	v1.Get("/vessels/:mmsi", s.getVessel)
+	v1.Get("/vessels/:mmsi/track", s.getTrack)
+	v1.Get("/sources", s.listSources)
+	v1.Get("/config", s.boardConfig)
+	v1.Get("/waterways", s.waterways)
+	v1.Get("/live", s.liveUpgrade, s.liveHandler())
+	v1.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
+
+	if s.cfg.Static != nil {
+		s.app.Get("/*", s.static)
+	}
+	s.routePaths = make(map[string]bool)
+	for _, r := range s.app.GetRoutes(true) {
+		s.routePaths[r.Path] = true
+	}
+}
+
+// Open binds the listener, so that "address in use" shows at once.
+func (s *Server) Open() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("api: listen %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is the bound address, or the configured one before Open.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return s.ln.Addr().String()
+	}
+	return s.cfg.Addr
+}
+
+// App is the fiber app, for tests (app.Test) and for cmd to mount extras.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Run serves until ctx is done, then closes the live clients and shuts the
+// server down gracefully. It opens the listener first if Open was not called.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.Open(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
+
+	unsubscribe := s.deps.Live.Subscribe(s.live.publish)
+	defer unsubscribe()
+
+	served := make(chan error, 1)
+	go func() { served <- s.app.Listener(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String())
+
+	select {
+	case err := <-served:
+		s.live.closeAll(shutdownTimeout)
+		return fmt.Errorf("api: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.live.closeAll(shutdownTimeout)
+	err := s.app.ShutdownWithTimeout(shutdownTimeout)
+	// Shutdown only closes listeners Serve has registered; close ours too in
+	// case ctx ended before Serve got that far.
+	_ = ln.Close()
+	<-served
+	if err != nil {
+		return fmt.Errorf("api: shutdown: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}

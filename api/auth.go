@@ -1,0 +1,57 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Principal is who a request acts for.
+type Principal struct {
+	Name  string
+	Roles []string
+}
+
+// HasRole reports whether p holds role.
+func (p Principal) HasRole(role string) bool { return slices.Contains(p.Roles, role) }
+
+// RoleViewer may read everything the API shows.
+const RoleViewer = "viewer"
+
+// Authenticator decides who a request is. An error rejects the request with
+// 401; the error's text is logged, never shown to the client.
+type Authenticator interface {
+	Authenticate(c *fiber.Ctx) (Principal, error)
+}
+
+// Anonymous lets everyone in as an anonymous viewer; it is the default until
+// accounts and roles exist.
+type Anonymous struct{}
+
+// Authenticate returns the anonymous viewer.
+func (Anonymous) Authenticate(*fiber.Ctx) (Principal, error) {
+	return Principal{Name: "anonymous", Roles: []string{RoleViewer}}, nil
+}
+
+// principalKey is the c.Locals key of the request's Principal. A string key,
+// so the WebSocket handler's copy of the locals carries it too.
+const principalKey = "riverwatch.principal"
+
+// PrincipalOf returns the principal the authentication middleware stored,
+// and false on a route it does not cover.
+func PrincipalOf(c *fiber.Ctx) (Principal, bool) {
+	p, ok := c.Locals(principalKey).(Principal)
+	return p, ok
+}
+
+// authenticate is the middleware on /api/v1.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	p, err := s.cfg.Auth.Authenticate(c)
+	if err != nil {
+		s.log.Debug("authentication failed", "path", c.Path(), "ip", c.IP(), "err", err)
+		return fmt.Errorf("%w: %w", ErrUnauthorized, err)
+	}
+	c.Locals(principalKey, p)
+	return c.Next()
+}

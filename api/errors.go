@@ -1,0 +1,94 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// Errors the API itself raises; each has its row in errorTable.
+var (
+	ErrBadParam       = errors.New("bad parameter")
+	ErrUnauthorized   = errors.New("unauthorized")
+	ErrForbidden      = errors.New("forbidden")
+	ErrTooManyClients = errors.New("too many live clients")
+)
+
+// ParamError is a query or path parameter the API rejects. It wraps
+// ErrBadParam and its message names the parameter.
+type ParamError struct {
+	Param  string
+	Reason string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("bad parameter %q: %s", e.Param, e.Reason)
+}
+
+func (e *ParamError) Unwrap() error { return ErrBadParam }
+
+func badParam(param, format string, args ...any) error {
+	return &ParamError{Param: param, Reason: fmt.Sprintf(format, args...)}
+}
+
+// errorRow maps one kind of error to a status. An empty message means the
+// error's own text is safe to show (it was written by this package for the
+// client); otherwise the fixed message is shown and the detail stays in the log.
+type errorRow struct {
+	err     error
+	status  int
+	message string
+}
+
+// errorTable is the one place errors become HTTP statuses. First match wins.
+var errorTable = []errorRow{
+	{ErrBadParam, fiber.StatusBadRequest, ""},
+	{vessels.ErrNotFound, fiber.StatusNotFound, "not found"},
+	{vessels.ErrInvalid, fiber.StatusBadRequest, "invalid argument"},
+	{ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized"},
+	{ErrForbidden, fiber.StatusForbidden, "forbidden"},
+	{ErrTooManyClients, fiber.StatusServiceUnavailable, "too many live clients, try again later"},
+}
+
+// statusOf gives the status and client-safe message for err.
+func statusOf(err error) (int, string) {
+	for _, row := range errorTable {
+		if errors.Is(err, row.err) {
+			if row.message == "" {
+				return row.status, err.Error()
+			}
+			return row.status, row.message
+		}
+	}
+	// fiber's own errors (404 for unknown routes, 405, 413 body too large,
+	// ...): the status text, not fiber's message, which echoes the path.
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		msg := strings.ToLower(http.StatusText(fe.Code))
+		if msg == "" {
+			msg = "error"
+		}
+		return fe.Code, msg
+	}
+	return fiber.StatusInternalServerError, "internal error"
+}
+
+// errorBody is every error response: {"error":"<message>"}.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// handleError is fiber's ErrorHandler: it writes the JSON error and logs
+// server-side failures with their detail.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, msg := statusOf(err)
+	if status >= fiber.StatusInternalServerError && status != fiber.StatusServiceUnavailable {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	return c.Status(status).JSON(errorBody{Error: msg})
+}

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// requestTimeout bounds each call into the domain services.
+const requestTimeout = 10 * time.Second
+
+// Board defaults: the map opens on Jilin province, times shown in China
+// Standard Time.
+var (
+	boardCenter   = [2]float64{43.9, 126.5} // lat, lon
+	boardZoom     = 7
+	boardTimezone = "Asia/Shanghai"
+)
+
+// VesselList is the body of GET /api/v1/vessels.
+type VesselList struct {
+	Count   int              `json:"count"`
+	Vessels []vessels.Vessel `json:"vessels"`
+}
+
+// Track is the body of GET /api/v1/vessels/{mmsi}/track.
+type Track struct {
+	MMSI   uint32               `json:"mmsi"`
+	Points []vessels.TrackPoint `json:"points"`
+}
+
+// Sources is the body of GET /api/v1/sources.
+type Sources struct {
+	Sources []ais.SourceStats `json:"sources"`
+	Total   ais.SourceStats   `json:"total"`
+}
+
+// BoardConfig is the body of GET /api/v1/config, read by the board.
+type BoardConfig struct {
+	TileURL         string     `json:"tile_url"`
+	TileAttribution string     `json:"tile_attribution"`
+	Center          [2]float64 `json:"center"` // lat, lon
+	Zoom            int        `json:"zoom"`
+	Timezone        string     `json:"timezone"`
+}
+
+func (s *Server) ctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.UserContext(), requestTimeout)
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *Server) listVessels(c *fiber.Ctx) error {
+	f, err := vesselFilter(c.Query)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	list, err := s.deps.Vessels.Vessels(ctx, f)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []vessels.Vessel{}
+	}
+	return c.JSON(VesselList{Count: len(list), Vessels: list})
+}
+
+func (s *Server) getVessel(c *fiber.Ctx) error {
+	mmsi, err := parseMMSI(c.Params("mmsi"))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	v, err := s.deps.Vessels.Vessel(ctx, mmsi)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) getTrack(c *fiber.Ctx) error {
+	mmsi, err := parseMMSI(c.Params("mmsi"))
+	if err != nil {
+		return err
+	}
+	r, err := parseTrackRange(c.Query, s.cfg.Now())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	points, err := s.deps.Vessels.Track(ctx, mmsi, r.since, r.until, r.limit)
+	if err != nil {
+		return err
+	}
+	if points == nil {
+		points = []vessels.TrackPoint{}
+	}
+	return c.JSON(Track{MMSI: mmsi, Points: points})
+}
+
+func (s *Server) listSources(c *fiber.Ctx) error {
+	stats := s.deps.Sources.Stats()
+	if stats == nil {
+		stats = []ais.SourceStats{}
+	}
+	for i := range stats {
+		withRejectedBy(&stats[i])
+	}
+	total := s.deps.Sources.Totals()
+	withRejectedBy(&total)
+	return c.JSON(Sources{Sources: stats, Total: total})
+}
+
+// withRejectedBy fills the JSON view of the rejection counters when the
+// producer left it empty. It never writes into a map the producer owns.
+func withRejectedBy(st *ais.SourceStats) {
+	if st.RejectedBy != nil {
+		return
+	}
+	m := make(map[string]uint64, ais.NumReasons)
+	for r := ais.Reason(0); r < ais.NumReasons; r++ {
+		m[r.String()] = st.Rejected[r]
+	}
+	st.RejectedBy = m
+}
+
+func (s *Server) boardConfig(c *fiber.Ctx) error {
+	return c.JSON(BoardConfig{
+		TileURL:         s.cfg.TileURL,
+		TileAttribution: s.cfg.TileAttribution,
+		Center:          boardCenter,
+		Zoom:            boardZoom,
+		Timezone:        boardTimezone,
+	})
+}

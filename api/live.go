@@ -1,0 +1,225 @@
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	fiberws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// Live push tuning. The hub copies them so tests can shorten them.
+const (
+	liveFlushInterval = 200 * time.Millisecond // at most one flush per client this often
+	liveMaxPending    = 50000                  // pending vessels before a client is skipped ahead
+	liveWriteTimeout  = 10 * time.Second       // a write slower than this drops the client
+	livePingInterval  = 30 * time.Second
+	livePongWait      = 75 * time.Second // silence (no pong, no message) that ends a client
+	liveReadLimit     = 4096             // clients have nothing to say beyond pongs and closes
+)
+
+// liveBBoxKey is the c.Locals key carrying the parsed bbox= into the
+// WebSocket handler (string keys survive the upgrade).
+const liveBBoxKey = "riverwatch.live.bbox"
+
+// liveEvent is one published event shared by every client it is offered
+// to: it is encoded and framed once, by whichever writer needs it first.
+type liveEvent struct {
+	ev   vessels.Event
+	once sync.Once
+	msg  *websocket.PreparedMessage
+	err  error
+}
+
+func (e *liveEvent) prepared() (*websocket.PreparedMessage, error) {
+	e.once.Do(func() {
+		var data []byte
+		if data, e.err = json.Marshal(e.ev); e.err == nil {
+			e.msg, e.err = websocket.NewPreparedMessage(websocket.TextMessage, data)
+		}
+	})
+	return e.msg, e.err
+}
+
+// snapshotMessage is the first message a client gets, and the one that
+// replaces its backlog when it is skipped ahead.
+type snapshotMessage struct {
+	Type    string           `json:"type"` // "snapshot"
+	Vessels []vessels.Vessel `json:"vessels"`
+	At      time.Time        `json:"at"`
+}
+
+// hub fans vessel events out to the WebSocket clients. publish is called on
+// the ingest path: it only files the event in each client's pending map and
+// wakes the client's writer, so a slow client never holds up ingest.
+type hub struct {
+	reader VesselReader
+	max    int
+	log    *slog.Logger
+	now    func() time.Time
+
+	// Tunables, set before the first client connects.
+	flushInterval time.Duration
+	writeTimeout  time.Duration
+	maxPending    int
+	pingInterval  time.Duration
+	pongWait      time.Duration
+
+	mu      sync.Mutex // serialises changes to clients and closed
+	closed  bool
+	clients atomic.Pointer[[]*liveClient] // copy on write, read by publish without a lock
+	closing chan struct{}                 // closed by closeAll
+	wg      sync.WaitGroup                // one per connected client
+
+	dropped atomic.Uint64 // clients dropped for writing too slowly
+	skipped atomic.Uint64 // backlogs replaced by a snapshot
+}
+
+func newHub(reader VesselReader, maxClients int, now func() time.Time, log *slog.Logger) *hub {
+	h := &hub{
+		reader:        reader,
+		max:           maxClients,
+		log:           log.With("part", "live"),
+		now:           now,
+		flushInterval: liveFlushInterval,
+		writeTimeout:  liveWriteTimeout,
+		maxPending:    liveMaxPending,
+		pingInterval:  livePingInterval,
+		pongWait:      livePongWait,
+		closing:       make(chan struct{}),
+	}
+	h.clients.Store(&[]*liveClient{})
+	return h
+}
+
+// publish is the LiveFeed subscriber. It never blocks on a client.
+func (h *hub) publish(ev vessels.Event) {
+	list := *h.clients.Load()
+	if len(list) == 0 {
+		return
+	}
+	le := &liveEvent{ev: ev}
+	for _, c := range list {
+		c.offer(le)
+	}
+}
+
+// count is the number of connected clients.
+func (h *hub) count() int { return len(*h.clients.Load()) }
+
+// full reports whether no client may join now.
+func (h *hub) full() bool { return h.count() >= h.max }
+
+// register adds a client; false when the hub is full or closing.
+func (h *hub) register(c *liveClient) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old := *h.clients.Load()
+	if h.closed || len(old) >= h.max {
+		return false
+	}
+	next := make([]*liveClient, len(old), len(old)+1)
+	copy(next, old)
+	next = append(next, c)
+	h.clients.Store(&next)
+	h.wg.Add(1)
+	return true
+}
+
+func (h *hub) unregister(c *liveClient) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old := *h.clients.Load()
+	next := make([]*liveClient, 0, len(old))
+	for _, o := range old {
+		if o != c {
+			next = append(next, o)
+		}
+	}
+	h.clients.Store(&next)
+	h.wg.Done()
+}
+
+// closeAll tells every client to go away and waits for them, at most timeout.
+func (h *hub) closeAll(timeout time.Duration) {
+	h.mu.Lock()
+	if !h.closed {
+		h.closed = true
+		close(h.closing)
+	}
+	h.mu.Unlock()
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		h.log.Warn("live clients still open after shutdown timeout", "clients", h.count())
+	}
+}
+
+// liveUpgrade runs before the upgrade: it answers plain HTTP errors (426,
+// 403 cross-site, 503 full, 400 bad bbox) while the client can still read them.
+func (s *Server) liveUpgrade(c *fiber.Ctx) error {
+	if !fiberws.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	if !sameOrigin(c) {
+		return ErrForbidden
+	}
+	if s.live.full() {
+		return ErrTooManyClients
+	}
+	var bbox *vessels.BBox
+	if v := c.Query("bbox"); v != "" {
+		var err error
+		if bbox, err = parseBBox(v); err != nil {
+			return err
+		}
+	}
+	c.Locals(liveBBoxKey, bbox)
+	return c.Next()
+}
+
+// sameOrigin refuses cross-site WebSocket connections from browsers (which
+// always send Origin); clients without a browser send none and are let in.
+func sameOrigin(c *fiber.Ctx) bool {
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && u.Host == c.Hostname()
+}
+
+// liveHandler upgrades and serves one client until it leaves, is dropped or
+// the server shuts down.
+func (s *Server) liveHandler() fiber.Handler {
+	return fiberws.New(func(conn *fiberws.Conn) {
+		bbox, _ := conn.Locals(liveBBoxKey).(*vessels.BBox)
+		c := newLiveClient(s.live, conn.Conn, bbox)
+		if !s.live.register(c) {
+			deadline := time.Now().Add(time.Second)
+			_ = conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "too many live clients"), deadline)
+			return
+		}
+		defer s.live.unregister(c)
+		c.serve()
+	}, fiberws.Config{
+		HandshakeTimeout: 10 * time.Second,
+		RecoverHandler: func(conn *fiberws.Conn) {
+			if r := recover(); r != nil {
+				s.log.Error("live handler panic", "panic", r)
+			}
+		},
+	})
+}

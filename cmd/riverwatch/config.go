@@ -1,0 +1,178 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is every setting of riverwatch, filled in this order: defaults, the
+// YAML file (--config or RIVERWATCH_CONFIG), RIVERWATCH_* environment
+// variables, then flags. Packages receive plain values from it.
+type Config struct {
+	HTTP    string   `yaml:"http"`     // API and board listen address
+	Inputs  []string `yaml:"inputs"`   // AIS sources: [name=]udp://, tcp://, tcp-listen://, serial://, file path, stdin
+	NMEAOut string   `yaml:"nmea_out"` // TCP address re-serving accepted sentences ("" = off)
+
+	// Simulate is "auto" (on when no input is given), "on" or "off".
+	Simulate   string `yaml:"simulate"`
+	SimVessels int    `yaml:"sim_vessels"`
+	SimSeed    int64  `yaml:"sim_seed"`
+
+	DedupWindow     time.Duration `yaml:"dedup_window"`
+	FragmentTimeout time.Duration `yaml:"fragment_timeout"`
+
+	StaleFactor   float64       `yaml:"stale_factor"`
+	LostAfter     time.Duration `yaml:"lost_after"`
+	MaxSpeedKnots float64       `yaml:"max_speed_knots"`
+	HistoryAge    time.Duration `yaml:"history_age"`
+	HistoryPoints int           `yaml:"history_points"`
+
+	TileURL         string `yaml:"tile_url"`
+	TileAttribution string `yaml:"tile_attribution"`
+	MaxLiveClients  int    `yaml:"max_live_clients"`
+
+	LogLevel  string `yaml:"log_level"`  // debug, info, warn, error
+	LogFormat string `yaml:"log_format"` // text or json
+}
+
+// DefaultConfig is what `riverwatch serve` runs with when nothing is set:
+// the board on localhost:8080 fed by the built-in simulator.
+func DefaultConfig() Config {
+	return Config{
+		HTTP:            "127.0.0.1:8080",
+		Simulate:        "auto",
+		SimVessels:      100,
+		SimSeed:         1,
+		DedupWindow:     2 * time.Second,
+		FragmentTimeout: 5 * time.Second,
+		StaleFactor:     3,
+		LostAfter:       30 * time.Minute,
+		MaxSpeedKnots:   60,
+		HistoryAge:      time.Hour,
+		HistoryPoints:   720,
+		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+		TileAttribution: "© OpenStreetMap contributors",
+		MaxLiveClients:  256,
+		LogLevel:        "info",
+		LogFormat:       "text",
+	}
+}
+
+// errUsage marks command-line mistakes; main prints usage and exits 2.
+var errUsage = errors.New("usage")
+
+// loadYAML overlays the YAML file at path onto cfg. Unknown keys are an
+// error so that a typo does not silently fall back to a default.
+func loadYAML(path string, cfg *Config) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := yaml.UnmarshalWithOptions(data, cfg, yaml.DisallowUnknownField()); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// envName is the environment variable that stands for a flag:
+// --nmea-out becomes RIVERWATCH_NMEA_OUT.
+func envName(flagName string) string {
+	return "RIVERWATCH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// applyEnv sets every flag of fs that has a RIVERWATCH_* variable in env and
+// was not given on the command line. List flags take comma-separated values.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	var firstErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		v := getenv(envName(f.Name))
+		if v == "" || firstErr != nil {
+			return
+		}
+		if lf, ok := f.Value.(*listFlag); ok {
+			lf.reset()
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					_ = lf.Set(part)
+				}
+			}
+			return
+		}
+		if err := fs.Set(f.Name, v); err != nil {
+			firstErr = fmt.Errorf("%s: %w", envName(f.Name), err)
+		}
+	})
+	return firstErr
+}
+
+// listFlag is a repeatable string flag appending to a slice. The first Set
+// replaces values that came from the YAML file or the environment, so that
+// flags override rather than add.
+type listFlag struct {
+	values  *[]string
+	touched bool
+}
+
+func (l *listFlag) String() string {
+	if l == nil || l.values == nil {
+		return ""
+	}
+	return strings.Join(*l.values, ",")
+}
+
+func (l *listFlag) Set(v string) error {
+	if !l.touched {
+		*l.values = nil
+		l.touched = true
+	}
+	*l.values = append(*l.values, v)
+	return nil
+}
+
+func (l *listFlag) reset() { l.touched = false }
+
+// prefixFlag is a repeatable flag that appends prefix+value to a list; it
+// gives `--udp ADDR` as a shorthand for `--input udp://ADDR`.
+type prefixFlag struct {
+	values *[]string
+	prefix string
+}
+
+func (p prefixFlag) String() string { return "" }
+
+func (p prefixFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("empty address")
+	}
+	*p.values = append(*p.values, p.prefix+v)
+	return nil
+}
+
+// preScanConfig finds --config in args (before flags are parsed, since the
+// file's values become the flags' defaults).
+func preScanConfig(args []string, getenv func(string) string) string {
+	path := getenv("RIVERWATCH_CONFIG")
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return path
+		case a == "-config" || a == "--config":
+			if i+1 < len(args) {
+				path = args[i+1]
+			}
+		case strings.HasPrefix(a, "-config=") || strings.HasPrefix(a, "--config="):
+			path = a[strings.Index(a, "=")+1:]
+		}
+	}
+	return path
+}
+
+// errHelp means --help was asked for and printed: exit 0.
+var errHelp = errors.New("help requested")

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bufio"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// sharedCorpus returns a file of ../shared/corpus/ais beside the checkout,
+// skipping the benchmark or test when the shared folder is absent (failing
+// instead under RIVERWATCH_REQUIRE_SERVICES=1).
+func sharedCorpus(tb testing.TB, rel string) string {
+	tb.Helper()
+	path := filepath.Join("..", "..", "..", "shared", "corpus", "ais", rel)
+	if _, err := os.Stat(path); err != nil {
+		msg := "shared corpus not found at " + path + " (it sits beside the checkout)"
+		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return path
+}
+
+func readLines(tb testing.TB, path string) [][]byte {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var lines [][]byte
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, append([]byte(nil), sc.Bytes()...))
+	}
+	return lines
+}
+
+// BenchmarkWholePath measures the whole ingest path, sentence to vessel
+// state: framing, reassembly, de-duplication, decoding, tracking, history
+// and the event publish, on the San Francisco Bay capture. Run with -cpu 1
+// for the one-core figure.
+func BenchmarkWholePath(b *testing.B) {
+	lines := readLines(b, sharedCorpus(b, "simpleais/sample.ais"))
+	broker := vessels.NewBroker()
+	history := vessels.NewMemoryHistory(vessels.HistoryConfig{MaxPoints: 720, MaxAge: time.Hour})
+	// The capture spans seven minutes of 2016: judge time by the messages.
+	clock := time.Unix(1452470400, 0)
+	now := func() time.Time { return clock }
+	tracker := vessels.NewTracker(vessels.TrackerConfig{Now: now, Logger: slog.New(slog.DiscardHandler)},
+		vessels.NewMemoryStore(), history, broker)
+	unsub := broker.Subscribe(func(vessels.Event) {})
+	defer unsub()
+	p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 2 * time.Second, Now: now, OnMessage: tracker.Handle})
+	p.AddSource("bench", "file", "sample.ais")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.Feed(ais.Line{Source: "bench", Data: lines[i%len(lines)]})
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sentences/s")
+	if t := p.Totals(); t.Messages == 0 {
+		b.Fatalf("nothing decoded: %+v", t)
+	}
+}

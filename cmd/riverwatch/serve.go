@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/ais/nmeaout"
+	"github.com/riverwatch/riverwatch/ais/simulate"
+	"github.com/riverwatch/riverwatch/ais/source"
+	"github.com/riverwatch/riverwatch/api"
+	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/web"
+	"github.com/riverwatch/riverwatch/zones/waterway"
+)
+
+func runServe(ctx context.Context, args []string, e env) error {
+	cfg, err := parseServe(args, e)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(e.stderr, cfg.LogLevel, cfg.LogFormat)
+	if err != nil {
+		return err
+	}
+	srv, err := openServer(cfg, e, logger)
+	if err != nil {
+		return err
+	}
+	return srv.run(ctx)
+}
+
+// server is the wired system of `serve`.
+type server struct {
+	cfg      Config
+	logger   *slog.Logger
+	pipeline *ais.Pipeline
+	tracker  *vessels.Tracker
+	history  vessels.History
+	broker   *vessels.Broker
+	sources  []source.Source
+	nmeaOut  *nmeaout.Server
+	sim      *simulate.Simulator
+	api      *api.Server
+}
+
+// openServer builds every component and binds every listener, so that a bad
+// address or a port in use fails here, before anything runs.
+func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
+	s := &server{cfg: cfg, logger: logger}
+	water, err := waterway.Load()
+	if err != nil {
+		return nil, fmt.Errorf("waterways: %w", err)
+	}
+
+	s.broker = vessels.NewBroker()
+	s.history = vessels.NewMemoryHistory(vessels.HistoryConfig{
+		MaxPoints: cfg.HistoryPoints,
+		MaxAge:    cfg.HistoryAge,
+	})
+	s.tracker = vessels.NewTracker(vessels.TrackerConfig{
+		StaleFactor:   cfg.StaleFactor,
+		LostAfter:     cfg.LostAfter,
+		MaxSpeedKnots: cfg.MaxSpeedKnots,
+		Logger:        logger.With("component", "vessels"),
+	}, vessels.NewMemoryStore(), s.history, s.broker)
+
+	if cfg.NMEAOut != "" {
+		s.nmeaOut = nmeaout.New(cfg.NMEAOut, logger.With("component", "nmea-out"))
+		if err := s.nmeaOut.Open(); err != nil {
+			return nil, fmt.Errorf("nmea out: %w", err)
+		}
+	}
+	pcfg := ais.PipelineConfig{
+		DedupWindow:     cfg.DedupWindow,
+		FragmentTimeout: cfg.FragmentTimeout,
+		OnMessage:       s.tracker.Handle,
+		Logger:          logger.With("component", "ais"),
+	}
+	if s.nmeaOut != nil {
+		pcfg.OnSentences = s.nmeaOut.Send
+	}
+	s.pipeline = ais.NewPipeline(pcfg)
+
+	for _, in := range cfg.Inputs {
+		spec, err := source.Parse(in)
+		if err != nil {
+			return nil, fmt.Errorf("input %q: %w", in, err)
+		}
+		src, err := source.New(spec, logger.With("component", "source", "source", spec.Name))
+		if err != nil {
+			return nil, fmt.Errorf("input %q: %w", in, err)
+		}
+		if err := src.Open(); err != nil {
+			return nil, fmt.Errorf("input %q: %w", in, err)
+		}
+		s.pipeline.AddSource(src.Name(), src.Kind(), src.Address())
+		s.sources = append(s.sources, src)
+	}
+	if cfg.Simulate == "on" || (cfg.Simulate == "auto" && len(cfg.Inputs) == 0) {
+		s.sim, err = simulate.New(simulate.Config{
+			Vessels: cfg.SimVessels,
+			Routes:  simRoutes(water),
+			Seed:    cfg.SimSeed,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("simulator: %w", err)
+		}
+		s.pipeline.AddSource(simSourceName, "simulator", fmt.Sprintf("%d vessels", cfg.SimVessels))
+	}
+
+	s.api, err = api.New(api.Config{
+		Addr:            cfg.HTTP,
+		TileURL:         cfg.TileURL,
+		TileAttribution: cfg.TileAttribution,
+		Static:          web.Static(),
+		Waterways:       waterway.GeoJSON(),
+		MaxLiveClients:  cfg.MaxLiveClients,
+		Logger:          logger.With("component", "api"),
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker})
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	if err := s.api.Open(); err != nil {
+		return nil, fmt.Errorf("http %s: %w", cfg.HTTP, err)
+	}
+	return s, nil
+}
+
+// simSourceName is the input name the simulator's sentences carry.
+const simSourceName = "simulator"
+
+// run starts every worker and stops them in order when ctx ends or one
+// fails: the API first, then inputs, the pipeline, the tracker, and last the
+// history is flushed.
+func (s *server) run(ctx context.Context) error {
+	st := newStages(s.logger)
+	core := st.layer("core")
+	st.goLog(core, "tracker", s.tracker.Run)
+	st.goLog(core, "pipeline", s.pipeline.Run)
+	if s.nmeaOut != nil {
+		st.goFatal(core, "nmea-out", s.nmeaOut.Run)
+	}
+	inputs := st.layer("inputs")
+	for _, src := range s.sources {
+		src := src
+		st.goLog(inputs, "source "+src.Name(), func(ctx context.Context) error {
+			err := src.Run(ctx, s.pipeline)
+			if err == nil && ctx.Err() == nil {
+				s.logger.Info("input finished", "source", src.Name())
+			}
+			return err
+		})
+	}
+	if s.sim != nil {
+		st.goLog(inputs, "simulator", func(ctx context.Context) error {
+			return s.sim.Run(ctx, func(line []byte) {
+				s.pipeline.Feed(ais.Line{Source: simSourceName, Data: line, Received: time.Now()})
+			})
+		})
+	}
+	front := st.layer("api")
+	st.goFatal(front, "api", s.api.Run)
+
+	s.logger.Info("riverwatch serving", "http", "http://"+s.api.Addr(), "inputs", len(s.sources), "simulator", s.sim != nil, "version", version)
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-st.failed:
+	}
+	s.logger.Info("shutting down")
+	st.stop()
+	if cerr := s.history.Close(); cerr != nil && !errors.Is(cerr, context.Canceled) {
+		s.logger.Warn("history close", "err", cerr)
+	}
+	return err
+}

@@ -1,0 +1,95 @@
+package vessels
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Broker fans events out to subscribers. It implements Publisher.
+//
+// Publish calls every subscriber's function synchronously, in the
+// publisher's goroutine, in the order they subscribed. A subscriber function
+// must therefore return at once: one that does real work (a websocket
+// write, a zone check against a slow backend) queues or coalesces the event
+// itself and drops what it cannot keep up with. It must not call back into
+// whatever is publishing (Tracker.Handle), and must treat the Event, its
+// Vessel and the Vessel's Flags as read-only: every subscriber sees the same
+// value.
+//
+// A Broker is safe for concurrent use. Publishing with no subscribers is one
+// atomic load.
+type Broker struct {
+	mu   sync.Mutex                   // serialises Subscribe and unsubscribe
+	subs atomic.Pointer[[]*brokerSub] // copy-on-write; never mutated once stored
+}
+
+type brokerSub struct{ fn func(Event) }
+
+var _ Publisher = (*Broker)(nil)
+
+// NewBroker returns a Broker with no subscribers. The zero Broker is ready
+// to use too.
+func NewBroker() *Broker { return &Broker{} }
+
+// Subscribe adds fn to the subscribers and returns the function that removes
+// it again; calling that more than once is harmless. Events published while
+// Subscribe runs may or may not reach fn. A nil fn is ignored.
+func (b *Broker) Subscribe(fn func(Event)) (unsubscribe func()) {
+	if fn == nil {
+		return func() {}
+	}
+	s := &brokerSub{fn: fn}
+	b.mu.Lock()
+	old := b.load()
+	next := make([]*brokerSub, len(old), len(old)+1)
+	copy(next, old)
+	next = append(next, s)
+	b.subs.Store(&next)
+	b.mu.Unlock()
+
+	var once sync.Once
+	return func() { once.Do(func() { b.remove(s) }) }
+}
+
+func (b *Broker) remove(s *brokerSub) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	old := b.load()
+	next := make([]*brokerSub, 0, len(old))
+	for _, o := range old {
+		if o != s {
+			next = append(next, o)
+		}
+	}
+	b.subs.Store(&next)
+}
+
+func (b *Broker) load() []*brokerSub {
+	if p := b.subs.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Publish hands e to every current subscriber.
+func (b *Broker) Publish(e Event) {
+	p := b.subs.Load()
+	if p == nil {
+		return
+	}
+	for _, s := range *p {
+		s.fn(e)
+	}
+}
+
+// Len is the number of subscribers.
+func (b *Broker) Len() int { return len(b.load()) }
+
+// NopPublisher drops every event. It is the Publisher of a Tracker nobody
+// listens to.
+type NopPublisher struct{}
+
+var _ Publisher = NopPublisher{}
+
+// Publish does nothing.
+func (NopPublisher) Publish(Event) {}

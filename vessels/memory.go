@@ -1,0 +1,299 @@
+package vessels
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// MemoryStore is the in-memory Store: one map behind a read-write mutex. It
+// is the default live store and what unit tests use.
+type MemoryStore struct {
+	mu      sync.RWMutex
+	m       map[uint32]*Vessel
+	scratch Vessel // what Update's fn works on; guarded by mu (saves an allocation per update)
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{m: make(map[uint32]*Vessel)}
+}
+
+// Update implements Store. fn runs with the store locked: it must be quick
+// and must not call back into the store.
+func (s *MemoryStore) Update(ctx context.Context, mmsi uint32, fn func(v *Vessel) error) (Vessel, error) {
+	if err := ctx.Err(); err != nil {
+		return Vessel{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.m[mmsi]
+	v := &s.scratch
+	defer func() { *v = Vessel{} }() // keep nothing alive from here
+	*v = Vessel{}
+	if old != nil {
+		*v = cloneVessel(*old) // fn may scribble on v; the stored record stays intact until it succeeds
+	}
+	v.MMSI = mmsi
+	if err := fn(v); err != nil {
+		return Vessel{}, err
+	}
+	v.MMSI = mmsi
+	if old == nil {
+		old = new(Vessel)
+		s.m[mmsi] = old
+	}
+	*old = *v
+	return cloneVessel(*v), nil
+}
+
+// Get implements Store.
+func (s *MemoryStore) Get(ctx context.Context, mmsi uint32) (Vessel, error) {
+	if err := ctx.Err(); err != nil {
+		return Vessel{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := s.m[mmsi]
+	if !ok {
+		return Vessel{}, fmt.Errorf("vessels: vessel %d: %w", mmsi, ErrNotFound)
+	}
+	return cloneVessel(*v), nil
+}
+
+// List implements Store. keep runs with the store read-locked on a copy of
+// each record; it must be quick and must not call back into the store.
+func (s *MemoryStore) List(ctx context.Context, keep func(*Vessel) bool) ([]Vessel, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	var out []Vessel
+	if keep == nil {
+		out = make([]Vessel, 0, len(s.m))
+	}
+	v := new(Vessel) // one copy for keep to look at, reused
+	for _, p := range s.m {
+		*v = *p // Flags are cloned only for records that are kept
+		if keep != nil && !keep(v) {
+			continue
+		}
+		out = append(out, cloneVessel(*v))
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Vessel) int { return cmp.Compare(a.MMSI, b.MMSI) })
+	return out, nil
+}
+
+// Delete implements Store.
+func (s *MemoryStore) Delete(ctx context.Context, mmsi uint32) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[mmsi]; !ok {
+		return fmt.Errorf("vessels: delete %d: %w", mmsi, ErrNotFound)
+	}
+	delete(s.m, mmsi)
+	return nil
+}
+
+// Len implements Store.
+func (s *MemoryStore) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.m)
+}
+
+// cloneVessel copies v so that the copy shares nothing mutable with it. The
+// pointer fields are shared on purpose: they are never mutated, only
+// replaced.
+func cloneVessel(v Vessel) Vessel {
+	if v.Flags != nil {
+		v.Flags = slices.Clone(v.Flags)
+	}
+	return v
+}
+
+// Defaults of HistoryConfig: an hour of class A reports every 10 s (360)
+// with room for faster reporting.
+const (
+	DefaultHistoryPoints = 720
+	DefaultHistoryAge    = time.Hour
+)
+
+// HistoryConfig bounds a MemoryHistory. Zero fields take the defaults.
+type HistoryConfig struct {
+	MaxPoints int              // points kept per vessel (DefaultHistoryPoints)
+	MaxAge    time.Duration    // points older than this are forgotten (DefaultHistoryAge)
+	Now       func() time.Time // clock judging MaxAge (time.Now)
+}
+
+const historyShards = 64 // power of two
+
+// MemoryHistory is the in-memory History: per vessel a ring of packed
+// 18-byte points, bounded by count and age, so that 100,000 vessels with an
+// hour of class A reports each stay well under 1 GiB.
+//
+// Times are kept to the second, positions to the AIS resolution of 1/10000
+// minute, SOG and COG to 0.1 and heading to 1 degree: Track returns what
+// was appended, rounded to these. Append rejects a point older than the
+// vessel's newest one with ErrInvalid.
+type MemoryHistory struct {
+	maxPoints int
+	maxAge    time.Duration
+	now       func() time.Time
+	shards    [historyShards]historyShard
+}
+
+type historyShard struct {
+	mu    sync.RWMutex
+	rings map[uint32]*ring
+}
+
+var _ History = (*MemoryHistory)(nil)
+
+// NewMemoryHistory returns an empty MemoryHistory.
+func NewMemoryHistory(cfg HistoryConfig) *MemoryHistory {
+	h := &MemoryHistory{maxPoints: cfg.MaxPoints, maxAge: cfg.MaxAge, now: cfg.Now}
+	if h.maxPoints <= 0 {
+		h.maxPoints = DefaultHistoryPoints
+	}
+	if h.maxAge <= 0 {
+		h.maxAge = DefaultHistoryAge
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	for i := range h.shards {
+		h.shards[i].rings = make(map[uint32]*ring)
+	}
+	return h
+}
+
+func (h *MemoryHistory) shard(mmsi uint32) *historyShard {
+	return &h.shards[(mmsi^mmsi>>7)%historyShards]
+}
+
+// cutoff is the oldest second still kept.
+func (h *MemoryHistory) cutoff() uint32 { return unixSeconds(h.now().Add(-h.maxAge)) }
+
+// Append implements History. A point without a valid position, or older
+// than the vessel's newest point, is refused with ErrInvalid; one already
+// older than MaxAge is dropped silently.
+func (h *MemoryHistory) Append(ctx context.Context, mmsi uint32, p TrackPoint) error {
+	if !validLatLon(p.Lat, p.Lon) {
+		return fmt.Errorf("vessels: track point of %d at %v,%v: %w", mmsi, p.Lat, p.Lon, ErrInvalid)
+	}
+	q := packPoint(p)
+	cut := h.cutoff()
+	if q.t < cut {
+		return nil
+	}
+	s := h.shard(mmsi)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.rings[mmsi]
+	if r == nil {
+		r = new(ring)
+		s.rings[mmsi] = r
+	} else if r.n > 0 && q.t < r.newest() {
+		return fmt.Errorf("vessels: track point of %d at %v before the last one: %w", mmsi, p.Time, ErrInvalid)
+	}
+	r.dropBefore(cut)
+	r.push(q, h.maxPoints)
+	return nil
+}
+
+// Track implements History. A negative limit, or until before since, is
+// ErrInvalid.
+func (h *MemoryHistory) Track(ctx context.Context, mmsi uint32, since, until time.Time, limit int) ([]TrackPoint, error) {
+	if limit < 0 || (!since.IsZero() && !until.IsZero() && until.Before(since)) {
+		return nil, fmt.Errorf("vessels: track of %d since %v until %v limit %d: %w", mmsi, since, until, limit, ErrInvalid)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	lo := h.cutoff()
+	if !since.IsZero() {
+		// Stored times are whole seconds, so since rounds up.
+		t := since
+		if t.Truncate(time.Second) != t {
+			t = t.Add(time.Second)
+		}
+		lo = max(lo, unixSeconds(t))
+	}
+	s := h.shard(mmsi)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.rings[mmsi]
+	if r == nil || r.n == 0 {
+		return []TrackPoint{}, nil
+	}
+	i, j := r.search(lo), int(r.n)
+	if !until.IsZero() {
+		if u := until.Unix(); u < 0 {
+			j = 0
+		} else if u < int64(^uint32(0)) {
+			j = r.search(uint32(u) + 1)
+		}
+	}
+	if j < i {
+		j = i
+	}
+	if limit > 0 && j-i > limit {
+		i = j - limit
+	}
+	out := make([]TrackPoint, j-i)
+	for k := range out {
+		out[k] = r.at(i + k).point()
+	}
+	return out, nil
+}
+
+// Prune forgets the points older than MaxAge and the vessels left without
+// any, and gives back memory a shrunken track no longer needs. The Tracker
+// calls it on every sweep; a MemoryHistory used on its own bounds a vessel
+// that keeps reporting by itself, but only Prune frees a silent one.
+// It returns the number of vessels forgotten.
+func (h *MemoryHistory) Prune() int {
+	cut := h.cutoff()
+	dropped := 0
+	for i := range h.shards {
+		s := &h.shards[i]
+		s.mu.Lock()
+		for mmsi, r := range s.rings {
+			r.dropBefore(cut)
+			switch {
+			case r.n == 0:
+				delete(s.rings, mmsi)
+				dropped++
+			case r.capacity() > 64 && int(r.n) < r.capacity()/4:
+				r.resize(int(r.n)*2, int(r.n)*2)
+			}
+		}
+		s.mu.Unlock()
+	}
+	return dropped
+}
+
+// Len is the number of vessels with a track.
+func (h *MemoryHistory) Len() int {
+	n := 0
+	for i := range h.shards {
+		s := &h.shards[i]
+		s.mu.RLock()
+		n += len(s.rings)
+		s.mu.RUnlock()
+	}
+	return n
+}
+
+// Close implements History; a MemoryHistory has nothing to flush.
+func (h *MemoryHistory) Close() error { return nil }

@@ -1,0 +1,62 @@
+package vessels
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRingGrowsAndWraps(t *testing.T) {
+	const limit = 100
+	var r ring
+	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	var caps []int
+	for i := range 250 {
+		r.push(packPoint(TrackPoint{Time: t0.Add(time.Duration(i) * time.Second), Lat: 43, Lon: 126, SOG: -1, COG: -1, Heading: -1}), limit)
+		if c := r.capacity(); len(caps) == 0 || caps[len(caps)-1] != c {
+			caps = append(caps, c)
+		}
+		if r.capacity() > limit {
+			t.Fatalf("after %d points capacity %d > limit %d", i+1, r.capacity(), limit)
+		}
+		if want := min(i+1, limit); int(r.n) != want {
+			t.Fatalf("after %d points n = %d, want %d", i+1, r.n, want)
+		}
+		if first := uint32(t0.Unix()) + uint32(max(0, i+1-limit)); r.timeAt(0) != first {
+			t.Fatalf("after %d points oldest = %d, want %d", i+1, r.timeAt(0), first)
+		}
+	}
+	if caps[0] > 8 || caps[len(caps)-1] != limit {
+		t.Fatalf("capacities %v: want a small start and the limit at the end", caps)
+	}
+}
+
+func TestPackPoint(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ in, want TrackPoint }{
+		{TrackPoint{t0, 43.85, 126.55, 7.3, 81.2, 80}, TrackPoint{t0, 43.85, 126.55, 7.3, 81.2, 80}},
+		{TrackPoint{t0, -90, -180, -1, -1, -1}, TrackPoint{t0, -90, -180, -1, -1, -1}},
+		{TrackPoint{t0, 90, 180, 102.2, 359.9, 359}, TrackPoint{t0, 90, 180, 102.2, 359.9, 359}},
+		{TrackPoint{t0.Add(999 * time.Millisecond), 0, 0, 6600, 360, 360}, TrackPoint{t0, 0, 0, -1, -1, -1}},
+		{TrackPoint{t0, 1, 1, -0.3, -5, -7}, TrackPoint{t0, 1, 1, -1, -1, -1}},
+	} {
+		got := packPoint(c.in).point()
+		d := func(a, b float64) bool { return a-b > 1e-6 || b-a > 1e-6 }
+		if !got.Time.Equal(c.want.Time) || d(got.Lat, c.want.Lat) || d(got.Lon, c.want.Lon) ||
+			d(got.SOG, c.want.SOG) || d(got.COG, c.want.COG) || got.Heading != c.want.Heading {
+			t.Errorf("pack %+v: got %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}
+
+// An hour of class A reports every 10 s (361 points counting both ends)
+// must sit in little more than 361 slots: the memory budget of 100,000
+// vessels under 1 GiB rests on it.
+func TestRingHourFitsTightly(t *testing.T) {
+	var r ring
+	for i := range 361 {
+		r.push(packed{t: uint32(i * 10)}, DefaultHistoryPoints)
+	}
+	if c := r.capacity(); c > 384 || cap(r.buf) > 384*pointSize+pointSize {
+		t.Fatalf("361 points take %d slots (%d bytes), want at most 384", c, cap(r.buf))
+	}
+}

@@ -1,0 +1,359 @@
+package vessels
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riverwatch/riverwatch/ais"
+)
+
+// Defaults of TrackerConfig.
+const (
+	DefaultStaleFactor   = 3.0
+	DefaultLostAfter     = 30 * time.Minute
+	DefaultMaxSpeedKnots = 60.0
+	DefaultJumpConfirm   = 3
+	DefaultSweepInterval = 5 * time.Second
+)
+
+// summaryEvery is how often the tracker logs a summary of refused reports.
+const summaryEvery = time.Minute
+
+// TrackerConfig tunes a Tracker. Zero fields take the defaults.
+type TrackerConfig struct {
+	StaleFactor   float64       // stale when silent > expected interval × factor (default 3)
+	LostAfter     time.Duration // lost (and removed from the live picture, event EventLost) after this silence (default 30 min)
+	MaxSpeedKnots float64       // implied speed between two reports above this is an impossible jump (default 60 kn: a river boat can't)
+	// JumpConfirm is how many consecutive reports, each consistent with the
+	// one before but all impossible from the last accepted position, make
+	// the tracker accept the new place (default 3): a vessel re-reported
+	// after a gap, or whose first fix was wrong, is not stuck forever.
+	JumpConfirm   int
+	SweepInterval time.Duration // how often Run judges staleness and loss (default 5 s)
+	Now           func() time.Time
+	Logger        *slog.Logger
+}
+
+// TrackerStats count what the Tracker did with the messages it was given.
+type TrackerStats struct {
+	Messages      uint64 `json:"messages"`        // messages handled
+	Positions     uint64 `json:"positions"`       // positions accepted
+	Jumps         uint64 `json:"jumps"`           // positions refused as impossible jumps
+	JumpsTaken    uint64 `json:"jumps_taken"`     // new places accepted after JumpConfirm consistent jumps
+	Unavailable   uint64 `json:"unavailable"`     // position reports without a position
+	Late          uint64 `json:"late"`            // positions older than the one accepted, ignored
+	LongRangeHeld uint64 `json:"long_range_held"` // type 27 positions refused over a recent precise one
+	InvalidMMSI   uint64 `json:"invalid_mmsi"`    // messages from an invalid MMSI (still shown, flagged)
+	Errors        uint64 `json:"errors"`          // store or history errors
+	Stale         uint64 `json:"stale"`           // stale events published
+	Lost          uint64 `json:"lost"`            // lost events published
+}
+
+// Tracker keeps the live picture: it merges every message into its vessel's
+// record, flags what is implausible, appends accepted positions to the
+// history and publishes an Event for every change.
+//
+// Handle and Sweep are serialised by one mutex, so events of a vessel are
+// published in order; queries go straight to the Store and History and never
+// wait for ingest.
+type Tracker struct {
+	cfg     TrackerConfig
+	store   Store
+	history History
+	pub     Publisher
+	log     *slog.Logger
+
+	mu       sync.Mutex
+	state    map[uint32]trackState // only vessels with something to remember
+	stats    TrackerStats
+	logged   TrackerStats // as of the last summary
+	loggedAt time.Time
+}
+
+// trackState is what the tracker remembers of a vessel beyond its record.
+type trackState struct {
+	jumps            int // consecutive refused reports consistent with each other
+	jumpLat, jumpLon float64
+	jumpAt           time.Time
+	staleSent        bool // EventStale published, not yet heard again
+}
+
+// pruner is a History that must be told to forget silent vessels.
+type pruner interface{ Prune() int }
+
+// NewTracker returns a Tracker over store, history and pub; a nil one is
+// replaced by MemoryStore, a MemoryHistory with default bounds, or
+// NopPublisher.
+func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) *Tracker {
+	if cfg.StaleFactor <= 0 {
+		cfg.StaleFactor = DefaultStaleFactor
+	}
+	if cfg.LostAfter <= 0 {
+		cfg.LostAfter = DefaultLostAfter
+	}
+	if cfg.MaxSpeedKnots <= 0 {
+		cfg.MaxSpeedKnots = DefaultMaxSpeedKnots
+	}
+	if cfg.JumpConfirm <= 0 {
+		cfg.JumpConfirm = DefaultJumpConfirm
+	}
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = DefaultSweepInterval
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if store == nil {
+		store = NewMemoryStore()
+	}
+	if history == nil {
+		history = NewMemoryHistory(HistoryConfig{Now: cfg.Now})
+	}
+	if pub == nil {
+		pub = NopPublisher{}
+	}
+	return &Tracker{
+		cfg: cfg, store: store, history: history, pub: pub,
+		log:   cfg.Logger.With("component", "vessels"),
+		state: make(map[uint32]trackState),
+	}
+}
+
+// Handle merges one decoded message into the live picture: it is the
+// pipeline's OnMessage. The message's Received time is when its parts were
+// heard (clamped to now: a tag block from the future is not trusted). Every
+// handled message publishes one EventUpdate with the record after it.
+func (t *Tracker) Handle(m *ais.Message) {
+	if m == nil {
+		return
+	}
+	now := t.cfg.Now()
+	at := m.Received
+	if at.IsZero() || at.After(now) {
+		at = now
+	}
+	ctx := context.Background()
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stats.Messages++
+	st := t.state[m.MMSI]
+	var res merged
+	v, err := t.store.Update(ctx, m.MMSI, func(v *Vessel) error {
+		res = t.merge(v, m, &st, at)
+		return nil
+	})
+	if err != nil {
+		t.stats.Errors++
+		t.log.Debug("store update failed", "mmsi", m.MMSI, "err", err)
+		return
+	}
+	t.count(res, &v)
+	if res.accepted {
+		if err := t.history.Append(ctx, m.MMSI, res.point); err != nil {
+			t.stats.Errors++
+			t.log.Debug("history append failed", "mmsi", m.MMSI, "err", err)
+		}
+	}
+	Judge(&v, now, t.cfg.StaleFactor, t.cfg.LostAfter)
+	if !v.Stale {
+		st.staleSent = false
+	}
+	t.setState(m.MMSI, st)
+	t.pub.Publish(Event{Type: EventUpdate, Vessel: v, At: now})
+}
+
+func (t *Tracker) count(res merged, v *Vessel) {
+	s := &t.stats
+	switch {
+	case res.accepted:
+		s.Positions++
+	case res.jump:
+		s.Jumps++
+	case res.unavailable:
+		s.Unavailable++
+	case res.late:
+		s.Late++
+	case res.held:
+		s.LongRangeHeld++
+	}
+	if res.jumpAccept {
+		s.JumpsTaken++
+	}
+	for _, f := range v.Flags {
+		if f == FlagInvalidMMSI {
+			s.InvalidMMSI++
+		}
+	}
+}
+
+func (t *Tracker) setState(mmsi uint32, st trackState) {
+	if st == (trackState{}) {
+		delete(t.state, mmsi)
+		return
+	}
+	t.state[mmsi] = st
+}
+
+// Vessel returns the record of mmsi with Stale and Lost judged now, or
+// ErrNotFound.
+func (t *Tracker) Vessel(ctx context.Context, mmsi uint32) (Vessel, error) {
+	v, err := t.store.Get(ctx, mmsi)
+	if err != nil {
+		return Vessel{}, err
+	}
+	t.judge(&v, t.cfg.Now())
+	return v, nil
+}
+
+func (t *Tracker) judge(v *Vessel, now time.Time) {
+	Judge(v, now, t.cfg.StaleFactor, t.cfg.LostAfter)
+}
+
+// Vessels lists the records f selects, in MMSI order, with Stale judged now.
+// Lost vessels are not part of the live picture and are never listed. A
+// filter with a negative Limit or an inverted BBox is ErrInvalid.
+func (t *Tracker) Vessels(ctx context.Context, f Filter) ([]Vessel, error) {
+	if f.Limit < 0 || (f.BBox != nil && (f.BBox.South > f.BBox.North || f.BBox.West > f.BBox.East)) {
+		return nil, fmt.Errorf("vessels: filter: %w", ErrInvalid)
+	}
+	now := t.cfg.Now()
+	q := strings.ToUpper(strings.TrimSpace(f.Query))
+	if len(q) > 64 {
+		q = q[:64]
+	}
+	keep := func(v *Vessel) bool {
+		t.judge(v, now)
+		return match(v, &f, q)
+	}
+	vs, err := t.store.List(ctx, keep)
+	if err != nil {
+		return nil, err
+	}
+	for i := range vs { // a Store need not hand keep the copy it returns
+		t.judge(&vs[i], now)
+	}
+	if f.Limit > 0 && len(vs) > f.Limit {
+		vs = vs[:f.Limit]
+	}
+	return vs, nil
+}
+
+// Track returns mmsi's track as History.Track does. A vessel neither in the
+// live picture nor in the history is ErrNotFound; one that was lost keeps
+// its track until the history forgets it.
+func (t *Tracker) Track(ctx context.Context, mmsi uint32, since, until time.Time, limit int) ([]TrackPoint, error) {
+	pts, err := t.history.Track(ctx, mmsi, since, until, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(pts) == 0 {
+		if _, err := t.store.Get(ctx, mmsi); err != nil {
+			return nil, err
+		}
+	}
+	return pts, nil
+}
+
+// Count is the number of vessels in the live picture.
+func (t *Tracker) Count() int { return t.store.Len() }
+
+// Stats returns the counters so far.
+func (t *Tracker) Stats() TrackerStats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stats
+}
+
+// Run sweeps every SweepInterval until ctx is done, then returns nil.
+func (t *Tracker) Run(ctx context.Context) error {
+	tick := time.NewTicker(t.cfg.SweepInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := t.Sweep(ctx); err != nil && ctx.Err() == nil {
+				t.log.Warn("sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// Sweep judges every vessel now: it publishes EventStale once when a vessel
+// turns stale, and EventLost when it is lost, removing it from the live
+// picture. It also lets a MemoryHistory forget silent vessels, and logs a
+// summary of refused reports at most once a minute. Run calls it; it is
+// exported for tests and for callers that keep their own schedule.
+func (t *Tracker) Sweep(ctx context.Context) error {
+	now := t.cfg.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	act := func(v *Vessel) bool {
+		t.judge(v, now)
+		return v.Lost || v.Stale != t.state[v.MMSI].staleSent
+	}
+	vs, err := t.store.List(ctx, act)
+	if err != nil {
+		return fmt.Errorf("vessels: sweep: %w", err)
+	}
+	var errs []error
+	for i := range vs {
+		v := &vs[i]
+		if !act(v) {
+			continue
+		}
+		st := t.state[v.MMSI]
+		switch {
+		case v.Lost:
+			if err := t.store.Delete(ctx, v.MMSI); err != nil && !errors.Is(err, ErrNotFound) {
+				t.stats.Errors++
+				errs = append(errs, err)
+				continue
+			}
+			delete(t.state, v.MMSI)
+			t.stats.Lost++
+			t.pub.Publish(Event{Type: EventLost, Vessel: *v, At: now})
+		case v.Stale:
+			st.staleSent = true
+			t.setState(v.MMSI, st)
+			t.stats.Stale++
+			t.pub.Publish(Event{Type: EventStale, Vessel: *v, At: now})
+		default:
+			st.staleSent = false
+			t.setState(v.MMSI, st)
+		}
+	}
+	if p, ok := t.history.(pruner); ok {
+		p.Prune()
+	}
+	t.summary(now)
+	return errors.Join(errs...)
+}
+
+// summary logs what was refused since the last summary, at most once per
+// summaryEvery and only when something was.
+func (t *Tracker) summary(now time.Time) {
+	if now.Sub(t.loggedAt) < summaryEvery {
+		return
+	}
+	s, l := t.stats, t.logged
+	if s.Jumps == l.Jumps && s.Late == l.Late && s.LongRangeHeld == l.LongRangeHeld &&
+		s.Unavailable == l.Unavailable && s.Errors == l.Errors {
+		return
+	}
+	t.log.Info("refused reports",
+		"jumps", s.Jumps-l.Jumps, "late", s.Late-l.Late, "long_range_held", s.LongRangeHeld-l.LongRangeHeld,
+		"unavailable", s.Unavailable-l.Unavailable, "errors", s.Errors-l.Errors, "vessels", t.store.Len())
+	t.logged, t.loggedAt = s, now
+}

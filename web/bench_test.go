@@ -1,0 +1,83 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// benchFleet is n vessels scattered over the Songhua near Jilin City, from a
+// fixed seed.
+func benchFleet(n int, now time.Time) []vesselJSON {
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]vesselJSON, n)
+	types := []int{30, 37, 52, 60, 70, 80, 0}
+	for i := range out {
+		out[i] = vesselJSON{
+			MMSI: uint32(413100000 + i), Class: []string{"A", "B"}[i%2],
+			Name: fmt.Sprintf("VESSEL %04d", i), CallSign: fmt.Sprintf("BV%04d", i),
+			ShipType: types[i%len(types)], NavStatus: 0,
+			Lat: ptr(43.5 + rng.Float64()*0.8), Lon: ptr(126.0 + rng.Float64()*1.2),
+			SOG: ptr(rng.Float64() * 12), COG: ptr(rng.Float64() * 359), Heading: ptr(rng.IntN(360)),
+			LastSeen: now, PositionAt: now, Station: "JL-01",
+		}
+	}
+	return out
+}
+
+// loadBoard starts a browser and a fake serving n vessels; open loads the
+// page and waits until every vessel is drawn and listed.
+func loadBoard(b *testing.B, n int) (ctx context.Context, api *fakeAPI, fleet []vesselJSON, open func()) {
+	b.Helper()
+	ctx, _ = mustBrowser(b)
+	fleet = benchFleet(n, time.Now().UTC())
+	api = newFakeAPI(b, boardWaterways(b), fleet, nil)
+	open = func() {
+		do(b, ctx, "open board", chromedp.Navigate(api.url()))
+		waitJS(b, ctx, "live", `document.getElementById('conn').dataset.state === 'live'`)
+		waitJS(b, ctx, "all markers", fmt.Sprintf(`%s === %d && %s === '%d'`, count(".vessel-marker"), n, text("#list-count"), n))
+	}
+	return ctx, api, fleet, open
+}
+
+// BenchmarkBoardLoad is one page load showing 2000 vessels: config,
+// waterways, listing, snapshot, markers and list.
+func BenchmarkBoardLoad(b *testing.B) {
+	const n = 2000
+	_, _, _, open := loadBoard(b, n)
+	for b.Loop() {
+		open()
+	}
+	b.ReportMetric(float64(n), "vessels")
+}
+
+// BenchmarkBoardLiveUpdates pushes 500 position updates over the WebSocket
+// per op to a board showing 2000 vessels and waits until the last one is
+// drawn.
+func BenchmarkBoardLiveUpdates(b *testing.B) {
+	const n, batch = 2000, 500
+	ctx, api, fleet, open := loadBoard(b, n)
+	open()
+	rng := rand.New(rand.NewPCG(3, 4))
+	round := 0
+	for b.Loop() {
+		round++
+		var last vesselJSON
+		for i := range batch {
+			v := fleet[rng.IntN(n)]
+			v.Lat, v.Lon = ptr(*v.Lat+0.001), ptr(*v.Lon+0.001)
+			if i == batch-1 {
+				v = fleet[0]
+				v.Heading = ptr(round % 360)
+			}
+			api.push(map[string]any{"type": "update", "vessel": v})
+			last = v
+		}
+		waitJS(b, ctx, "last update drawn", fmt.Sprintf(`%s === 1`, count(fmt.Sprintf(`%s[data-rot="%d"]`, marker(last.MMSI), *last.Heading))))
+	}
+	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+}

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// vesselJSON mirrors the JSON of vessels.Vessel (field for field, same
+// tags) so the fixtures have the exact shape the API sends. The test does
+// not import vessels: web sits beside the domain packages, not above them.
+type vesselJSON struct {
+	MMSI            uint32       `json:"mmsi"`
+	Class           string       `json:"class"`
+	Name            string       `json:"name"`
+	CallSign        string       `json:"callsign"`
+	IMO             uint32       `json:"imo,omitempty"`
+	ShipType        int          `json:"ship_type"`
+	Destination     string       `json:"destination,omitempty"`
+	ETA             string       `json:"eta,omitempty"`
+	Length          float64      `json:"length,omitempty"`
+	Beam            float64      `json:"beam,omitempty"`
+	Draught         float64      `json:"draught,omitempty"`
+	Lat             *float64     `json:"lat"`
+	Lon             *float64     `json:"lon"`
+	SOG             *float64     `json:"sog"`
+	COG             *float64     `json:"cog"`
+	Heading         *int         `json:"heading"`
+	NavStatus       int          `json:"nav_status"`
+	Inland          *inlandJSON  `json:"inland,omitempty"`
+	Persons         *personsJSON `json:"persons,omitempty"`
+	Flags           []string     `json:"flags,omitempty"`
+	LastSeen        time.Time    `json:"last_seen"`
+	PositionAt      time.Time    `json:"position_at,omitzero"`
+	StaticAt        time.Time    `json:"static_at,omitzero"`
+	Station         string       `json:"station"`
+	PositionStation string       `json:"position_station,omitempty"`
+	LongRange       bool         `json:"long_range,omitempty"`
+	Stale           bool         `json:"stale"`
+	Lost            bool         `json:"lost"`
+}
+
+type inlandJSON struct {
+	ENI            string  `json:"eni,omitempty"`
+	Length         float64 `json:"length,omitempty"`
+	Beam           float64 `json:"beam,omitempty"`
+	ERIType        int     `json:"eri_type,omitempty"`
+	HazardousCones int     `json:"hazardous_cones"`
+	Draught        float64 `json:"draught,omitempty"`
+	Loaded         string  `json:"loaded"`
+}
+
+type personsJSON struct {
+	Crew       *int `json:"crew"`
+	Passengers *int `json:"passengers"`
+	Personnel  *int `json:"personnel"`
+}
+
+type trackPointJSON struct {
+	Time    time.Time `json:"time"`
+	Lat     float64   `json:"lat"`
+	Lon     float64   `json:"lon"`
+	SOG     float64   `json:"sog"`
+	COG     float64   `json:"cog"`
+	Heading int       `json:"heading"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// fakeAPI serves Static() and a small fake of the board's endpoints. It is
+// the board's unit-test double; the real API is tested end to end elsewhere.
+type fakeAPI struct {
+	tb        testing.TB
+	srv       *httptest.Server
+	waterways []byte
+	vessels   []vesselJSON
+	tracks    map[uint32][]trackPointJSON
+	config    map[string]any // GET /api/v1/config; set before the page loads
+
+	mu     sync.Mutex
+	conns  map[*websocket.Conn]struct{}
+	refuse bool // refuse new live connections
+}
+
+// newFakeAPI starts the fake on 127.0.0.1:0 and stops it on cleanup.
+func newFakeAPI(tb testing.TB, waterways []byte, vessels []vesselJSON, tracks map[uint32][]trackPointJSON) *fakeAPI {
+	tb.Helper()
+	f := &fakeAPI{
+		tb: tb, waterways: waterways, vessels: vessels, tracks: tracks,
+		conns: map[*websocket.Conn]struct{}{},
+		config: map[string]any{
+			"tile_url": "", "tile_attribution": "", "center": []float64{43.85, 126.55},
+			"zoom": 10, "timezone": "Asia/Shanghai",
+		},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/config", func(w http.ResponseWriter, r *http.Request) {
+		f.json(w, f.config)
+	})
+	mux.HandleFunc("GET /api/v1/waterways", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/geo+json")
+		w.Write(f.waterways)
+	})
+	mux.HandleFunc("GET /api/v1/vessels", func(w http.ResponseWriter, r *http.Request) {
+		f.json(w, map[string]any{"count": len(f.vessels), "vessels": f.vessels})
+	})
+	mux.HandleFunc("GET /api/v1/vessels/{mmsi}/track", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.ParseUint(r.PathValue("mmsi"), 10, 32)
+		if err != nil {
+			http.Error(w, "bad mmsi", http.StatusBadRequest)
+			return
+		}
+		pts := f.tracks[uint32(n)]
+		if pts == nil {
+			pts = []trackPointJSON{}
+		}
+		f.json(w, map[string]any{"mmsi": n, "points": pts})
+	})
+	mux.HandleFunc("GET /api/v1/live", f.live)
+	static := http.FileServerFS(Static())
+	mux.Handle("GET /", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Report-only: violations are recorded by the test, and an injected
+		// script would still run, so the dialog check means something.
+		w.Header().Set("Content-Security-Policy-Report-Only", ContentSecurityPolicy)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		static.ServeHTTP(w, r)
+	}))
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("listen: %v", err)
+	}
+	f.srv = httptest.NewUnstartedServer(mux)
+	f.srv.Listener.Close()
+	f.srv.Listener = ln
+	f.srv.Start()
+	tb.Cleanup(func() {
+		f.dropAll()
+		f.srv.Close()
+	})
+	return f
+}
+
+func (f *fakeAPI) json(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		f.tb.Errorf("encode: %v", err)
+	}
+}
+
+func (f *fakeAPI) live(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	refuse := f.refuse
+	f.mu.Unlock()
+	if refuse {
+		http.Error(w, "try later", http.StatusServiceUnavailable)
+		return
+	}
+	c, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return
+	}
+	ctx := c.CloseRead(r.Context())
+	snap, _ := json.Marshal(map[string]any{"type": "snapshot", "vessels": f.vessels})
+	if err := c.Write(ctx, websocket.MessageText, snap); err != nil {
+		c.CloseNow()
+		return
+	}
+	f.mu.Lock()
+	f.conns[c] = struct{}{}
+	f.mu.Unlock()
+	<-ctx.Done()
+	f.mu.Lock()
+	delete(f.conns, c)
+	f.mu.Unlock()
+	c.CloseNow()
+}
+
+// push sends one live message to every connected board.
+func (f *fakeAPI) push(msg any) {
+	f.tb.Helper()
+	b, err := json.Marshal(msg)
+	if err != nil {
+		f.tb.Fatalf("marshal: %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.conns) == 0 {
+		f.tb.Fatalf("push: no live connection")
+	}
+	for c := range f.conns {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := c.Write(ctx, websocket.MessageText, b)
+		cancel()
+		if err != nil {
+			f.tb.Errorf("push: %v", err)
+		}
+	}
+}
+
+// dropAll closes every live connection, as a restarting server would.
+func (f *fakeAPI) dropAll() {
+	f.mu.Lock()
+	conns := make([]*websocket.Conn, 0, len(f.conns))
+	for c := range f.conns {
+		conns = append(conns, c)
+		delete(f.conns, c)
+	}
+	f.mu.Unlock()
+	for _, c := range conns {
+		c.Close(websocket.StatusGoingAway, "restart")
+	}
+}
+
+func (f *fakeAPI) setRefuse(b bool) {
+	f.mu.Lock()
+	f.refuse = b
+	f.mu.Unlock()
+}
+
+// url is the board's address.
+func (f *fakeAPI) url() string { return f.srv.URL + "/" }

@@ -1,0 +1,197 @@
+// Details is the panel that shows every field of the chosen vessel and draws
+// its track. All values are set as text.
+
+import { el, clear } from './dom.js';
+import {
+  DASH, LIMIT, clip, textOr, num, positive, isNum, validHeading, validCOG, validSOG,
+  parseTime, dateTime, ago, eta, zoneLabel,
+} from './format.js';
+import { navStatus, shipType, CLASS_TEXT, FLAG_TEXT, eriType, cones, LOADED_TEXT } from './labels.js';
+import { label } from './fleet.js';
+
+const L = window.L;
+
+function when(s, now) {
+  const d = parseTime(s);
+  if (!d) return DASH;
+  return `${dateTime(d)} ${zoneLabel()} · ${ago(d, now)}`;
+}
+
+function count(n) {
+  return isNum(n) ? String(n) : DASH;
+}
+
+function yesNo(b) {
+  return b ? '是 Yes' : '否 No';
+}
+
+// sections lists the panel's rows: [heading, [[label, value, key], ...]].
+function sections(v, now) {
+  const inl = v.inland || null;
+  const per = v.persons || null;
+  const flags = Array.isArray(v.flags) ? v.flags : [];
+  return [
+    ['识别 Identity', [
+      ['MMSI', String(v.mmsi), 'mmsi'],
+      ['类别 Class', CLASS_TEXT[v.class] || textOr(v.class, 8), 'class'],
+      ['船名 Name', textOr(v.name, LIMIT.name), 'name'],
+      ['呼号 Call sign', textOr(v.callsign, LIMIT.callsign), 'callsign'],
+      ['IMO', isNum(v.imo) && v.imo > 0 ? String(v.imo) : DASH, 'imo'],
+      ['船型 Ship type', shipType(v.ship_type), 'ship_type'],
+    ]],
+    ['动态 Position', [
+      ['纬度 Latitude', num(v.lat, 5, '°'), 'lat'],
+      ['经度 Longitude', num(v.lon, 5, '°'), 'lon'],
+      ['航速 SOG', num(validSOG(v.sog), 1, 'kn'), 'sog'],
+      ['航向 COG', num(validCOG(v.cog), 1, '°'), 'cog'],
+      ['船首向 Heading', num(validHeading(v.heading), 0, '°'), 'heading'],
+      ['航行状态 Nav status', navStatus(v.nav_status), 'nav_status'],
+      ['远程报告 Long range', yesNo(v.long_range), 'long_range'],
+    ]],
+    ['航次 Voyage', [
+      ['目的地 Destination', textOr(v.destination, LIMIT.destination), 'destination'],
+      ['预计到达 ETA', eta(v.eta, now), 'eta'],
+      ['船长 Length', positive(v.length, 1, 'm'), 'length'],
+      ['船宽 Beam', positive(v.beam, 1, 'm'), 'beam'],
+      ['吃水 Draught', positive(v.draught, 1, 'm'), 'draught'],
+    ]],
+    ['内河 Inland', inl ? [
+      ['欧洲船舶号 ENI', textOr(inl.eni, LIMIT.eni), 'eni'],
+      ['船长 Length', positive(inl.length, 1, 'm'), 'inland_length'],
+      ['船宽 Beam', positive(inl.beam, 2, 'm'), 'inland_beam'],
+      ['ERI 船型 ERI type', eriType(inl.eri_type), 'eri_type'],
+      ['危险品 Hazardous cargo', cones(inl.hazardous_cones), 'hazardous_cones'],
+      ['吃水 Draught', positive(inl.draught, 2, 'm'), 'inland_draught'],
+      ['装载 Loaded', LOADED_TEXT[inl.loaded] || DASH, 'loaded'],
+    ] : [['内河数据 Inland data', DASH, 'inland']]],
+    ['人员 Persons on board', per ? [
+      ['船员 Crew', count(per.crew), 'crew'],
+      ['乘客 Passengers', count(per.passengers), 'passengers'],
+      ['其他人员 Personnel', count(per.personnel), 'personnel'],
+    ] : [['人员数据 Persons data', DASH, 'persons']]],
+    ['状态 Status', [
+      ['标记 Flags', flags.length ? flags.slice(0, 8).map((f) => FLAG_TEXT[f] || clip(f, LIMIT.flag)).join('；') : DASH, 'flags'],
+      ['信号过时 Stale', yesNo(v.stale), 'stale'],
+      ['已丢失 Lost', yesNo(v.lost), 'lost'],
+    ]],
+    ['时间 Times', [
+      ['最后收到 Last seen', when(v.last_seen, now), 'last_seen'],
+      ['位置时间 Position at', when(v.position_at, now), 'position_at'],
+      ['静态数据 Static at', when(v.static_at, now), 'static_at'],
+      ['内河数据 Inland at', when(v.inland_at, now), 'inland_at'],
+    ]],
+    ['接收 Reception', [
+      ['接收站 Station', textOr(v.station, LIMIT.station), 'station'],
+      ['位置接收站 Position station', textOr(v.position_station, LIMIT.station), 'position_station'],
+      ['静态接收站 Static station', textOr(v.static_station, LIMIT.station), 'static_station'],
+    ]],
+  ];
+}
+
+export class Details {
+  // panel: the aside element; map: the Leaflet map; onClose().
+  constructor(panel, map, onClose) {
+    this.panel = panel;
+    this.map = map;
+    this.onClose = onClose;
+    this.mmsi = null;
+    this.track = null;
+    this.trackAbort = null;
+    this.trackPts = [];
+  }
+
+  // show opens the panel for v and loads its track.
+  show(v) {
+    const changed = this.mmsi !== v.mmsi;
+    this.mmsi = v.mmsi;
+    this.render(v);
+    if (changed) this._loadTrack(v.mmsi);
+  }
+
+  // update re-renders when v is the shown vessel and extends its track.
+  update(v) {
+    if (v.mmsi !== this.mmsi) return;
+    this.render(v);
+    if (this.track && isNum(v.lat) && isNum(v.lon)) {
+      const last = this.trackPts[this.trackPts.length - 1];
+      if (!last || last[0] !== v.lat || last[1] !== v.lon) {
+        this.trackPts.push([v.lat, v.lon]);
+        this.track.setLatLngs(this.trackPts);
+      }
+    }
+  }
+
+  // close hides the panel and removes the track.
+  close() {
+    this.mmsi = null;
+    this.panel.hidden = true;
+    clear(this.panel);
+    this._clearTrack();
+  }
+
+  render(v) {
+    const now = Date.now();
+    const p = this.panel;
+    const old = p.querySelector('.details-body');
+    const scroll = old ? old.scrollTop : 0;
+    clear(p);
+    const head = el('div', { class: 'details-head' },
+      el('h2', { class: 'details-title' }, label(v)),
+      el('button', { class: 'close', type: 'button', title: '关闭 Close', 'aria-label': '关闭 Close', onclick: () => this.onClose() }, '×'));
+    const body = el('div', { class: 'details-body' });
+    if (v.lost) body.append(el('p', { class: 'warn' }, '已丢失 Lost'));
+    else if (v.stale) body.append(el('p', { class: 'warn' }, '信号过时 Stale'));
+    for (const [title, rows] of sections(v, now)) {
+      const dl = el('dl', { class: 'fields' });
+      for (const [k, val, key] of rows) {
+        dl.append(el('dt', null, k), el('dd', { dataset: { field: key }, class: val === DASH ? 'na' : null }, val));
+      }
+      body.append(el('h3', null, title), dl);
+    }
+    body.append(el('p', { class: 'track-note', dataset: { field: 'track' } }, this._trackText()));
+    p.append(head, body);
+    p.hidden = false;
+    body.scrollTop = scroll;
+  }
+
+  _trackText() {
+    if (this.trackAbort) return '航迹加载中 Loading track…';
+    if (this.trackError) return '航迹不可用 Track unavailable';
+    if (!this.track) return '';
+    return `航迹 Track: ${this.trackPts.length} 点 points`;
+  }
+
+  _clearTrack() {
+    if (this.trackAbort) this.trackAbort.abort();
+    this.trackAbort = null;
+    this.trackError = false;
+    if (this.track) this.track.remove();
+    this.track = null;
+    this.trackPts = [];
+  }
+
+  async _loadTrack(mmsi) {
+    this._clearTrack();
+    const ctl = new AbortController();
+    this.trackAbort = ctl;
+    try {
+      const res = await fetch(`/api/v1/vessels/${encodeURIComponent(mmsi)}/track`, { signal: ctl.signal, headers: { Accept: 'application/json' } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = await res.json();
+      if (this.mmsi !== mmsi || ctl.signal.aborted) return;
+      const pts = [];
+      for (const p of Array.isArray(body.points) ? body.points : []) {
+        if (isNum(p.lat) && isNum(p.lon) && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180) pts.push([p.lat, p.lon]);
+      }
+      this.trackPts = pts;
+      this.track = L.polyline(pts, { className: 'vessel-track', interactive: false, weight: 3 }).addTo(this.map);
+    } catch (err) {
+      if (ctl.signal.aborted) return;
+      this.trackError = true;
+    } finally {
+      if (this.trackAbort === ctl) this.trackAbort = null;
+    }
+    const note = this.panel.querySelector('[data-field="track"]');
+    if (note && this.mmsi === mmsi) note.textContent = this._trackText();
+  }
+}
