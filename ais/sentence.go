@@ -68,8 +68,8 @@ type Sentence struct {
 // ParseSentence frames one line of input: optional receive timestamp,
 // optional NMEA 4.0 tag block, then a VDM or VDO sentence with a valid
 // checksum. Fields after the checksum (USCG ",s36310,d-081,T59.01", or an
-// AIS-catcher ",1700000000") are ignored; anything else after it is
-// malformed.
+// AIS-catcher ",1700000000") and escaped line endings ("\x0d\x0a") are
+// ignored; anything else after it is malformed.
 //
 // A line without the '!' or '$' start delimiter is malformed: without it
 // text cannot be told from a sentence. gpsd does the same (the unprefixed
@@ -136,7 +136,10 @@ func ParseSentence(line []byte) (Sentence, error) {
 	if sum != want {
 		return s, errSentenceChecksum
 	}
-	if tail := line[star+3:]; len(tail) > 0 && tail[0] != ',' && tail[0] != ' ' && tail[0] != '\t' {
+	// A logger that escaped the line ending ("...*47\x0d\x0a", as in gpsd's
+	// sample.aivdm) leaves a backslash after a good checksum: the sentence
+	// is intact, so it is accepted as gpsd accepts it.
+	if tail := line[star+3:]; len(tail) > 0 && tail[0] != ',' && tail[0] != ' ' && tail[0] != '\t' && tail[0] != '\\' {
 		return s, errJunkAfterChecksum
 	}
 	s.Raw = line[:star+3]

@@ -283,7 +283,7 @@ func TestLiveSkipAhead(t *testing.T) {
 	fleet := jilinFleet()
 	fx := newFixture(t, nil, fleet...)
 	fx.srv.live.maxPending = 10
-	fx.srv.live.flushInterval = 2 * time.Second // the backlog builds before the first flush
+	fx.srv.live.flushInterval = time.Second // the backlog builds before the first flush
 	base := fx.run(t)
 	conn, _ := mustDialLive(t, base, "")
 	for i := range 11 {
@@ -305,8 +305,8 @@ func TestLiveSkipAhead(t *testing.T) {
 func TestLiveKeepalive(t *testing.T) {
 	fleet := jilinFleet()
 	fx := newFixture(t, nil, fleet...)
-	fx.srv.live.pingInterval = 10 * time.Millisecond
-	fx.srv.live.pongWait = 50 * time.Millisecond
+	fx.srv.live.pingInterval = 20 * time.Millisecond
+	fx.srv.live.pongWait = 400 * time.Millisecond
 	base := fx.run(t)
 	conn, _ := mustDialLive(t, base, "")
 	var pings atomic.Int64
@@ -314,7 +314,7 @@ func TestLiveKeepalive(t *testing.T) {
 		pings.Add(1)
 		return conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
 	})
-	// Reading runs the ping handler; wait well past several pong waits.
+	// Reading runs the ping handler; wait past two pong waits.
 	msgs := make(chan liveMsg, 16)
 	go func() {
 		for {
@@ -326,7 +326,7 @@ func TestLiveKeepalive(t *testing.T) {
 			msgs <- m
 		}
 	}()
-	waitFor(t, "20 pings", func() bool { return pings.Load() >= 20 })
+	waitFor(t, "50 pings", func() bool { return pings.Load() >= 50 })
 	fx.broker.Publish(update(withSOG(fleet[0], 3)))
 	if m, ok := <-msgs; !ok || m.Type != "update" {
 		t.Fatalf("connection did not survive its pings: %+v %v", m, ok)

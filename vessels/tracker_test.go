@@ -1,13 +1,9 @@
 package vessels_test
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"math"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 

@@ -119,7 +119,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Static:          web.Static(),
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
-		Logger:          logger.With("component", "api"),
+		Logger:          logger,
 	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
@@ -157,6 +157,8 @@ func (s *server) run(ctx context.Context) error {
 	}
 	if s.sim != nil {
 		st.goLog(inputs, "simulator", func(ctx context.Context) error {
+			s.pipeline.SetConnected(simSourceName, true, nil)
+			defer s.pipeline.SetConnected(simSourceName, false, nil)
 			return s.sim.Run(ctx, func(line []byte) {
 				s.pipeline.Feed(ais.Line{Source: simSourceName, Data: line, Received: time.Now()})
 			})
