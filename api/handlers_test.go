@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -310,7 +312,14 @@ func TestStaticBoard(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	fx := newFixture(t, nil)
 	base := fx.run(t)
-	resp, err := http.Post(base+"/api/v1/vessels", "text/plain", strings.NewReader(strings.Repeat("x", bodyLimit+1)))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// The declared length alone is refused; no body needs to be sent.
+	fmt.Fprintf(conn, "POST /api/v1/vessels HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n", bodyLimit+1)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"log/slog"
 	"net/url"
@@ -30,22 +31,39 @@ const (
 const liveBBoxKey = "riverwatch.live.bbox"
 
 // liveEvent is one published event shared by every client it is offered
-// to: it is encoded and framed once, by whichever writer needs it first.
+// to: it is encoded into a WebSocket frame once, by whichever writer needs
+// it first, and the same bytes go to every client.
 type liveEvent struct {
-	ev   vessels.Event
-	once sync.Once
-	msg  *websocket.PreparedMessage
-	err  error
+	ev    vessels.Event
+	once  sync.Once
+	bytes []byte // one unmasked text frame holding the event's JSON
+	err   error
 }
 
-func (e *liveEvent) prepared() (*websocket.PreparedMessage, error) {
+func (e *liveEvent) frame() ([]byte, error) {
 	e.once.Do(func() {
 		var data []byte
 		if data, e.err = json.Marshal(e.ev); e.err == nil {
-			e.msg, e.err = websocket.NewPreparedMessage(websocket.TextMessage, data)
+			e.bytes = appendTextFrame(make([]byte, 0, len(data)+10), data)
 		}
 	})
-	return e.msg, e.err
+	return e.bytes, e.err
+}
+
+// appendTextFrame appends payload as one final, unmasked text frame (RFC
+// 6455 section 5.2), as a server sends it.
+func appendTextFrame(dst, payload []byte) []byte {
+	const finText = 0x80 | websocket.TextMessage
+	switch n := len(payload); {
+	case n < 126:
+		dst = append(dst, finText, byte(n))
+	case n <= 0xffff:
+		dst = append(dst, finText, 126, byte(n>>8), byte(n))
+	default:
+		dst = append(dst, finText, 127)
+		dst = binary.BigEndian.AppendUint64(dst, uint64(n))
+	}
+	return append(dst, payload...)
 }
 
 // snapshotMessage is the first message a client gets, and the one that

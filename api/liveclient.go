@@ -13,17 +13,33 @@ import (
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
-// errDropped ends a client that wrote too slowly.
-var errDropped = errors.New("live client too slow")
+// batchBytes is how many bytes of event frames go out in one write.
+const batchBytes = 64 << 10
+
+// Errors that end a client's writer.
+var (
+	errDropped = errors.New("live client too slow")
+	errClosing = errors.New("live hub closing")
+)
 
 // liveClient is one WebSocket client: a pending map filled by the hub and a
 // writer that flushes it.
+//
+// Writes: every data frame is written by the writer goroutine. Event frames
+// are batched and written to the connection directly, whole frames per
+// Write call (the socket serialises Write calls, so frames never mix); the
+// reader only hands pongs to the writer, so the one other writer left is
+// the websocket library answering a protocol error with a close frame,
+// itself one whole frame.
 type liveClient struct {
 	h    *hub
 	conn *websocket.Conn
-	bbox *vessels.BBox // nil = everything
+	raw  net.Conn // the connection under conn, for batched writes
+	bbox *vessels.BBox
 
 	wake chan struct{} // cap 1: "pending has something"
+	pong chan string   // cap 1: ping payloads to answer
+	buf  []byte        // batch being written
 
 	mu      sync.Mutex
 	pending map[uint32]*liveEvent // latest event per MMSI not yet written
@@ -36,8 +52,10 @@ func newLiveClient(h *hub, conn *websocket.Conn, bbox *vessels.BBox) *liveClient
 	c := &liveClient{
 		h:       h,
 		conn:    conn,
+		raw:     conn.NetConn(),
 		bbox:    bbox,
 		wake:    make(chan struct{}, 1),
+		pong:    make(chan string, 1),
 		pending: make(map[uint32]*liveEvent),
 		spare:   make(map[uint32]*liveEvent),
 	}
@@ -94,19 +112,25 @@ func (c *liveClient) serve() {
 	if err == nil {
 		err = c.write(ctx)
 	}
+	closeCode := websocket.CloseNormalClosure // echo of the client's close
 	switch {
 	case errors.Is(err, errDropped):
 		c.h.dropped.Add(1)
-		c.h.log.Info("live client dropped", "remote", c.conn.RemoteAddr().String(), "err", err)
+		c.h.log.Info("live client dropped", "remote", c.raw.RemoteAddr().String(), "err", err)
+		closeCode = -1
 	case errors.Is(err, errClosing):
-		_ = c.conn.WriteControl(websocket.CloseMessage,
-			websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"),
+		closeCode = websocket.CloseGoingAway
+	case err != nil:
+		closeCode = -1
+	}
+	if closeCode > 0 {
+		_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeCode, ""),
 			time.Now().Add(time.Second))
 	}
 	// Closing the connection ends the reader's ReadMessage. fasthttp hands
 	// out a hijacked conn whose Close does nothing (it closes it after the
 	// handler returns), so close what it wraps.
-	nc := c.conn.NetConn()
+	nc := c.raw
 	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
 		nc = u.UnsafeConn()
 	}
@@ -114,17 +138,23 @@ func (c *liveClient) serve() {
 	<-readerDone
 }
 
-// errClosing ends the writer when the hub shuts down.
-var errClosing = errors.New("live hub closing")
-
-// read consumes what the client sends (only control frames matter) so that
-// pongs and closes are seen, and ends the client after pongWait of silence.
+// read consumes what the client sends so that pongs and closes are seen,
+// and ends the client after pongWait of silence. Pings are answered by the
+// writer; a close is echoed by serve.
 func (c *liveClient) read() {
 	c.conn.SetReadLimit(liveReadLimit)
 	_ = c.conn.SetReadDeadline(time.Now().Add(c.h.pongWait))
 	c.conn.SetPongHandler(func(string) error {
 		return c.conn.SetReadDeadline(time.Now().Add(c.h.pongWait))
 	})
+	c.conn.SetPingHandler(func(data string) error {
+		select {
+		case c.pong <- data:
+		default: // one answer pending is enough
+		}
+		return c.conn.SetReadDeadline(time.Now().Add(c.h.pongWait))
+	})
+	c.conn.SetCloseHandler(func(int, string) error { return nil })
 	for {
 		if _, _, err := c.conn.ReadMessage(); err != nil {
 			return
@@ -133,7 +163,8 @@ func (c *liveClient) read() {
 	}
 }
 
-// write flushes pending events at most every flushInterval and pings.
+// write flushes pending events at most every flushInterval and keeps the
+// connection alive.
 func (c *liveClient) write(ctx context.Context) error {
 	ping := time.NewTicker(c.h.pingInterval)
 	defer ping.Stop()
@@ -151,9 +182,13 @@ func (c *liveClient) write(ctx context.Context) error {
 		case <-c.h.closing:
 			return errClosing
 		case <-ping.C:
-			err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.writeTimeout))
-			if err != nil {
-				return writeErr(err)
+			if err := c.control(websocket.PingMessage, nil); err != nil {
+				return err
+			}
+			continue
+		case data := <-c.pong:
+			if err := c.control(websocket.PongMessage, []byte(data)); err != nil {
+				return err
 			}
 			continue
 		case <-c.wake:
@@ -179,6 +214,10 @@ func (c *liveClient) write(ctx context.Context) error {
 	}
 }
 
+func (c *liveClient) control(kind int, data []byte) error {
+	return writeErr(c.conn.WriteControl(kind, data, time.Now().Add(c.h.writeTimeout)))
+}
+
 // flush writes the pending batch, or a snapshot if the client fell too far
 // behind.
 func (c *liveClient) flush(ctx context.Context) error {
@@ -201,12 +240,7 @@ func (c *liveClient) flush(ctx context.Context) error {
 	}
 	c.mu.Unlock()
 
-	var err error
-	for _, le := range batch {
-		if err = c.writeEvent(le); err != nil {
-			break
-		}
-	}
+	err := c.writeBatch(batch)
 	clear(batch)
 	c.mu.Lock()
 	c.spare = batch
@@ -214,16 +248,36 @@ func (c *liveClient) flush(ctx context.Context) error {
 	return err
 }
 
-func (c *liveClient) writeEvent(le *liveEvent) error {
-	msg, err := le.prepared()
-	if err != nil {
-		c.h.log.Error("live event not encodable", "mmsi", le.ev.Vessel.MMSI, "err", err)
+// writeBatch writes the events' frames, batchBytes at a time.
+func (c *liveClient) writeBatch(batch map[uint32]*liveEvent) error {
+	defer func() { c.buf = c.buf[:0] }()
+	for _, le := range batch {
+		f, err := le.frame()
+		if err != nil {
+			c.h.log.Error("live event not encodable", "mmsi", le.ev.Vessel.MMSI, "err", err)
+			continue
+		}
+		if len(c.buf) > 0 && len(c.buf)+len(f) > batchBytes {
+			if err := c.writeRaw(c.buf); err != nil {
+				return err
+			}
+			c.buf = c.buf[:0]
+		}
+		c.buf = append(c.buf, f...)
+	}
+	if len(c.buf) == 0 {
 		return nil
 	}
-	if err := c.conn.SetWriteDeadline(time.Now().Add(c.h.writeTimeout)); err != nil {
+	return c.writeRaw(c.buf)
+}
+
+// writeRaw writes whole frames in one call, within the write deadline.
+func (c *liveClient) writeRaw(p []byte) error {
+	if err := c.raw.SetWriteDeadline(time.Now().Add(c.h.writeTimeout)); err != nil {
 		return err
 	}
-	return writeErr(c.conn.WritePreparedMessage(msg))
+	_, err := c.raw.Write(p)
+	return writeErr(err)
 }
 
 // sendSnapshot writes the current picture within the client's bbox.
@@ -250,10 +304,7 @@ func (c *liveClient) sendSnapshot(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.conn.SetWriteDeadline(time.Now().Add(c.h.writeTimeout)); err != nil {
-		return err
-	}
-	return writeErr(c.conn.WriteMessage(websocket.TextMessage, data))
+	return c.writeRaw(appendTextFrame(make([]byte, 0, len(data)+10), data))
 }
 
 // writeErr marks a write that timed out as a drop.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 const xssName = `<img src=x onerror=alert(1)>`
@@ -263,6 +264,7 @@ func TestBoard(t *testing.T) {
 		}
 		waitJS(t, ctx, "track", count("path.vessel-track")+` === 1 && `+text(`[data-field="track"]`)+`.includes('3 点')`)
 		// A marker click selects too; the map was centred on 413000001.
+		waitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
 		do(t, ctx, "click marker", chromedp.Click(chromedp.CSS(marker(413000002))))
 		waitJS(t, ctx, "details of clicked marker", text(".details-title")+` === 'SONGHUA CARGO 7'`)
 		if got := eval[string](t, ctx, text(`[data-field="heading"]`)); got != "—" {
@@ -304,6 +306,15 @@ func TestBoard(t *testing.T) {
 		api.setRefuse(false)
 		waitJS(t, ctx, "live again", `document.getElementById('conn').dataset.state === 'live'`)
 		waitJS(t, ctx, "snapshot restores the fleet", count(".vessel-marker")+` === 6 && `+count(marker(413000002))+` === 1`)
+	})
+
+	t.Run("closing details clears the track", func(t *testing.T) {
+		do(t, ctx, "close", chromedp.Click(chromedp.CSS("#details .close")))
+		waitJS(t, ctx, "closed", `document.getElementById('details').hidden && `+count("path.vessel-track")+` === 0 && `+count(".row.selected, .vessel-marker.selected")+` === 0`)
+		do(t, ctx, "reopen", chromedp.Click(chromedp.CSS(row(413000003))))
+		waitJS(t, ctx, "reopened", text(".details-title")+` === 'LAKE DRIFTER'`)
+		do(t, ctx, "escape", chromedp.KeyEvent(kb.Escape))
+		waitJS(t, ctx, "closed by Escape", `document.getElementById('details').hidden`)
 	})
 
 	t.Run("fits 1366x768", func(t *testing.T) {

@@ -51,7 +51,11 @@ function buildMap(cfg) {
   L.control.zoom({ position: 'topright', zoomInTitle: '放大 Zoom in', zoomOutTitle: '缩小 Zoom out' }).addTo(map);
   L.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
   map.createPane('waterPoints').style.zIndex = '550';
-  map.attributionControl.addAttribution('水系 Waterways: Natural Earth, GeoNames');
+  // data-moving is set while the map pans or zooms (tests wait on it).
+  const box = map.getContainer();
+  map.on('movestart zoomstart', () => { box.dataset.moving = '1'; });
+  map.on('moveend zoomend', () => { delete box.dataset.moving; });
+  map.attributionControl.addAttribution('水系 Waterways: riverwatch (Wikipedia, GeoNames)');
   if (cfg.tile_url) {
     let errors = 0;
     L.tileLayer(cfg.tile_url, { attribution: plainText(cfg.tile_attribution), maxZoom: 18, crossOrigin: false })
@@ -118,10 +122,14 @@ async function main() {
     }
   };
   const fleet = new Fleet(map, select);
-  details = new Details($('details'), map, () => {
+  const closeDetails = () => {
     details.close();
     fleet.select(null);
     list.setSelected(null, false);
+  };
+  details = new Details($('details'), map, closeDetails);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && details.mmsi !== null) closeDetails();
   });
   let countsSeen = -1;
   const counts = () => {
@@ -144,26 +152,31 @@ async function main() {
     if (details.mmsi !== null) { const v = fleet.get(details.mmsi); if (v) details.update(v); }
   }, 5000);
 
+  // apply handles one live message (or the initial listing as a snapshot).
   const apply = (msg) => {
+    const mmsi = msg.vessel && Number.isInteger(msg.vessel.mmsi) ? msg.vessel.mmsi : null;
     switch (msg.type) {
       case 'snapshot':
-        if (Array.isArray(msg.vessels)) fleet.replaceAll(msg.vessels.slice(0, MAX_LIST));
+        if (!Array.isArray(msg.vessels)) return;
+        fleet.replaceAll(msg.vessels.slice(0, MAX_LIST));
         break;
       case 'update':
       case 'stale':
+        if (mmsi === null) return;
         fleet.upsert(msg.vessel);
         break;
       case 'lost':
-        if (msg.vessel && Number.isInteger(msg.vessel.mmsi)) fleet.remove(msg.vessel.mmsi);
+        if (mmsi === null) return;
+        fleet.remove(mmsi);
         break;
       default:
         return;
     }
     const open = details.mmsi;
-    if (open !== null) {
+    if (open !== null && (mmsi === null || mmsi === open)) {
       const v = fleet.get(open);
       if (v) details.update(v);
-      else details.close();
+      else closeDetails();
     }
     changed();
   };
