@@ -2,6 +2,25 @@
 // live WebSocket push of vessel events, Prometheus metrics, the waterways
 // GeoJSON and the static board.
 //
+// Endpoints (JSON; every error is {"error":"<message>"}):
+//
+//	GET /healthz                          {"status":"ok"}
+//	GET /metrics                          Prometheus text format
+//	GET /api/v1/vessels                   {"count":N,"vessels":[...]}; bbox, class, type, stale, q, limit
+//	GET /api/v1/vessels/{mmsi}            one vessels.Vessel
+//	GET /api/v1/vessels/{mmsi}/track      {"mmsi":M,"points":[...]}; since, until, limit
+//	GET /api/v1/sources                   {"sources":[...],"total":{...}}
+//	GET /api/v1/config                    what the board needs: tiles, centre, zoom, time zone
+//	GET /api/v1/waterways                 GeoJSON FeatureCollection (application/geo+json)
+//	GET /api/v1/live                      WebSocket; optional bbox
+//	GET /*                                the board from Config.Static
+//
+// The live WebSocket sends {"type":"snapshot","vessels":[...],"at":T} on
+// connect, then one text message per event, {"type":"update"|"stale"|"lost",
+// "vessel":{...},"at":T}, coalesced per vessel and flushed at most every
+// 200 ms. A client that falls 50,000 vessels behind gets a fresh snapshot
+// instead of its backlog; one whose writes block for 10 s is dropped.
+//
 // It depends only on the domain packages (ais, vessels) and on the small
 // interfaces declared here, never on storage adapters: cmd wires the real
 // tracker, pipeline and broker in through Deps.
@@ -85,11 +104,8 @@ type Deps struct {
 	Gatherer prometheus.Gatherer
 }
 
-// Sentinel errors of New and Run.
-var (
-	ErrConfig    = errors.New("api: invalid configuration")
-	ErrNotOpened = errors.New("api: server not opened")
-)
+// ErrConfig is returned by New for a configuration it cannot serve.
+var ErrConfig = errors.New("api: invalid configuration")
 
 // Server is the HTTP server. Create it with New, bind with Open, serve with Run.
 type Server struct {

@@ -13,10 +13,10 @@ import (
 
 // Errors the API itself raises; each has its row in errorTable.
 var (
-	ErrBadParam       = errors.New("bad parameter")
-	ErrUnauthorized   = errors.New("unauthorized")
-	ErrForbidden      = errors.New("forbidden")
-	ErrTooManyClients = errors.New("too many live clients")
+	ErrBadParam       = errors.New("api: bad parameter")
+	ErrUnauthorized   = errors.New("api: unauthorized")
+	ErrForbidden      = errors.New("api: forbidden")
+	ErrTooManyClients = errors.New("api: too many live clients")
 )
 
 // ParamError is a query or path parameter the API rejects. It wraps

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,12 +48,6 @@ func newFakeVessels(vs ...vessels.Vessel) *fakeVessels {
 	return f
 }
 
-func (f *fakeVessels) set(v vessels.Vessel) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.byMMSI[v.MMSI] = v
-}
-
 func (f *fakeVessels) Vessel(_ context.Context, mmsi uint32) (vessels.Vessel, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -71,7 +68,7 @@ func (f *fakeVessels) Vessels(_ context.Context, flt vessels.Filter) ([]vessels.
 	if f.err != nil {
 		return nil, f.err
 	}
-	var out []vessels.Vessel
+	out := make([]vessels.Vessel, 0, len(f.byMMSI))
 	for _, v := range f.byMMSI {
 		if flt.BBox != nil && !inside(flt.BBox, &v) {
 			continue
@@ -91,7 +88,7 @@ func (f *fakeVessels) Vessels(_ context.Context, flt vessels.Filter) ([]vessels.
 		}
 		out = append(out, v)
 	}
-	slices.SortFunc(out, func(a, b vessels.Vessel) int { return int(a.MMSI) - int(b.MMSI) })
+	slices.SortFunc(out, func(a, b vessels.Vessel) int { return cmp.Compare(a.MMSI, b.MMSI) })
 	if flt.Limit > 0 && len(out) > flt.Limit {
 		out = out[:flt.Limit]
 	}
@@ -270,4 +267,34 @@ func (fx *fixture) run(tb testing.TB) string {
 		}
 	})
 	return "http://" + fx.srv.Addr()
+}
+
+// sharedFile reads a file of ../shared beside the module root. Without it
+// the test skips, unless RIVERWATCH_REQUIRE_SERVICES=1 makes that a failure.
+func sharedFile(tb testing.TB, rel string) []byte {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the package directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
+	data, err := os.ReadFile(p)
+	if err != nil {
+		msg := "shared data absent (" + p + "): check out riverwatch's shared/ beside the module"
+		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return data
 }

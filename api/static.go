@@ -28,15 +28,16 @@ func contentSecurityPolicy(tileURL string) (string, error) {
 	}
 	return "default-src 'self'; " +
 		"script-src 'self'; " +
-		// Map libraries position elements with inline style attributes.
-		"style-src 'self' 'unsafe-inline'; " +
+		// The board sets styles through the DOM only (Leaflet does too),
+		// which style-src does not restrict.
+		"style-src 'self'; " +
 		"img-src 'self' data: blob:" + tiles + "; " +
 		"connect-src 'self'" + tiles + "; " +
 		"worker-src 'self' blob:; " +
 		"font-src 'self'; " +
 		"object-src 'none'; " +
-		"base-uri 'self'; " +
-		"form-action 'self'; " +
+		"base-uri 'none'; " +
+		"form-action 'none'; " +
 		"frame-ancestors 'none'", nil
 }
 
