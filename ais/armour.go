@@ -1,6 +1,9 @@
 package ais
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // maxPayloadBits bounds an assembled payload: the longest AIS message is
 // five slots (1,008 bits for types 6, 8 and 26 including their headers);
@@ -40,23 +43,31 @@ func AppendUnarmoured(dst, payload []byte, fillBits int) ([]byte, error) {
 		return dst, fmt.Errorf("%w: payload of %d bits", ErrMalformed, n)
 	}
 	start := len(dst)
-	dst = grow(dst, len(payload)*6)
+	// Each character's six bits are written as one 8-byte store (the two
+	// spare bytes are overwritten by the next character): two bytes of
+	// slack at the end make room for the last one.
+	dst = grow(dst, len(payload)*6+2)
 	out := dst[start:]
 	for i, c := range payload {
 		v := sixbit[c]
 		if v == 0xff {
 			return dst[:start], fmt.Errorf("%w: payload character %q at %d", ErrMalformed, c, i)
 		}
-		o := out[i*6 : i*6+6 : i*6+6]
-		o[0] = v >> 5 & 1
-		o[1] = v >> 4 & 1
-		o[2] = v >> 3 & 1
-		o[3] = v >> 2 & 1
-		o[4] = v >> 1 & 1
-		o[5] = v & 1
+		binary.LittleEndian.PutUint64(out[i*6:], bitBytes[v])
 	}
 	return dst[:start+n], nil
 }
+
+// bitBytes[v] holds the six bits of v, most significant first, one per
+// byte, as a little-endian word for AppendUnarmoured's single store.
+var bitBytes = func() (t [64]uint64) {
+	for v := range t {
+		for j := 0; j < 6; j++ {
+			t[v] |= uint64(v>>(5-j)&1) << (8 * j)
+		}
+	}
+	return t
+}()
 
 // AppendArmoured appends the armoured form of bits (one byte per bit, any
 // non-zero byte counts as 1) to dst and returns the number of fill bits the

@@ -59,9 +59,12 @@ func (d *Decoder) Decode(payload []byte, fillBits int, m *Message) error {
 	if len(bits) < 38 {
 		return fmt.Errorf("%w: %d bits is shorter than a message header", ErrMalformed, len(bits))
 	}
-	m.Type = int(ubits(bits, 0, 6))
-	m.Repeat = int(ubits(bits, 6, 2))
-	m.MMSI = ubits(bits, 8, 30)
+	// The header straight from the first seven characters (38 bits):
+	// type 6, repeat 2, MMSI 30. Unarmouring has checked every character.
+	c := func(i int) uint32 { return uint32(sixbit[payload[i]]) }
+	m.Type = int(c(0))
+	m.Repeat = int(c(1) >> 4)
+	m.MMSI = (c(1)&0xf)<<26 | c(2)<<20 | c(3)<<14 | c(4)<<8 | c(5)<<2 | c(6)>>4
 	m.Class = classOf(m.Type)
 	if m.Type < 1 || m.Type > 27 {
 		return fmt.Errorf("%w: message type %d", ErrUnsupported, m.Type)
@@ -104,19 +107,19 @@ func classOf(t int) Class {
 func fill(m *Message, pkt goais.Packet) goais.Packet {
 	switch p := pkt.(type) {
 	case goais.PositionReport:
-		m.Position = &Position{
+		m.Position = m.setPosition(Position{
 			NavStatus: int(p.NavigationalStatus),
 			ROT:       int(p.RateOfTurn),
 			Accuracy:  p.PositionAccuracy,
 			RAIM:      p.Raim,
 			Second:    int(p.Timestamp),
-		}
+		})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		setMotion(m.Position, float64(p.Sog), float64(p.Cog), int(p.TrueHeading))
 	case goais.BaseStationReport:
 		if m.Type == 4 {
-			m.Position = &Position{NavStatus: 15, ROT: -128, Heading: 511,
-				Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.UtcSecond)}
+			m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
+				Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.UtcSecond)})
 			setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		}
 	case goais.ShipStaticData:
@@ -135,34 +138,34 @@ func fill(m *Message, pkt goais.Packet) goais.Packet {
 		}
 		setDims(m.Static, p.Dimension)
 	case goais.StandardSearchAndRescueAircraftReport:
-		m.Position = &Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
-			RAIM: p.Raim, Second: int(p.Timestamp)}
+		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
+			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		setMotion(m.Position, float64(p.Sog)/10, float64(p.Cog), 511)
 	case goais.StandardClassBPositionReport:
-		m.Position = &Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
-			RAIM: p.Raim, Second: int(p.Timestamp)}
+		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
+			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		setMotion(m.Position, float64(p.Sog), float64(p.Cog), int(p.TrueHeading))
 	case goais.ExtendedClassBPositionReport:
-		m.Position = &Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
-			RAIM: p.Raim, Second: int(p.Timestamp)}
+		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
+			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		setMotion(m.Position, float64(p.Sog), float64(p.Cog), int(p.TrueHeading))
 		m.Static = &Static{Name: CleanText(p.Name, maxName), ShipType: int(p.Type),
 			EPFD: int(p.FixType), DTE: p.Dte}
 		setDims(m.Static, p.Dimension)
 	case goais.AidsToNavigationReport:
-		m.Position = &Position{NavStatus: 15, ROT: -128, Heading: 511,
-			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.Timestamp)}
+		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
+			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		m.Static = &Static{Name: AtoNName(p.Name, p.NameExtension), EPFD: int(p.Fixtype)}
 		setDims(m.Static, p.Dimension)
 	case goais.StaticDataReport:
 		fillType24(m, &p)
 	case goais.LongRangeAisBroadcastMessage:
-		m.Position = &Position{NavStatus: int(p.NavigationalStatus), ROT: -128, Heading: 511,
-			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: 60, LongRange: true}
+		m.Position = m.setPosition(Position{NavStatus: int(p.NavigationalStatus), ROT: -128, Heading: 511,
+			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: 60, LongRange: true})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
 		// Type 27 has coarse units: knots 0..62 (63 = n/a), degrees 0..359 (511 = n/a).
 		m.Position.SOG, m.Position.SOGValid = float64(p.Sog), p.Sog != 63

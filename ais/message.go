@@ -134,6 +134,17 @@ type Message struct {
 	Inland   *InlandVoyage   // type 6 or 8, DAC 200 FI 10
 	Persons  *PersonsOnBoard // type 6 or 8, DAC 200 FI 55
 	Binary   *Binary         // types 6 and 8 (also when Inland or Persons is set)
+
+	// pos is where Position points for most messages: one allocation for
+	// the message and its position on the ingest path.
+	pos Position
+}
+
+// setPosition stores p in the message's own storage and returns a pointer
+// to it, for Position.
+func (m *Message) setPosition(p Position) *Position {
+	m.pos = p
+	return &m.pos
 }
 
 // Position is a position report in plain units. A field whose Valid flag is

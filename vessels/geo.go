@@ -20,6 +20,22 @@ func DistanceM(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * earthRadiusM * math.Asin(math.Sqrt(min(1, a)))
 }
 
+// flatDistanceM is the equirectangular approximation of DistanceM: good to
+// well under 1 % for points a few tens of kilometres apart away from the
+// poles, and much cheaper.
+func flatDistanceM(lat1, lon1, lat2, lon2 float64) float64 {
+	const rad = math.Pi / 180
+	dλ := lon2 - lon1
+	if dλ > 180 {
+		dλ -= 360
+	} else if dλ < -180 {
+		dλ += 360
+	}
+	x := dλ * rad * math.Cos((lat1+lat2)/2*rad)
+	y := (lat2 - lat1) * rad
+	return earthRadiusM * math.Sqrt(x*x+y*y)
+}
+
 // validLatLon reports whether the point is a real position: finite and in
 // range. AIS "not available" (91, 181) fails.
 func validLatLon(lat, lon float64) bool {

@@ -12,9 +12,8 @@ import (
 // MemoryStore is the in-memory Store: one map behind a read-write mutex. It
 // is the default live store and what unit tests use.
 type MemoryStore struct {
-	mu      sync.RWMutex
-	m       map[uint32]*Vessel
-	scratch Vessel // what Update's fn works on; guarded by mu (saves an allocation per update)
+	mu sync.RWMutex
+	m  map[uint32]*Vessel
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -26,29 +25,36 @@ func NewMemoryStore() *MemoryStore {
 
 // Update implements Store. fn runs with the store locked: it must be quick
 // and must not call back into the store.
+//
+// fn works on the stored record itself, with a copy on the stack to put
+// back if it fails: on the ingest path that is one plain copy per update
+// instead of three copies into and out of the heap.
 func (s *MemoryStore) Update(ctx context.Context, mmsi uint32, fn func(v *Vessel) error) (Vessel, error) {
 	if err := ctx.Err(); err != nil {
 		return Vessel{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old := s.m[mmsi]
-	v := &s.scratch
-	defer func() { *v = Vessel{} }() // keep nothing alive from here
-	*v = Vessel{}
-	if old != nil {
-		*v = cloneVessel(*old) // fn may scribble on v; the stored record stays intact until it succeeds
+	v := s.m[mmsi]
+	if v == nil {
+		nv := &Vessel{MMSI: mmsi}
+		if err := fn(nv); err != nil {
+			return Vessel{}, err
+		}
+		nv.MMSI = mmsi
+		s.m[mmsi] = nv
+		return cloneVessel(*nv), nil
 	}
-	v.MMSI = mmsi
+	backup := *v
+	if v.Flags != nil {
+		// fn may edit the flags in place: the backup keeps its own.
+		v.Flags = slices.Clone(v.Flags)
+	}
 	if err := fn(v); err != nil {
+		*v = backup
 		return Vessel{}, err
 	}
 	v.MMSI = mmsi
-	if old == nil {
-		old = new(Vessel)
-		s.m[mmsi] = old
-	}
-	*old = *v
 	return cloneVessel(*v), nil
 }
 

@@ -173,6 +173,13 @@ func (t *Tracker) mergePosition(v *Vessel, m *ais.Message, st *trackState, at ti
 func (t *Tracker) impossible(lat1, lon1 float64, t1 time.Time, lat2, lon2 float64, t2 time.Time) bool {
 	dt := math.Abs(t2.Sub(t1).Seconds())
 	allowed := t.cfg.MaxSpeedKnots*metresPerNM/3600*dt + jumpSlackM
+	// A flat-earth distance is within a fraction of a percent at river
+	// scales and costs no trigonometry but one cosine; the great circle
+	// decides only near the limit.
+	approx := flatDistanceM(lat1, lon1, lat2, lon2)
+	if approx < allowed*0.98 || approx > allowed*1.02 {
+		return approx > allowed
+	}
 	return DistanceM(lat1, lon1, lat2, lon2) > allowed
 }
 

@@ -74,6 +74,20 @@ type Tracker struct {
 	stats    TrackerStats
 	logged   TrackerStats // as of the last summary
 	loggedAt time.Time
+
+	// cur is the message Handle is merging, and mergeFn the Store.Update
+	// callback that merges it: kept here (guarded by mu) rather than in a
+	// fresh closure so that the ingest path allocates nothing for them.
+	cur     handling
+	mergeFn func(v *Vessel) error
+}
+
+// handling is the state of one Handle call.
+type handling struct {
+	m   *ais.Message
+	st  trackState
+	at  time.Time
+	res merged
 }
 
 // trackState is what the tracker remembers of a vessel beyond its record.
@@ -121,11 +135,20 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 	if pub == nil {
 		pub = NopPublisher{}
 	}
-	return &Tracker{
+	t := &Tracker{
 		cfg: cfg, store: store, history: history, pub: pub,
 		log:   cfg.Logger.With("component", "vessels"),
 		state: make(map[uint32]trackState),
 	}
+	t.mergeFn = t.mergeCurrent
+	return t
+}
+
+// mergeCurrent merges t.cur into v; it runs inside Store.Update under t.mu.
+func (t *Tracker) mergeCurrent(v *Vessel) error {
+	c := &t.cur
+	c.res = t.merge(v, c.m, &c.st, c.at)
+	return nil
 }
 
 // Handle merges one decoded message into the live picture: it is the
@@ -146,17 +169,15 @@ func (t *Tracker) Handle(m *ais.Message) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.stats.Messages++
-	st := t.state[m.MMSI]
-	var res merged
-	v, err := t.store.Update(ctx, m.MMSI, func(v *Vessel) error {
-		res = t.merge(v, m, &st, at)
-		return nil
-	})
+	t.cur = handling{m: m, st: t.state[m.MMSI], at: at}
+	defer func() { t.cur.m = nil }() // keep no message alive
+	v, err := t.store.Update(ctx, m.MMSI, t.mergeFn)
 	if err != nil {
 		t.stats.Errors++
 		t.log.Debug("store update failed", "mmsi", m.MMSI, "err", err)
 		return
 	}
+	res, st := t.cur.res, t.cur.st
 	t.count(res, &v)
 	if res.accepted {
 		if err := t.history.Append(ctx, m.MMSI, res.point); err != nil {
