@@ -21,7 +21,7 @@ run: build
 ## test: installs Chromium (browser tests) if missing, then runs vet and all
 ## tests with RIVERWATCH_REQUIRE_SERVICES=1, so a missing service fails.
 test: deps-test vet
-	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -count=1 -timeout 15m ./...
+	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 15m ./...
 
 ## test-short: the tests that need nothing installed (services skip).
 test-short:
@@ -31,9 +31,11 @@ vet:
 	$(GO) vet ./...
 
 ## bench: Go benchmarks, then riverwatch decode beside gpsdecode on one file.
+## bench: every Go benchmark once, the ingest path on one core, then
+## riverwatch decode beside gpsdecode on the same file.
 bench: deps-bench build
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x -count=1 ./... | grep -E '^(Benchmark|ok|PASS|goos|cpu)' ; true
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./ais/... ./vessels/... ./api/...
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+	$(GO) test -run='^$$' -bench='WholePath|DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
 
 bench-decode: deps-bench build
@@ -49,9 +51,13 @@ $(APT_STAMP):
 	$(SUDO) apt-get update -qq
 	touch $@
 
+## deps-test: Chromium for the browser tests, and a CJK font so that the
+## screenshots they take show the board's Chinese text.
 deps-test:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1 || \
-		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1; } && \
+		fc-list 2>/dev/null | grep -qi -e wqy -e cjk || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && \
+		  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 deps-bench:
 	@command -v gpsdecode >/dev/null 2>&1 || \
