@@ -5,11 +5,12 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	goais "github.com/BertoldVdb/go-ais"
+
+	"github.com/riverwatch/riverwatch/ais/aistest"
 )
 
 // decodeCase is one payload with what Decode must make of it. Expected
@@ -179,19 +180,9 @@ func FuzzDecode(f *testing.F) {
 // simpleais capture (a real San Francisco Bay mix of types).
 func benchPayloads(b *testing.B) (payloads [][]byte, fills []int) {
 	b.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	f, err := os.Open(filepath.Join(dir, "..", "shared", "corpus", "ais", "simpleais", "sample.ais"))
+	f, err := os.Open(aistest.SharedFile(b, "corpus/ais/simpleais/sample.ais"))
 	if err != nil {
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			b.Fatal(err)
-		}
-		b.Skipf("corpus missing (%v): check out the shared corpora beside the repository", err)
+		b.Fatal(err)
 	}
 	defer f.Close()
 	var pending []byte

@@ -4,39 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
-)
 
-// framingCorpus returns the path of a file of the shared AIS corpus
-// (../shared/corpus/ais beside the checkout). It skips the test when the
-// corpus is absent, or fails it when RIVERWATCH_REQUIRE_SERVICES=1.
-func framingCorpus(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "corpus", "ais", rel)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			tb.Fatalf("AIS corpus missing: %v", err)
-		}
-		tb.Skipf("AIS corpus absent (clone the shared corpus beside the checkout as ../shared): %v", err)
-	}
-	return path
-}
+	"github.com/riverwatch/riverwatch/ais/aistest"
+)
 
 // readLines reads a corpus file into lines.
 func readLines(tb testing.TB, path string) [][]byte {
@@ -81,7 +53,7 @@ func TestPipelineCorpus(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			lines := readLines(t, framingCorpus(t, tc.file))
+			lines := readLines(t, aistest.SharedFile(t, "corpus/ais/"+tc.file))
 			p, rec, clock := newTestPipeline(t, PipelineConfig{DedupWindow: tc.window})
 			for _, l := range lines {
 				p.Feed(Line{Source: "corpus", Data: l})
@@ -124,7 +96,7 @@ type timedLine struct {
 func simpleaisLines(tb testing.TB) []timedLine {
 	tb.Helper()
 	var out []timedLine
-	for _, l := range readLines(tb, framingCorpus(tb, "simpleais/sample.ais")) {
+	for _, l := range readLines(tb, aistest.SharedFile(tb, "corpus/ais/simpleais/sample.ais")) {
 		ts, sentence, ok := bytes.Cut(l, []byte{' '})
 		t, tok := parseUnixTime(ts)
 		if !ok || !tok {
@@ -136,7 +108,7 @@ func simpleaisLines(tb testing.TB) []timedLine {
 }
 
 func BenchmarkParseSentence(b *testing.B) {
-	lines := readLines(b, framingCorpus(b, "simpleais/sample.ais"))
+	lines := readLines(b, aistest.SharedFile(b, "corpus/ais/simpleais/sample.ais"))
 	var n int
 	for i := 0; b.Loop(); i++ {
 		if _, err := ParseSentence(lines[i%len(lines)]); err != nil {

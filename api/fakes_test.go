@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -267,34 +265,4 @@ func (fx *fixture) run(tb testing.TB) string {
 		}
 	})
 	return "http://" + fx.srv.Addr()
-}
-
-// sharedFile reads a file of ../shared beside the module root. Without it
-// the test skips, unless RIVERWATCH_REQUIRE_SERVICES=1 makes that a failure.
-func sharedFile(tb testing.TB, rel string) []byte {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
-	data, err := os.ReadFile(p)
-	if err != nil {
-		msg := "shared data absent (" + p + "): check out riverwatch's shared/ beside the module"
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return data
 }

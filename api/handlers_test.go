@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/riverwatch/riverwatch/ais/aistest"
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
@@ -332,7 +334,10 @@ func TestBodyLimit(t *testing.T) {
 
 // TestRealWaterways serves the shared Jilin waterways file unchanged.
 func TestRealWaterways(t *testing.T) {
-	geo := sharedFile(t, "geo/jilin-waterways.geojson")
+	geo, err := os.ReadFile(aistest.SharedFile(t, "geo/jilin-waterways.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	fx := newFixture(t, func(c *Config, _ *Deps) { c.Waterways = geo })
 	r := fx.do(t, "GET", "/api/v1/waterways", nil)
 	if r.status != 200 || r.body != string(geo) {

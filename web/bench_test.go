@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/riverwatch/riverwatch/web/browsertest"
 )
 
 // benchFleet is n vessels scattered over the Songhua near Jilin City, from a
@@ -33,13 +35,13 @@ func benchFleet(n int, now time.Time) []vesselJSON {
 // page and waits until every vessel is drawn and listed.
 func loadBoard(b *testing.B, n int) (ctx context.Context, api *fakeAPI, fleet []vesselJSON, open func()) {
 	b.Helper()
-	ctx, _ = mustBrowser(b)
+	ctx, _ = browsertest.New(b)
 	fleet = benchFleet(n, time.Now().UTC())
 	api = newFakeAPI(b, boardWaterways(b), fleet, nil)
 	open = func() {
-		do(b, ctx, "open board", chromedp.Navigate(api.url()))
-		waitJS(b, ctx, "live", `document.getElementById('conn').dataset.state === 'live'`)
-		waitJS(b, ctx, "all markers", fmt.Sprintf(`%s === %d && %s === '%d'`, count(".vessel-marker"), n, text("#list-count"), n))
+		browsertest.Do(b, ctx, "open board", chromedp.Navigate(api.url()))
+		browsertest.WaitJS(b, ctx, "live", `document.getElementById('conn').dataset.state === 'live'`)
+		browsertest.WaitJS(b, ctx, "all markers", fmt.Sprintf(`%s === %d && %s === '%d'`, count(".vessel-marker"), n, text("#list-count"), n))
 	}
 	return ctx, api, fleet, open
 }
@@ -77,7 +79,7 @@ func BenchmarkBoardLiveUpdates(b *testing.B) {
 			api.push(map[string]any{"type": "update", "vessel": v})
 			last = v
 		}
-		waitJS(b, ctx, "last update drawn", fmt.Sprintf(`%s === 1`, count(fmt.Sprintf(`%s[data-rot="%d"]`, marker(last.MMSI), *last.Heading))))
+		browsertest.WaitJS(b, ctx, "last update drawn", fmt.Sprintf(`%s === 1`, count(fmt.Sprintf(`%s[data-rot="%d"]`, marker(last.MMSI), *last.Heading))))
 	}
 	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "updates/s")
 }

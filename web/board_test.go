@@ -13,6 +13,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/riverwatch/riverwatch/ais/aistest"
+	"github.com/riverwatch/riverwatch/web/browsertest"
 )
 
 const xssName = `<img src=x onerror=alert(1)>`
@@ -110,7 +113,7 @@ var translate = regexp.MustCompile(`translate3d\((-?[\d.]+)px, (-?[\d.]+)px`)
 // markerXY is the pixel position Leaflet gave a vessel's marker.
 func markerXY(tb testing.TB, ctx context.Context, mmsi uint32) (x, y float64) {
 	tb.Helper()
-	tr := eval[string](tb, ctx, fmt.Sprintf(`document.querySelector(%q).parentElement.style.transform`, marker(mmsi)))
+	tr := browsertest.Eval[string](tb, ctx, fmt.Sprintf(`document.querySelector(%q).parentElement.style.transform`, marker(mmsi)))
 	m := translate.FindStringSubmatch(tr)
 	if m == nil {
 		tb.Fatalf("marker %d transform %q", mmsi, tr)
@@ -121,7 +124,7 @@ func markerXY(tb testing.TB, ctx context.Context, mmsi uint32) (x, y float64) {
 }
 
 func TestBoard(t *testing.T) {
-	ctx, log := mustBrowser(t)
+	ctx, log := browsertest.New(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	fleet := boardVessels(now)
 	api := newFakeAPI(t, boardWaterways(t), fleet, map[uint32][]trackPointJSON{
@@ -132,18 +135,18 @@ func TestBoard(t *testing.T) {
 		},
 	})
 
-	do(t, ctx, "open board", chromedp.Navigate(api.url()))
-	waitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
-	if got := eval[string](t, ctx, text("#conn")); got != "已连接 Live" {
+	browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
+	browsertest.WaitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
+	if got := browsertest.Eval[string](t, ctx, text("#conn")); got != "已连接 Live" {
 		t.Errorf("connection label = %q", got)
 	}
 
 	t.Run("markers", func(t *testing.T) {
-		waitJS(t, ctx, "6 markers", count(".vessel-marker")+` === 6`)
-		if eval[int](t, ctx, count(marker(413000006))) != 0 {
+		browsertest.WaitJS(t, ctx, "6 markers", count(".vessel-marker")+` === 6`)
+		if browsertest.Eval[int](t, ctx, count(marker(413000006))) != 0 {
 			t.Error("vessel without position has a marker")
 		}
-		if eval[int](t, ctx, count(row(413000006))) != 1 {
+		if browsertest.Eval[int](t, ctx, count(row(413000006))) != 1 {
 			t.Error("vessel without position is not in the list")
 		}
 		checks := []struct{ name, expr string }{
@@ -158,52 +161,52 @@ func TestBoard(t *testing.T) {
 			{"AtoN diamond", marker(992136001) + ` path`},
 		}
 		for _, c := range checks {
-			if eval[int](t, ctx, count(c.expr)) != 1 {
+			if browsertest.Eval[int](t, ctx, count(c.expr)) != 1 {
 				t.Errorf("%s: no element matches %s", c.name, c.expr)
 			}
 		}
-		if eval[int](t, ctx, count(marker(413000003)+` path`)) != 0 {
+		if browsertest.Eval[int](t, ctx, count(marker(413000003)+` path`)) != 0 {
 			t.Error("vessel with no heading or COG drawn as an arrow")
 		}
 	})
 
 	t.Run("waterways without tiles", func(t *testing.T) {
-		waitJS(t, ctx, "waterway layer", `document.body.dataset.waterways === '7'`)
+		browsertest.WaitJS(t, ctx, "waterway layer", `document.body.dataset.waterways === '7'`)
 		for sel, want := range map[string]int{
 			"path.waterway-river": 2, "path.waterway-lake": 1, "#map .wp-rescue_station": 1,
 			"#map .wp-quay": 1, "#map .wp-bridge": 1, "#map .wp-ferry_crossing": 1, ".leaflet-tile": 0,
 		} {
-			if got := eval[int](t, ctx, count(sel)); got != want {
+			if got := browsertest.Eval[int](t, ctx, count(sel)); got != want {
 				t.Errorf("%s: %d elements, want %d", sel, got, want)
 			}
 		}
-		eval[bool](t, ctx, `document.querySelector('#map .wp-rescue_station').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`)
-		waitJS(t, ctx, "rescue station tooltip", `[...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes('吉林水上救助站') && e.textContent.includes('Jilin water rescue station'))`)
-		eval[bool](t, ctx, `document.querySelector('#map .wp-rescue_station').dispatchEvent(new MouseEvent('mouseout', {bubbles: true}))`)
+		browsertest.Eval[bool](t, ctx, `document.querySelector('#map .wp-rescue_station').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`)
+		browsertest.WaitJS(t, ctx, "rescue station tooltip", `[...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes('吉林水上救助站') && e.textContent.includes('Jilin water rescue station'))`)
+		browsertest.Eval[bool](t, ctx, `document.querySelector('#map .wp-rescue_station').dispatchEvent(new MouseEvent('mouseout', {bubbles: true}))`)
 	})
 
 	t.Run("attacker text stays text", func(t *testing.T) {
-		if got := eval[string](t, ctx, text(row(413000004)+` .row-name`)); got != xssName {
+		if got := browsertest.Eval[string](t, ctx, text(row(413000004)+` .row-name`)); got != xssName {
 			t.Errorf("list shows %q, want the name literally", got)
 		}
-		eval[bool](t, ctx, fmt.Sprintf(`document.querySelector(%q).parentElement.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`, marker(413000004)))
-		waitJS(t, ctx, "vessel tooltip", fmt.Sprintf(`[...document.querySelectorAll('.vessel-tip')].some(e => e.textContent === %q)`, xssName))
-		do(t, ctx, "open details", chromedp.Click(chromedp.CSS(row(413000004))))
-		waitJS(t, ctx, "details", fmt.Sprintf(`%s === %q`, text(".details-title"), xssName))
+		browsertest.Eval[bool](t, ctx, fmt.Sprintf(`document.querySelector(%q).parentElement.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`, marker(413000004)))
+		browsertest.WaitJS(t, ctx, "vessel tooltip", fmt.Sprintf(`[...document.querySelectorAll('.vessel-tip')].some(e => e.textContent === %q)`, xssName))
+		browsertest.Do(t, ctx, "open details", chromedp.Click(chromedp.CSS(row(413000004))))
+		browsertest.WaitJS(t, ctx, "details", fmt.Sprintf(`%s === %q`, text(".details-title"), xssName))
 		for field, want := range map[string]string{
 			"callsign": `<b>X</b>`, "destination": `<script>alert(2)</script>`, "station": `"><svg onload=alert(3)>`,
 			"flags": "位置跳变 Position jump",
 		} {
-			if got := eval[string](t, ctx, text(`[data-field="`+field+`"]`)); got != want {
+			if got := browsertest.Eval[string](t, ctx, text(`[data-field="`+field+`"]`)); got != want {
 				t.Errorf("details %s = %q, want %q", field, got, want)
 			}
 		}
 		for _, sel := range []string{"img", "script:not([src])", "b", "svg[onload]", "[onerror]"} {
-			if n := eval[int](t, ctx, count(sel)); n != 0 {
+			if n := browsertest.Eval[int](t, ctx, count(sel)); n != 0 {
 				t.Errorf("%d %s elements in the page", n, sel)
 			}
 		}
-		if _, dialogs := log.snapshot(); len(dialogs) > 0 {
+		if _, dialogs := log.Snapshot(); len(dialogs) > 0 {
 			t.Errorf("dialogs opened: %q", dialogs)
 		}
 	})
@@ -221,35 +224,35 @@ func TestBoard(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				eval[bool](t, ctx, fmt.Sprintf(`(() => { const s = document.getElementById('search'); s.value = %q; return s.dispatchEvent(new Event('input')); })()`, c.query))
-				got := eval[[]uint32](t, ctx, `[...document.querySelectorAll('.row')].map(r => Number(r.dataset.mmsi))`)
+				browsertest.Eval[bool](t, ctx, fmt.Sprintf(`(() => { const s = document.getElementById('search'); s.value = %q; return s.dispatchEvent(new Event('input')); })()`, c.query))
+				got := browsertest.Eval[[]uint32](t, ctx, `[...document.querySelectorAll('.row')].map(r => Number(r.dataset.mmsi))`)
 				if fmt.Sprint(got) != fmt.Sprint(c.want) && !(len(got) == 0 && len(c.want) == 0) {
 					t.Errorf("search %q lists %v, want %v", c.query, got, c.want)
 				}
-				if len(c.want) == 0 && !strings.Contains(eval[string](t, ctx, text("#list")), "无匹配 No match") {
+				if len(c.want) == 0 && !strings.Contains(browsertest.Eval[string](t, ctx, text("#list")), "无匹配 No match") {
 					t.Error("no 'no match' note")
 				}
 			})
 		}
-		eval[bool](t, ctx, `(() => { const s = document.getElementById('search'); s.value = ''; return s.dispatchEvent(new Event('input')); })()`)
-		do(t, ctx, "type a query", chromedp.SendKeys(chromedp.CSS("#search"), "LAKE"))
-		waitJS(t, ctx, "typed search", `document.querySelectorAll('.row').length === 1`)
-		eval[bool](t, ctx, `(() => { const s = document.getElementById('search'); s.value = ''; return s.dispatchEvent(new Event('input')); })()`)
-		names := eval[[]string](t, ctx, `[...document.querySelectorAll('.row .row-name')].map(e => e.textContent)`)
+		browsertest.Eval[bool](t, ctx, `(() => { const s = document.getElementById('search'); s.value = ''; return s.dispatchEvent(new Event('input')); })()`)
+		browsertest.Do(t, ctx, "type a query", chromedp.SendKeys(chromedp.CSS("#search"), "LAKE"))
+		browsertest.WaitJS(t, ctx, "typed search", `document.querySelectorAll('.row').length === 1`)
+		browsertest.Eval[bool](t, ctx, `(() => { const s = document.getElementById('search'); s.value = ''; return s.dispatchEvent(new Event('input')); })()`)
+		names := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('.row .row-name')].map(e => e.textContent)`)
 		want := []string{xssName, "BUOY 3", "JI HANG 101", "LAKE DRIFTER", "NO FIX", "OLD FISHER", "SONGHUA CARGO 7"}
 		if fmt.Sprint(names) != fmt.Sprint(want) {
 			t.Errorf("list order %q, want %q", names, want)
 		}
-		if got := eval[string](t, ctx, text("#list-count")); got != "7" {
+		if got := browsertest.Eval[string](t, ctx, text("#list-count")); got != "7" {
 			t.Errorf("list count %q, want 7", got)
 		}
 	})
 
 	t.Run("details in CST with track", func(t *testing.T) {
-		do(t, ctx, "click row", chromedp.Click(chromedp.CSS(row(413000001))))
-		waitJS(t, ctx, "details", text(".details-title")+` === 'JI HANG 101'`)
+		browsertest.Do(t, ctx, "click row", chromedp.Click(chromedp.CSS(row(413000001))))
+		browsertest.WaitJS(t, ctx, "details", text(".details-title")+` === 'JI HANG 101'`)
 		seen := now.Add(-5 * time.Second).In(cst).Format("2006-01-02 15:04:05")
-		last := eval[string](t, ctx, text(`[data-field="last_seen"]`))
+		last := browsertest.Eval[string](t, ctx, text(`[data-field="last_seen"]`))
 		if !strings.Contains(last, seen) || !strings.Contains(last, "北京时间 CST") || !strings.Contains(last, "秒前 s ago") {
 			t.Errorf("last seen %q, want %s 北京时间 CST and 'x 秒前 s ago'", last, seen)
 		}
@@ -258,21 +261,21 @@ func TestBoard(t *testing.T) {
 			"sog": "8.2 kn", "heading": "45°", "eri_type": "8440 客船 Passenger ship", "crew": "6",
 			"personnel": "—", "imo": "—", "class": "A 类 Class A", "loaded": "满载 Loaded",
 		} {
-			if got := eval[string](t, ctx, text(`[data-field="`+field+`"]`)); got != want {
+			if got := browsertest.Eval[string](t, ctx, text(`[data-field="`+field+`"]`)); got != want {
 				t.Errorf("details %s = %q, want %q", field, got, want)
 			}
 		}
-		waitJS(t, ctx, "track", count("path.vessel-track")+` === 1 && `+text(`[data-field="track"]`)+`.includes('3 点')`)
+		browsertest.WaitJS(t, ctx, "track", count("path.vessel-track")+` === 1 && `+text(`[data-field="track"]`)+`.includes('3 点')`)
 		// A marker click selects too; the map was centred on 413000001.
-		waitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
-		do(t, ctx, "click marker", chromedp.Click(chromedp.CSS(marker(413000002))))
-		waitJS(t, ctx, "details of clicked marker", text(".details-title")+` === 'SONGHUA CARGO 7'`)
-		if got := eval[string](t, ctx, text(`[data-field="heading"]`)); got != "—" {
+		browsertest.WaitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
+		browsertest.Do(t, ctx, "click marker", chromedp.Click(chromedp.CSS(marker(413000002))))
+		browsertest.WaitJS(t, ctx, "details of clicked marker", text(".details-title")+` === 'SONGHUA CARGO 7'`)
+		if got := browsertest.Eval[string](t, ctx, text(`[data-field="heading"]`)); got != "—" {
 			t.Errorf("missing heading shown as %q, want —", got)
 		}
-		do(t, ctx, "back to 413000001", chromedp.Click(chromedp.CSS(row(413000001))))
-		waitJS(t, ctx, "details", text(".details-title")+` === 'JI HANG 101'`)
-		screenshot(t, ctx, "")
+		browsertest.Do(t, ctx, "back to 413000001", chromedp.Click(chromedp.CSS(row(413000001))))
+		browsertest.WaitJS(t, ctx, "details", text(".details-title")+` === 'JI HANG 101'`)
+		browsertest.Screenshot(t, ctx, "")
 	})
 
 	t.Run("live update moves the marker", func(t *testing.T) {
@@ -280,78 +283,78 @@ func TestBoard(t *testing.T) {
 		v := fleet[0]
 		v.Lat, v.Lon, v.Heading, v.SOG = ptr(43.88), ptr(126.60), ptr(90), ptr(9.5)
 		api.push(map[string]any{"type": "update", "vessel": v, "at": now})
-		waitJS(t, ctx, "turned marker", count(marker(413000001)+`[data-rot="90"]`)+` === 1`)
+		browsertest.WaitJS(t, ctx, "turned marker", count(marker(413000001)+`[data-rot="90"]`)+` === 1`)
 		x1, y1 := markerXY(t, ctx, 413000001)
 		if !(x1 > x0 && y1 < y0) {
 			t.Errorf("marker went from (%v,%v) to (%v,%v), want east and north", x0, y0, x1, y1)
 		}
-		waitJS(t, ctx, "details follow", text(`[data-field="sog"]`)+` === '9.5 kn' && `+text(`[data-field="track"]`)+`.includes('4 点')`)
+		browsertest.WaitJS(t, ctx, "details follow", text(`[data-field="sog"]`)+` === '9.5 kn' && `+text(`[data-field="track"]`)+`.includes('4 点')`)
 
 		s := fleet[2]
 		s.Stale = true
 		api.push(map[string]any{"type": "stale", "vessel": s, "at": now})
-		waitJS(t, ctx, "greyed", count(marker(413000003)+`.stale`)+` === 1`)
+		browsertest.WaitJS(t, ctx, "greyed", count(marker(413000003)+`.stale`)+` === 1`)
 	})
 
 	t.Run("lost removes the vessel", func(t *testing.T) {
 		api.push(map[string]any{"type": "lost", "vessel": fleet[1]})
-		waitJS(t, ctx, "marker gone", count(marker(413000002))+` === 0 && `+count(row(413000002))+` === 0`)
-		waitJS(t, ctx, "count", text("#counts")+`.startsWith('船舶 Vessels 6 ')`)
+		browsertest.WaitJS(t, ctx, "marker gone", count(marker(413000002))+` === 0 && `+count(row(413000002))+` === 0`)
+		browsertest.WaitJS(t, ctx, "count", text("#counts")+`.startsWith('船舶 Vessels 6 ')`)
 	})
 
 	t.Run("reconnects and resyncs", func(t *testing.T) {
 		api.setRefuse(true)
 		api.dropAll()
-		waitJS(t, ctx, "reconnecting", text("#conn")+` === '重连中 Reconnecting'`)
+		browsertest.WaitJS(t, ctx, "reconnecting", text("#conn")+` === '重连中 Reconnecting'`)
 		api.setRefuse(false)
-		waitJS(t, ctx, "live again", `document.getElementById('conn').dataset.state === 'live'`)
-		waitJS(t, ctx, "snapshot restores the fleet", count(".vessel-marker")+` === 6 && `+count(marker(413000002))+` === 1`)
+		browsertest.WaitJS(t, ctx, "live again", `document.getElementById('conn').dataset.state === 'live'`)
+		browsertest.WaitJS(t, ctx, "snapshot restores the fleet", count(".vessel-marker")+` === 6 && `+count(marker(413000002))+` === 1`)
 	})
 
 	t.Run("closing details clears the track", func(t *testing.T) {
-		do(t, ctx, "close", chromedp.Click(chromedp.CSS("#details .close")))
-		waitJS(t, ctx, "closed", `document.getElementById('details').hidden && `+count("path.vessel-track")+` === 0 && `+count(".row.selected, .vessel-marker.selected")+` === 0`)
-		do(t, ctx, "reopen", chromedp.Click(chromedp.CSS(row(413000003))))
-		waitJS(t, ctx, "reopened", text(".details-title")+` === 'LAKE DRIFTER'`)
-		do(t, ctx, "escape", chromedp.KeyEvent(kb.Escape))
-		waitJS(t, ctx, "closed by Escape", `document.getElementById('details').hidden`)
+		browsertest.Do(t, ctx, "close", chromedp.Click(chromedp.CSS("#details .close")))
+		browsertest.WaitJS(t, ctx, "closed", `document.getElementById('details').hidden && `+count("path.vessel-track")+` === 0 && `+count(".row.selected, .vessel-marker.selected")+` === 0`)
+		browsertest.Do(t, ctx, "reopen", chromedp.Click(chromedp.CSS(row(413000003))))
+		browsertest.WaitJS(t, ctx, "reopened", text(".details-title")+` === 'LAKE DRIFTER'`)
+		browsertest.Do(t, ctx, "escape", chromedp.KeyEvent(kb.Escape))
+		browsertest.WaitJS(t, ctx, "closed by Escape", `document.getElementById('details').hidden`)
 	})
 
 	t.Run("fits 1366x768", func(t *testing.T) {
-		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 1366 {
+		if w := browsertest.Eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 1366 {
 			t.Errorf("page is %d px wide", w)
 		}
-		if h := eval[int](t, ctx, `document.documentElement.scrollHeight`); h > 768 {
+		if h := browsertest.Eval[int](t, ctx, `document.documentElement.scrollHeight`); h > 768 {
 			t.Errorf("page is %d px high", h)
 		}
 	})
 
-	checkClean(t, ctx, log)
+	browsertest.CheckClean(t, ctx, log)
 }
 
 // TestBoardRealWaterways draws the shared Jilin waterways file and checks
 // every feature is on the map.
 func TestBoardRealWaterways(t *testing.T) {
-	path := sharedFile(t, "geo/jilin-waterways.geojson")
-	ctx, log := mustBrowser(t)
+	path := aistest.SharedFile(t, "geo/jilin-waterways.geojson")
+	ctx, log := browsertest.New(t)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	api := newFakeAPI(t, data, nil, nil)
 	api.config["center"], api.config["zoom"] = []float64{43.4, 126.6}, 7
-	do(t, ctx, "open board", chromedp.Navigate(api.url()))
-	waitJS(t, ctx, "waterway layer", `document.body.dataset.waterways === '37'`)
+	browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
+	browsertest.WaitJS(t, ctx, "waterway layer", `document.body.dataset.waterways === '37'`)
 	for sel, want := range map[string]int{
 		"path.waterway-river": 5, "path.waterway-lake": 4, "#map .wp-rescue_station": 8,
 		"#map .wp-quay": 10, "#map .wp-ferry_crossing": 2, "#map .wp-bridge": 8,
 	} {
-		if got := eval[int](t, ctx, count(sel)); got != want {
+		if got := browsertest.Eval[int](t, ctx, count(sel)); got != want {
 			t.Errorf("%s: %d elements, want %d", sel, got, want)
 		}
 	}
-	waitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
-	waitJS(t, ctx, "no vessels", text("#list")+`.includes('暂无船舶 No vessels') && `+text("#counts")+`.startsWith('船舶 Vessels 0 ')`)
-	screenshot(t, ctx, "-waterways")
-	checkClean(t, ctx, log)
+	browsertest.WaitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
+	browsertest.WaitJS(t, ctx, "no vessels", text("#list")+`.includes('暂无船舶 No vessels') && `+text("#counts")+`.startsWith('船舶 Vessels 0 ')`)
+	browsertest.Screenshot(t, ctx, "-waterways")
+	browsertest.CheckClean(t, ctx, log)
 }

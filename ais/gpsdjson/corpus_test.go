@@ -13,36 +13,8 @@ import (
 	"testing"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/ais/aistest"
 )
-
-// corpusDir finds shared/corpus/ais/gpsd beside the checkout: walk up to
-// go.mod, then ../shared. A missing corpus skips the test, or fails it
-// when RIVERWATCH_REQUIRE_SERVICES=1.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus", "ais", "gpsd")
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			tb.Fatalf("AIS corpus missing: %v", err)
-		}
-		tb.Skipf("AIS corpus missing (%v): check out the shared corpora beside the repository", err)
-	}
-	return c
-}
 
 // decodeFile runs a capture through the real pipeline (framing, reassembly,
 // decoding) and returns every message it passes on, in order.
@@ -185,7 +157,7 @@ func gpsdView(tb testing.TB, msgs []*ais.Message, scaled bool) (objs []map[strin
 }
 
 func TestCorpusConformance(t *testing.T) {
-	dir := corpusDir(t)
+	dir := aistest.SharedFile(t, "corpus/ais/gpsd")
 	used := make([]int, len(allowances))
 	for _, c := range []struct {
 		in, chk string

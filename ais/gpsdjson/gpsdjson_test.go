@@ -10,6 +10,7 @@ import (
 	goais "github.com/BertoldVdb/go-ais"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/ais/aistest"
 )
 
 // jsonCase is a payload with the gpsd JSON it must give (gpsd's own output
@@ -107,7 +108,7 @@ func FuzzAppend(f *testing.F) {
 // BenchmarkGpsdJSON writes every message of sample.aivdm and the inland
 // capture, unscaled and scaled in turn.
 func BenchmarkGpsdJSON(b *testing.B) {
-	dir := corpusDir(b)
+	dir := aistest.SharedFile(b, "corpus/ais/gpsd")
 	var msgs []*ais.Message
 	for _, f := range []string{"sample.aivdm", "ais-nmea-type6-fid55.log", "ais-18-27.log"} {
 		msgs = append(msgs, decodeFile(b, dir+"/"+f)...)

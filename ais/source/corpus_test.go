@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/ais/aistest"
 )
 
 var corpusFiles = []string{
@@ -24,7 +25,7 @@ var corpusFiles = []string{
 // TestCorpus reads the real captures in ../shared, plain and gzipped, and
 // checks that every non-empty line reaches the sink unchanged.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "corpus", "ais")
+	dir := aistest.SharedFile(t, "corpus/ais")
 	for _, name := range corpusFiles {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, name))
@@ -66,7 +67,7 @@ func (c *countSink) SetConnected(string, bool, error)  {}
 // benchCapture is the simpleais capture when ../shared is there, else a
 // synthetic one of the same size.
 func benchCapture(b *testing.B) []byte {
-	if data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", "ais", "simpleais", "sample.ais")); err == nil {
+	if data, err := os.ReadFile(filepath.Join(aistest.ModuleRoot(b), "..", "shared", "corpus", "ais", "simpleais", "sample.ais")); err == nil {
 		return data
 	}
 	return []byte(strings.Repeat("1452434646 "+aivdm+"\r\n", 10000))

@@ -2,10 +2,7 @@ package source
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -200,35 +197,6 @@ func (r *running) wait(tb testing.TB) error {
 		tb.Fatalf("Run did not return")
 		return nil
 	}
-}
-
-// sharedDir finds ../shared beside the module root, or skips (fails under
-// RIVERWATCH_REQUIRE_SERVICES=1) when it is absent.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); errors.Is(err, os.ErrNotExist) {
-		msg := "shared corpus not found at " + shared + " (check out riverwatch's shared/ beside the repository)"
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return shared
 }
 
 // join is for readable failure messages.

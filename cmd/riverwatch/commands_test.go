@@ -109,7 +109,7 @@ func TestReplayCommand(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]string{
-		{"replay", path},                               // no --to
+		{"replay", path}, // no --to
 		{"replay", path, "--to", "http://127.0.0.1:1"}, // not udp or tcp
 		{"replay", path, "--to", "udp://127.0.0.1:1", "--rate", "-1"},
 	} {

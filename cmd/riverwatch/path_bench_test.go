@@ -5,28 +5,19 @@ import (
 	"bytes"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/ais/aistest"
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
-// sharedCorpus returns a file of ../shared/corpus/ais beside the checkout,
-// skipping the benchmark or test when the shared folder is absent (failing
-// instead under RIVERWATCH_REQUIRE_SERVICES=1).
+// sharedCorpus returns a file of the shared AIS corpus beside the
+// checkout; see aistest.SharedFile.
 func sharedCorpus(tb testing.TB, rel string) string {
 	tb.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "corpus", "ais", rel)
-	if _, err := os.Stat(path); err != nil {
-		msg := "shared corpus not found at " + path + " (it sits beside the checkout)"
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return path
+	return aistest.SharedFile(tb, "corpus/ais/"+rel)
 }
 
 func readLines(tb testing.TB, path string) [][]byte {

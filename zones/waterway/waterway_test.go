@@ -4,11 +4,12 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/riverwatch/riverwatch/ais/aistest"
 )
 
 var (
@@ -159,35 +160,6 @@ func TestDistance(t *testing.T) {
 	}
 }
 
-// sharedDir finds ../shared beside the module root, or skips (fails under
-// RIVERWATCH_REQUIRE_SERVICES=1) when it is absent.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the package")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "geo", "jilin-waterways.geojson")); err != nil {
-		msg := "reference data " + filepath.Join(shared, "geo", "jilin-waterways.geojson") + " absent: check out the shared corpora beside the repository"
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return shared
-}
-
 type refFeature struct {
 	kind, id, river string
 	geom            orb.Geometry
@@ -196,7 +168,7 @@ type refFeature struct {
 
 func loadReference(tb testing.TB) map[string]refFeature {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedDir(tb), "geo", "jilin-waterways.geojson"))
+	data, err := os.ReadFile(aistest.SharedFile(tb, "geo/jilin-waterways.geojson"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,57 @@
+// Package aistest finds the project's shared test data: the real AIS
+// captures and the reference waterway geometry in ../shared beside the
+// checkout.
+//
+// Those files are too large, and not ours, to commit; a test that needs one
+// asks SharedFile for it and is skipped when it is absent — or fails, under
+// RIVERWATCH_REQUIRE_SERVICES=1 as `make test` runs. The package imports no
+// riverwatch package, so package ais's own tests can use it too.
+package aistest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// RequireServices reports whether RIVERWATCH_REQUIRE_SERVICES=1 is set, as
+// `make test` does: a missing service or data set then fails the test
+// instead of skipping it.
+func RequireServices() bool { return os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" }
+
+// ModuleRoot returns the directory of go.mod, found by walking up from the
+// working directory (a test's is its package directory).
+func ModuleRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// SharedFile returns the path of rel (slash-separated, such as
+// "corpus/ais/gpsd/sample.aivdm" or "geo/jilin-waterways.geojson") in
+// ../shared beside the module root. When it is absent the test is skipped,
+// or failed under RequireServices.
+func SharedFile(tb testing.TB, rel string) string {
+	tb.Helper()
+	p := filepath.Join(ModuleRoot(tb), "..", "shared", filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		msg := "shared test data absent (" + p + "): it sits beside the checkout as ../shared"
+		if RequireServices() {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return p
+}
