@@ -13,7 +13,7 @@ import (
 func feedSentences(t *testing.T, lines []string) []*Message {
 	t.Helper()
 	var out []*Message
-	p := NewPipeline(PipelineConfig{OnMessage: func(m *Message) { out = append(out, m) }})
+	p := NewPipeline(PipelineConfig{OnMessage: func(m *Message) { out = append(out, m.Clone()) }})
 	for _, l := range lines {
 		p.Feed(Line{Source: "enc", Data: []byte(l)})
 	}

@@ -140,6 +140,34 @@ type Message struct {
 	pos Position
 }
 
+// Clone returns a deep copy of m that stays valid after the pipeline's
+// OnMessage returns. The go-ais Packet is shared: it is never modified.
+func (m *Message) Clone() *Message {
+	c := *m
+	if m.Position != nil {
+		c.pos = *m.Position
+		c.Position = &c.pos
+	}
+	if m.Static != nil {
+		s := *m.Static
+		c.Static = &s
+	}
+	if m.Inland != nil {
+		in := *m.Inland
+		c.Inland = &in
+	}
+	if m.Persons != nil {
+		pb := *m.Persons
+		c.Persons = &pb
+	}
+	if m.Binary != nil {
+		b := *m.Binary
+		b.Bits = append([]byte(nil), b.Bits...)
+		c.Binary = &b
+	}
+	return &c
+}
+
 // setPosition stores p in the message's own storage and returns a pointer
 // to it, for Position.
 func (m *Message) setPosition(p Position) *Position {

@@ -24,7 +24,9 @@ type PipelineConfig struct {
 	Now func() time.Time
 	// OnMessage receives each decoded, de-duplicated message, synchronously
 	// from Feed (under the source's lock: it must not Feed the same source).
-	// The handler may keep the *Message: each is new.
+	// The Message and what it points to are valid only during the call (the
+	// pipeline reuses them, which keeps the ingest path nearly free of
+	// allocation): copy what you keep, or keep m.Clone().
 	OnMessage func(*Message)
 	// OnSentences receives the accepted NMEA sentences (without tag block)
 	// of each passed-on message, for re-serving; called just before
@@ -68,6 +70,7 @@ type source struct {
 	mu       sync.Mutex // guards the ingest state below
 	asm      *assembler
 	dec      *Decoder
+	msg      Message // reused for every message of this source; guarded by mu
 	stations map[string]string
 	raw1     [1][]byte
 
@@ -194,7 +197,8 @@ func (p *Pipeline) pass(src *source, a *assembled) {
 		src.dups.Add(1)
 		return
 	}
-	m := &Message{
+	m := &src.msg
+	*m = Message{
 		Source:   src.name,
 		Station:  src.station(a.station),
 		Received: received,

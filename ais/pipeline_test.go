@@ -21,7 +21,7 @@ type recorder struct {
 func (r *recorder) onMessage(m *Message) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, m)
+	r.msgs = append(r.msgs, m.Clone())
 }
 
 func (r *recorder) onSentences(s [][]byte) {

@@ -25,7 +25,7 @@ func decodeFile(tb testing.TB, path string) []*ais.Message {
 		tb.Fatal(err)
 	}
 	var out []*ais.Message
-	p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 0, OnMessage: func(m *ais.Message) { out = append(out, m) }})
+	p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 0, OnMessage: func(m *ais.Message) { out = append(out, m.Clone()) }})
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		p.Feed(ais.Line{Source: "test", Data: sc.Bytes()})
