@@ -70,3 +70,47 @@ func BenchmarkHistoryMemory(b *testing.B) {
 		runtime.KeepAlive(h)
 	}
 }
+
+// BenchmarkFleetMemory is the memory goal as a whole: 100,000
+// vessels with their live records (static and dynamic data, merged by the
+// Tracker) and an hour of track each (360 points, a class A report every
+// 10 s) in the memory History. It reports the heap held by both.
+func BenchmarkFleetMemory(b *testing.B) {
+	const fleet, points = 100_000, 360
+	end := t0.Add(points * 10 * time.Second)
+	now := func() time.Time { return end }
+	var ms runtime.MemStats
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		before := ms.HeapAlloc
+		hist := vessels.NewMemoryHistory(vessels.HistoryConfig{Now: now})
+		tr := vessels.NewTracker(vessels.TrackerConfig{Now: now}, vessels.NewMemoryStore(), hist, vessels.NopPublisher{})
+		p := vessels.TrackPoint{SOG: 8.2, COG: 45.3, Heading: 44}
+		for k := range points - 1 { // the tracker appends the newest point
+			p.Time = t0.Add(time.Duration(k) * 10 * time.Second)
+			for v := range fleet {
+				p.Lat = 43 + float64(v%1000)*0.002 - float64(points-k)*0.0001
+				p.Lon = 124 + float64(v/1000)*0.03
+				if err := hist.Append(b.Context(), uint32(412000000+v), p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		for v := range fleet {
+			mmsi := uint32(412000000 + v)
+			tr.Handle(vesselstest.StaticReport(mmsi, end, "SONG HUA JIANG HUO 12", "BXYZ123", "JILIN"))
+			tr.Handle(vesselstest.PositionReport(mmsi, end, 43+float64(v%1000)*0.002, 124+float64(v/1000)*0.03, 8))
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		held := float64(ms.HeapAlloc - before)
+		if tr.Count() != fleet {
+			b.Fatalf("tracker holds %d vessels", tr.Count())
+		}
+		b.ReportMetric(held/(1<<20), "MiB")
+		b.ReportMetric(held/fleet, "bytes/vessel")
+		runtime.KeepAlive(tr)
+		runtime.KeepAlive(hist)
+	}
+}
