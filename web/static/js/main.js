@@ -55,6 +55,7 @@ function buildMap(cfg) {
   const box = map.getContainer();
   map.on('movestart zoomstart', () => { box.dataset.moving = '1'; });
   map.on('moveend zoomend', () => { delete box.dataset.moving; });
+  map.once('dragstart', () => { map._rwTouched = true; });
   map.attributionControl.addAttribution('水系 Waterways: riverwatch (Wikipedia, GeoNames)');
   if (cfg.tile_url) {
     let errors = 0;
@@ -73,6 +74,10 @@ async function loadWaterways(map) {
       const layer = waterwayLayer(gj).addTo(map);
       layer.bringToBack();
       document.body.dataset.waterways = String(layer.getLayers().length);
+      // Show all of Jilin's waterways at first, unless the officer has
+      // already moved the map or picked a vessel.
+      const bounds = layer.getBounds();
+      if (!map._rwTouched && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], animate: false });
       return;
     } catch (_) {
       notice('水系数据加载失败，重试中 Waterways unavailable, retrying');
@@ -110,6 +115,7 @@ async function main() {
   const select = (mmsi, center) => {
     const v = fleet.get(mmsi);
     if (!v) return;
+    map._rwTouched = true;
     fleet.select(mmsi);
     list.setSelected(mmsi, !center);
     details.show(v);
