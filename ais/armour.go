@@ -119,9 +119,10 @@ func appendUint(dst []byte, v uint32, width int) []byte {
 	return dst
 }
 
-// sixbitText decodes n six-bit characters starting at start the way
-// receivers display them: '@' ends the text, trailing spaces are dropped.
-func sixbitText(bits []byte, start, n int) string {
+// SixbitText decodes n six-bit characters (bits one per byte) starting at
+// bit start the way receivers display them: '@' ends the text, trailing
+// spaces are dropped, at most 64 characters.
+func SixbitText(bits []byte, start, n int) string {
 	var buf [64]byte
 	if n > len(buf) {
 		n = len(buf)

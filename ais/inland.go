@@ -55,7 +55,7 @@ func DecodeInlandVoyage(app []byte) (*InlandVoyage, error) {
 		return nil, fmt.Errorf("%w: inland FI 10 with %d bits of data", ErrMalformed, len(app))
 	}
 	v := &InlandVoyage{
-		ENI:            sixbitText(app, 0, 8),
+		ENI:            SixbitText(app, 0, 8),
 		Length:         float64(ubits(app, 48, 13)) / 10,
 		Beam:           float64(ubits(app, 61, 10)) / 10,
 		ERIType:        int(ubits(app, 71, 14)),

@@ -281,7 +281,7 @@ func appendType24(dst []byte, mmsi uint32, p *goais.StaticDataReport) []byte {
 	}
 	v = appendBitsUint(v, uint64(b.VenderIDModel), 4)
 	v = appendBitsUint(v, uint64(b.VenderIDSerial), 20)
-	dst = appendString(dst, `,"vendorid":`, sixbitPrefix(v, 7))
+	dst = appendString(dst, `,"vendorid":`, ais.SixbitText(v, 0, 7))
 	dst = appendUint(dst, `,"model":`, uint64(b.VenderIDModel))
 	dst = appendUint(dst, `,"serial":`, uint64(b.VenderIDSerial))
 	dst = appendString(dst, `,"callsign":`, ais.CleanText(b.CallSign, 7))

@@ -5,27 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// sixbitPrefix decodes up to n six-bit characters, ending at '@' and
-// dropping trailing spaces.
-func sixbitPrefix(bits []byte, n int) string {
-	var buf [8]byte
-	k := 0
-	for ; k < n && k < len(buf) && 6*k+6 <= len(bits); k++ {
-		v := byte(bitsUint(bits[6*k : 6*k+6]))
-		if v == 0 {
-			break
-		}
-		if v < 32 {
-			v += 64
-		}
-		buf[k] = v
-	}
-	for k > 0 && buf[k-1] == ' ' {
-		k--
-	}
-	return string(buf[:k])
-}
-
 func appendUint(dst []byte, key string, v uint64) []byte {
 	return strconv.AppendUint(append(dst, key...), v, 10)
 }
