@@ -22,7 +22,17 @@ import (
 // ending, and returns the extended buffer. A message without a decoded
 // packet gets only the common header fields.
 func Append(dst []byte, m *ais.Message, scaled bool) []byte {
-	dst = append(dst, `{"class":"AIS","type":`...)
+	return AppendDevice(dst, m, scaled, "")
+}
+
+// AppendDevice is Append with gpsd's "device" member, naming the input the
+// message came from ("stdin" for gpsdecode); none when device is "".
+func AppendDevice(dst []byte, m *ais.Message, scaled bool, device string) []byte {
+	dst = append(dst, `{"class":"AIS"`...)
+	if device != "" {
+		dst = appendString(dst, `,"device":`, device)
+	}
+	dst = append(dst, `,"type":`...)
 	dst = strconv.AppendInt(dst, int64(m.Type), 10)
 	dst = appendUint(dst, `,"repeat":`, uint64(m.Repeat))
 	dst = appendUint(dst, `,"mmsi":`, uint64(m.MMSI))

@@ -55,7 +55,7 @@ func runDecode(ctx context.Context, args []string, e env) error {
 	var writeErr error
 	p := ais.NewPipeline(ais.PipelineConfig{
 		OnMessage: func(m *ais.Message) {
-			buf = gpsdjson.Append(buf[:0], m, !*unscaled)
+			buf = gpsdjson.AppendDevice(buf[:0], m, !*unscaled, name)
 			buf = append(buf, '\n')
 			if _, err := out.Write(buf); err != nil && writeErr == nil {
 				writeErr = err
