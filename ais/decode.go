@@ -141,7 +141,10 @@ func fill(m *Message, pkt goais.Packet) goais.Packet {
 		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
 			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog)/10, float64(p.Cog), 511)
+		// Type 9 sends speed in whole knots (1023 = not available), not
+		// the tenths of types 1-3 and 18.
+		setMotion(m.Position, float64(p.Sog), float64(p.Cog), 511)
+		m.Position.SOGValid = p.Sog != 1023
 	case goais.StandardClassBPositionReport:
 		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
 			RAIM: p.Raim, Second: int(p.Timestamp)})

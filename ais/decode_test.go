@@ -36,6 +36,13 @@ func decodeCases() []decodeCase {
 			p := m.Position
 			want(t, p.SOGValid && p.SOG == 0 && !p.HeadingValid && p.ROT == -128, "%+v", p)
 		}},
+		// Regression: type 9 speed is in whole knots; it was divided by 10
+		// (gpsd's sample.aivdm line 488: speed 42).
+		{name: "type 9 SAR aircraft", payload: "91b55wi;hbOS@OdQAC062Ch2089h", check: func(t *testing.T, m *Message) {
+			p := m.Position
+			want(t, m.Type == 9 && m.MMSI == 111232511 && m.Class == ClassSARAircraft, "header %d %d", m.Type, m.MMSI)
+			want(t, p != nil && p.SOGValid && p.SOG == 42 && near(p.COG, 154.5) && near(p.Lat, 58.144), "position %+v", p)
+		}},
 		{name: "type 5 two fragments", payload: "55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp888888888880", fill: 2,
 			check: func(t *testing.T, m *Message) {
 				s := m.Static

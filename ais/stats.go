@@ -16,7 +16,7 @@ type SourceStats struct {
 	Rejected  [NumReasons]uint64 `json:"-"`
 	// RejectedBy is Rejected keyed by Reason.String(), for JSON.
 	RejectedBy map[string]uint64 `json:"rejected"`
-	LastLine   time.Time         `json:"last_line,omitempty"`
+	LastLine   time.Time         `json:"last_line,omitzero"`
 	LastError  string            `json:"last_error,omitempty"`  // last connection or read error
 	LastReject string            `json:"last_reject,omitempty"` // last rejected line (truncated), for diagnosis
 }

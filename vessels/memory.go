@@ -132,6 +132,8 @@ func cloneVessel(v Vessel) Vessel {
 const (
 	DefaultHistoryPoints = 720
 	DefaultHistoryAge    = time.Hour
+	// DefaultHistoryMinInterval keeps at most one point per 5 s: 720 an hour.
+	DefaultHistoryMinInterval = 5 * time.Second
 )
 
 // HistoryConfig bounds a MemoryHistory. Zero fields take the defaults.
@@ -139,6 +141,12 @@ type HistoryConfig struct {
 	MaxPoints int              // points kept per vessel (DefaultHistoryPoints)
 	MaxAge    time.Duration    // points older than this are forgotten (DefaultHistoryAge)
 	Now       func() time.Time // clock judging MaxAge (time.Now)
+	// MinInterval thins fast reporters (0 keeps every point): the newest
+	// point is replaced by the next while it is closer than this to the one
+	// before it, so that a
+	// vessel reporting every 2 s still keeps MaxAge of track in MaxPoints
+	// (DefaultHistoryMinInterval with the default bounds).
+	MinInterval time.Duration
 }
 
 const historyShards = 64 // power of two
@@ -153,6 +161,7 @@ const historyShards = 64 // power of two
 // vessel's newest one with ErrInvalid.
 type MemoryHistory struct {
 	maxPoints int
+	minGap    uint32 // seconds, from MinInterval
 	maxAge    time.Duration
 	now       func() time.Time
 	shards    [historyShards]historyShard
@@ -173,6 +182,9 @@ func NewMemoryHistory(cfg HistoryConfig) *MemoryHistory {
 	}
 	if h.maxAge <= 0 {
 		h.maxAge = DefaultHistoryAge
+	}
+	if cfg.MinInterval > 0 {
+		h.minGap = uint32(cfg.MinInterval / time.Second)
 	}
 	if h.now == nil {
 		h.now = time.Now
@@ -213,6 +225,11 @@ func (h *MemoryHistory) Append(ctx context.Context, mmsi uint32, p TrackPoint) e
 		return fmt.Errorf("vessels: track point of %d at %v before the last one: %w", mmsi, p.Time, ErrInvalid)
 	}
 	r.dropBefore(cut)
+	if h.minGap > 0 && r.n >= 2 && r.newest()-r.timeAt(int(r.n)-2) < h.minGap {
+		// The newest point was only provisional, too close to the one
+		// before it: the new one takes its place.
+		r.n--
+	}
 	r.push(q, h.maxPoints)
 	return nil
 }

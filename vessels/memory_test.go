@@ -136,3 +136,32 @@ func must(tb testing.TB, err error) {
 		tb.Fatal(err)
 	}
 }
+
+// TestMemoryHistoryThinning: a vessel reporting every 2 s keeps points at
+// least MinInterval apart (and always its newest), so an hour fits the
+// default 720 points.
+func TestMemoryHistoryThinning(t *testing.T) {
+	end := t0.Add(time.Hour)
+	h := vessels.NewMemoryHistory(vessels.HistoryConfig{MinInterval: 5 * time.Second, Now: func() time.Time { return end }})
+	for s := 0; s <= 3600; s += 2 {
+		p := vessels.TrackPoint{Time: t0.Add(time.Duration(s) * time.Second), Lat: 43 + float64(s)*1e-5, Lon: 126, SOG: 20, COG: 90, Heading: 90}
+		if err := h.Append(t.Context(), 412000001, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pts, err := h.Track(t.Context(), 412000001, time.Time{}, time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) > 720 || len(pts) < 600 {
+		t.Fatalf("%d points for an hour at 2 s, want 600..720", len(pts))
+	}
+	if first, last := pts[0].Time, pts[len(pts)-1].Time; !last.Equal(end) || last.Sub(first) < 59*time.Minute {
+		t.Errorf("track spans %v..%v, want the whole hour ending at the newest report", first, last)
+	}
+	for i := 1; i < len(pts)-1; i++ {
+		if gap := pts[i].Time.Sub(pts[i-1].Time); gap < 5*time.Second {
+			t.Fatalf("points %d and %d only %v apart", i-1, i, gap)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverwatch/riverwatch/ais"
@@ -289,6 +290,9 @@ func mergeInland(v *Vessel, in *ais.InlandVoyage) {
 	}
 	if n.HazardousCones < 0 || n.HazardousCones > 5 {
 		n.HazardousCones = 5 // unknown
+	}
+	if strings.Trim(n.ENI, "0") == "" {
+		n.ENI = "" // "00000000": no ENI assigned
 	}
 	switch in.Loaded {
 	case 1:

@@ -20,6 +20,8 @@ const (
 	DefaultMaxSpeedKnots = 60.0
 	DefaultJumpConfirm   = 3
 	DefaultSweepInterval = 5 * time.Second
+	DefaultMaxClockSkew  = 2 * time.Minute
+	DefaultMaxVessels    = 200_000
 )
 
 // summaryEvery is how often the tracker logs a summary of refused reports.
@@ -36,8 +38,18 @@ type TrackerConfig struct {
 	// after a gap, or whose first fix was wrong, is not stuck forever.
 	JumpConfirm   int
 	SweepInterval time.Duration // how often Run judges staleness and loss (default 5 s)
-	Now           func() time.Time
-	Logger        *slog.Logger
+	// MaxClockSkew is how far a message's own time (a tag block c: or a
+	// file's receive time) may lie from our clock and still be taken as
+	// when the vessel was heard (default 2 min). Beyond it — a replayed
+	// capture, a base station with a wrong clock — the time of handling is
+	// used, so the vessel is live now and its track stays in order.
+	MaxClockSkew time.Duration
+	// MaxVessels bounds the live picture (default 200,000): messages from
+	// new MMSIs beyond it are refused and counted, so that a flood of forged
+	// MMSIs cannot grow memory without bound.
+	MaxVessels int
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 // TrackerStats count what the Tracker did with the messages it was given.
@@ -51,6 +63,8 @@ type TrackerStats struct {
 	LongRangeHeld uint64 `json:"long_range_held"` // type 27 positions refused over a recent precise one
 	InvalidMMSI   uint64 `json:"invalid_mmsi"`    // messages from an invalid MMSI (still shown, flagged)
 	Errors        uint64 `json:"errors"`          // store or history errors
+	Ignored       uint64 `json:"ignored"`         // messages from MMSI 0, which names no station
+	Refused       uint64 `json:"refused"`         // messages from new MMSIs refused at MaxVessels
 	Stale         uint64 `json:"stale"`           // stale events published
 	Lost          uint64 `json:"lost"`            // lost events published
 }
@@ -84,11 +98,15 @@ type Tracker struct {
 
 // handling is the state of one Handle call.
 type handling struct {
-	m   *ais.Message
-	st  trackState
-	at  time.Time
-	res merged
+	m         *ais.Message
+	st        trackState
+	at        time.Time
+	res       merged
+	refuseNew bool // the live picture is full: no new records
 }
+
+// errFull refuses a new record when the live picture holds MaxVessels.
+var errFull = errors.New("vessels: live picture full")
 
 // trackState is what the tracker remembers of a vessel beyond its record.
 type trackState struct {
@@ -120,6 +138,12 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 	if cfg.SweepInterval <= 0 {
 		cfg.SweepInterval = DefaultSweepInterval
 	}
+	if cfg.MaxClockSkew <= 0 {
+		cfg.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if cfg.MaxVessels <= 0 {
+		cfg.MaxVessels = DefaultMaxVessels
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -147,6 +171,9 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 // mergeCurrent merges t.cur into v; it runs inside Store.Update under t.mu.
 func (t *Tracker) mergeCurrent(v *Vessel) error {
 	c := &t.cur
+	if c.refuseNew && v.LastSeen.IsZero() {
+		return errFull
+	}
 	c.res = t.merge(v, c.m, &c.st, c.at)
 	return nil
 }
@@ -161,7 +188,7 @@ func (t *Tracker) Handle(m *ais.Message) {
 	}
 	now := t.cfg.Now()
 	at := m.Received
-	if at.IsZero() || at.After(now) {
+	if d := now.Sub(at); at.IsZero() || d < 0 || d > t.cfg.MaxClockSkew {
 		at = now
 	}
 	ctx := context.Background()
@@ -169,9 +196,19 @@ func (t *Tracker) Handle(m *ais.Message) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.stats.Messages++
-	t.cur = handling{m: m, st: t.state[m.MMSI], at: at}
+	if m.MMSI == 0 {
+		t.stats.Ignored++
+		return
+	}
+	t.cur = handling{m: m, st: t.state[m.MMSI], at: at, refuseNew: t.store.Len() >= t.cfg.MaxVessels}
 	defer func() { t.cur.m = nil }() // keep no message alive
 	v, err := t.store.Update(ctx, m.MMSI, t.mergeFn)
+	if errors.Is(err, errFull) {
+		if t.stats.Refused++; t.stats.Refused == 1 {
+			t.log.Warn("live picture full: refusing new vessels", "max_vessels", t.cfg.MaxVessels)
+		}
+		return
+	}
 	if err != nil {
 		t.stats.Errors++
 		t.log.Debug("store update failed", "mmsi", m.MMSI, "err", err)

@@ -28,8 +28,8 @@ type Vessel struct {
 	Class       string   `json:"class"` // "A", "B", "base", "aton", "sar", "" until known
 	Name        string   `json:"name"`
 	CallSign    string   `json:"callsign"`
-	IMO         uint32   `json:"imo,omitempty"`
-	ShipType    int      `json:"ship_type"`
+	IMO         uint32   `json:"imo"`       // 0 = not available (null in JSON)
+	ShipType    int      `json:"ship_type"` // 0 = not available (null in JSON)
 	Destination string   `json:"destination,omitempty"`
 	ETA         string   `json:"eta,omitempty"`    // "MM-DD HH:MM" UTC as sent, no year
 	Length      float64  `json:"length,omitempty"` // metres, bow+stern or inland length
@@ -40,7 +40,7 @@ type Vessel struct {
 	SOG         *float64 `json:"sog"`        // knots
 	COG         *float64 `json:"cog"`        // degrees
 	Heading     *int     `json:"heading"`    // degrees
-	NavStatus   int      `json:"nav_status"` // 0..15, 15 = not defined
+	NavStatus   int      `json:"nav_status"` // 0..15, 15 = not defined (null in JSON)
 	Accuracy    bool     `json:"accuracy,omitempty"`
 
 	Inland  *Inland  `json:"inland,omitempty"`

@@ -27,11 +27,14 @@ type Config struct {
 	DedupWindow     time.Duration `yaml:"dedup_window"`
 	FragmentTimeout time.Duration `yaml:"fragment_timeout"`
 
-	StaleFactor   float64       `yaml:"stale_factor"`
-	LostAfter     time.Duration `yaml:"lost_after"`
-	MaxSpeedKnots float64       `yaml:"max_speed_knots"`
-	HistoryAge    time.Duration `yaml:"history_age"`
-	HistoryPoints int           `yaml:"history_points"`
+	StaleFactor     float64       `yaml:"stale_factor"`
+	LostAfter       time.Duration `yaml:"lost_after"`
+	MaxSpeedKnots   float64       `yaml:"max_speed_knots"`
+	HistoryAge      time.Duration `yaml:"history_age"`
+	HistoryPoints   int           `yaml:"history_points"`
+	HistoryInterval time.Duration `yaml:"history_interval"`
+	MaxClockSkew    time.Duration `yaml:"max_clock_skew"`
+	MaxVessels      int           `yaml:"max_vessels"`
 
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
@@ -56,6 +59,9 @@ func DefaultConfig() Config {
 		MaxSpeedKnots:   60,
 		HistoryAge:      time.Hour,
 		HistoryPoints:   720,
+		HistoryInterval: 5 * time.Second,
+		MaxClockSkew:    2 * time.Minute,
+		MaxVessels:      200_000,
 		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 		TileAttribution: "© OpenStreetMap contributors",
 		MaxLiveClients:  256,

@@ -58,18 +58,21 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 
 	s.broker = vessels.NewBroker()
 	s.history = vessels.NewMemoryHistory(vessels.HistoryConfig{
-		MaxPoints: cfg.HistoryPoints,
-		MaxAge:    cfg.HistoryAge,
+		MaxPoints:   cfg.HistoryPoints,
+		MaxAge:      cfg.HistoryAge,
+		MinInterval: cfg.HistoryInterval,
 	})
 	s.tracker = vessels.NewTracker(vessels.TrackerConfig{
 		StaleFactor:   cfg.StaleFactor,
 		LostAfter:     cfg.LostAfter,
 		MaxSpeedKnots: cfg.MaxSpeedKnots,
-		Logger:        logger.With("component", "vessels"),
+		MaxClockSkew:  cfg.MaxClockSkew,
+		MaxVessels:    cfg.MaxVessels,
+		Logger:        logger,
 	}, vessels.NewMemoryStore(), s.history, s.broker)
 
 	if cfg.NMEAOut != "" {
-		s.nmeaOut = nmeaout.New(cfg.NMEAOut, logger.With("component", "nmea-out"))
+		s.nmeaOut = nmeaout.New(cfg.NMEAOut, logger)
 		if err := s.nmeaOut.Open(); err != nil {
 			return nil, fmt.Errorf("nmea out: %w", err)
 		}
@@ -78,7 +81,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		DedupWindow:     cfg.DedupWindow,
 		FragmentTimeout: cfg.FragmentTimeout,
 		OnMessage:       s.tracker.Handle,
-		Logger:          logger.With("component", "ais"),
+		Logger:          logger,
 	}
 	if s.nmeaOut != nil {
 		pcfg.OnSentences = s.nmeaOut.Send
@@ -90,7 +93,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("input %q: %w", in, err)
 		}
-		src, err := source.New(spec, logger.With("component", "source", "source", spec.Name))
+		src, err := source.New(spec, logger)
 		if err != nil {
 			return nil, fmt.Errorf("input %q: %w", in, err)
 		}
