@@ -272,8 +272,10 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), "riverwatch_ais_rejected_total") {
-		t.Errorf("metrics lack riverwatch_ais_rejected_total")
+	for _, want := range []string{"riverwatch_ais_rejected_total", `riverwatch_tracker_messages_total{outcome="position"}`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 
 	// A bad request is a 4xx with a message.

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/riverwatch/riverwatch/ais"
 	"github.com/riverwatch/riverwatch/ais/nmeaout"
 	"github.com/riverwatch/riverwatch/ais/simulate"
@@ -115,6 +117,8 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		s.pipeline.AddSource(simSourceName, "simulator", fmt.Sprintf("%d vessels", cfg.SimVessels))
 	}
 
+	extra := prometheus.NewRegistry()
+	extra.MustRegister(newTrackerCollector(s.tracker))
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
 		TileURL:         cfg.TileURL,
@@ -123,7 +127,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Gatherer: extra})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
