@@ -36,6 +36,9 @@ func (s *Simulator) send(v *vessel, what int, t time.Time, emit func([]byte)) {
 			s.stats.Inland++
 		}
 		v.nextInland = t.Add(staticEvery)
+	case dueLegEnd:
+		// Nothing to send: advance has started the next leg and, if the
+		// state changed, brought the next position report forward.
 	}
 }
 

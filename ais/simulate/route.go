@@ -136,3 +136,13 @@ func bearing(a, b [2]float64) float64 {
 	x := math.Cos(la1)*math.Sin(la2) - math.Sin(la1)*math.Cos(la2)*math.Cos(dlo)
 	return math.Mod(math.Atan2(y, x)*180/math.Pi+360, 360)
 }
+
+// destination is the point dist metres from p on initial course brg
+// (degrees true), on the sphere.
+func destination(p [2]float64, brg, dist float64) [2]float64 {
+	la1, lo1 := p[1]*math.Pi/180, p[0]*math.Pi/180
+	th, d := brg*math.Pi/180, dist/earthRadius
+	la2 := math.Asin(math.Sin(la1)*math.Cos(d) + math.Cos(la1)*math.Sin(d)*math.Cos(th))
+	lo2 := lo1 + math.Atan2(math.Sin(th)*math.Sin(d)*math.Cos(la1), math.Cos(d)-math.Sin(la1)*math.Sin(la2))
+	return [2]float64{lo2 * 180 / math.Pi, la2 * 180 / math.Pi}
+}

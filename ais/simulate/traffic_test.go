@@ -104,24 +104,13 @@ func TestTraffic(t *testing.T) {
 }
 
 // checkInterval checks the gap between two position reports of v against
-// the interval the first one's state calls for. Reports go out on 1 s ticks,
-// so a gap may be a second longer; a change of state may make it shorter.
+// the interval the first one calls for (ituInterval). Reports go out on 1 s
+// ticks, so a gap may be a second longer; a change of state may make it
+// shorter.
 func checkInterval(t *testing.T, v Vessel, prev, cur report) {
 	t.Helper()
 	p := prev.msg.Position
-	var want time.Duration
-	switch {
-	case v.ClassB && p.SOG > 2:
-		want = 30 * time.Second
-	case v.ClassB:
-		want = 3 * time.Minute
-	case p.NavStatus != navUnderWay || p.SOG < 0.5:
-		want = 3 * time.Minute
-	case p.SOG > 14:
-		want = 6 * time.Second
-	default:
-		want = 10 * time.Second
-	}
+	want := ituInterval(v.ClassB, p.NavStatus, p.SOG)
 	if gap := cur.at.Sub(prev.at); gap > want+time.Second {
 		t.Errorf("%d (%s, class B %v): %v between reports at SOG %.1f status %d, want %v", v.MMSI, v.Kind, v.ClassB, gap, p.SOG, p.NavStatus, want)
 	}

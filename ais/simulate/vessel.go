@@ -9,9 +9,29 @@ import (
 // Navigational status values sent in class A reports.
 const (
 	navUnderWay = 0
+	navAnchored = 1
 	navMoored   = 5
 	navFishing  = 7
 )
+
+// legKind is what a vessel is doing on its current leg.
+type legKind uint8
+
+const (
+	// legUnderWay: running along the river, across to the other bank or to
+	// a new spot in the lake at service speed (status 0).
+	legUnderWay legKind = iota
+	// legStopped: moored at a river quay or ferry bank (status 5) or at
+	// anchor in a lake (status 1), 0 kn.
+	legStopped
+	// legFishing: a fishing boat at work (status 7), drifting at well under
+	// 2 kn in a lake or holding station on a river.
+	legFishing
+)
+
+// Drift speeds of a fishing boat at work, knots: ITU-R M.1371 treats it as
+// a vessel under way (class A every 10 s), whatever its speed.
+const minDriftKn, maxDriftKn = 0.2, 1.5
 
 const knot = 1852.0 / 3600 // m/s
 
@@ -31,9 +51,10 @@ type vessel struct {
 	route                *route
 	rng                  *rand.Rand
 
-	// Current leg: from t0 until `until`. Moving legs run along the route
-	// from s0 in direction dir (river, ferry) or straight from a to b (lake).
-	moving    bool
+	// Current leg: from t0 until `until`. Legs under way run along the
+	// route from s0 in direction dir (river, ferry); in a lake any leg with a
+	// speed runs straight from a to b.
+	leg       legKind
 	t0, until time.Time
 	s0, speed float64 // metres along the route, m/s
 	dir       int
@@ -104,7 +125,7 @@ func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *
 			v.pos, v.cog = r.at(v.s0, v.dir)
 		}
 		v.lastCourse = v.cog
-		v.wait(start, betweenDur(v.rng, 0, p.maxWait))
+		v.stop(start, betweenDur(v.rng, 0, p.maxWait))
 	} else {
 		v.startLeg(start)
 	}
@@ -115,15 +136,43 @@ func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *
 	return v
 }
 
-// wait starts a leg at rest: moored at a river end or ferry bank, fishing or
-// moored in a lake.
-func (v *vessel) wait(t time.Time, d time.Duration) {
-	v.moving = false
+// stop starts a leg at rest for d: a fishing boat fishes (status 7,
+// drifting slowly in a lake, holding station on a river); any other vessel
+// moors at its river quay or ferry bank (status 5) or anchors in its lake
+// (status 1). What it reports decides its interval, as the tracker judges
+// it: moored or anchored class A every 3 min, fishing class A every 10 s.
+func (v *vessel) stop(t time.Time, d time.Duration) {
 	v.t0, v.until = t, t.Add(d)
-	v.sog = 0
-	v.setNav(navMoored)
-	if v.kind == fishing {
+	v.sog, v.speed = 0, 0
+	v.a, v.b = v.pos, v.pos
+	switch {
+	case v.kind == fishing:
+		v.leg = legFishing
 		v.setNav(navFishing)
+		if v.route.kind == KindLake {
+			v.drift(d)
+		}
+	case v.route.kind == KindLake:
+		v.leg = legStopped
+		v.setNav(navAnchored)
+	default:
+		v.leg = legStopped
+		v.setNav(navMoored)
+	}
+}
+
+// drift sets a fishing boat drifting in its lake for d: slowly, in a random
+// direction that keeps it inside; it holds station if none does.
+func (v *vessel) drift(d time.Duration) {
+	speed := between(v.rng, minDriftKn, maxDriftKn) * knot
+	dist := speed * d.Seconds()
+	for range 8 {
+		brg := v.rng.Float64() * 360
+		b := destination(v.pos, brg, dist)
+		if v.route.segmentInside(v.pos, b) {
+			v.b, v.speed, v.lastCourse = b, speed, brg
+			return
+		}
 	}
 }
 
@@ -132,7 +181,7 @@ func (v *vessel) wait(t time.Time, d time.Duration) {
 // the lake.
 func (v *vessel) startLeg(t time.Time) {
 	p := profiles[v.kind]
-	v.moving = true
+	v.leg = legUnderWay
 	v.t0 = t
 	v.speed = between(v.rng, p.minKn, p.maxKn) * knot
 	v.setNav(navUnderWay)
@@ -177,16 +226,19 @@ func (v *vessel) advance(t time.Time) {
 	for !t.Before(v.until) {
 		end := v.until
 		v.settle(end)
-		if v.moving && v.route.kind != KindLake {
+		if v.leg == legUnderWay && v.route.kind != KindLake {
 			v.s0, v.dir = v.lim(), -v.dir
 		}
-		if v.moving {
-			// Arrived: wait at the end, then head back.
-			v.wait(end, betweenDur(v.rng, profiles[v.kind].minWait, profiles[v.kind].maxWait))
+		if v.leg == legUnderWay {
+			// Arrived: stop at the end, then head back.
+			v.stop(end, betweenDur(v.rng, profiles[v.kind].minWait, profiles[v.kind].maxWait))
 		} else {
 			v.startLeg(end)
 		}
-		// A change of state is reported at once (class A ITDMA, type 3).
+		// A change of state is reported at once (class A ITDMA, type 3):
+		// nextDue wakes the vessel at the end of every leg, so a boat
+		// leaving its quay does not stay silent for its 3 min moored
+		// interval.
 		if v.changed {
 			v.nextPos = maxTime(t, minTime(v.nextPos, end.Add(time.Second)))
 		}
@@ -195,10 +247,10 @@ func (v *vessel) advance(t time.Time) {
 }
 
 // settle computes position, speed and course at t within the current leg
-// (t0 <= t <= until). At the end of a river leg it flips direction.
+// (t0 <= t <= until).
 func (v *vessel) settle(t time.Time) {
 	el := t.Sub(v.t0).Seconds()
-	if !v.moving {
+	if v.speed == 0 || (v.leg != legUnderWay && v.route.kind != KindLake) {
 		v.sog = 0
 		v.heading = int(math.Round(v.lastCourse)) % 360
 		v.cog = v.lastCourse
@@ -227,31 +279,45 @@ func (v *vessel) lim() float64 {
 	return v.lo
 }
 
-// interval is the position reporting interval of ITU-R M.1371 for the
-// vessel's class and state: class A 10 s under way (6 s above 14 kn), 3 min
-// at anchor or moored; class B "CS" 30 s above 2 kn, else 3 min.
+// interval is the position reporting interval of ITU-R M.1371 (Annex 1,
+// Tables 1 and 2) for what the vessel is about to report: its class, its
+// navigational status and its speed over ground as sent (rounded to 0.1
+// kn), as the tracker judges staleness (vessels.ExpectedInterval, whose
+// class B rows above 14 kn are a class B "SO" unit's; ours are "CS"):
+//
+//	class A     anchored or moored (status 1, 5) below 3 kn: 3 min;
+//	            otherwise, fishing or drifting at 0 kn included: 10 s to
+//	            14 kn, 6 s to 23 kn, 2 s above
+//	class B CS  below 2 kn: 3 min; otherwise 30 s
 func (v *vessel) interval() time.Duration {
-	switch {
-	case v.classB && v.sog > 2:
+	sog := round1(v.sog)
+	if v.classB {
+		if sog < 2 {
+			return 3 * time.Minute
+		}
 		return 30 * time.Second
-	case v.classB:
+	}
+	switch {
+	case (v.nav == navAnchored || v.nav == navMoored) && sog < 3:
 		return 3 * time.Minute
-	case !v.moving || v.sog < 0.5:
-		return 3 * time.Minute
-	case v.sog > 14:
+	case sog <= 14:
+		return 10 * time.Second
+	case sog <= 23:
 		return 6 * time.Second
 	}
-	return 10 * time.Second
+	return 2 * time.Second
 }
 
-// report kinds.
+// Things a vessel owes: reports, and the end of its leg (no report of its
+// own, but a change of state is reported a second later).
 const (
 	duePosition = iota
 	dueStatic
 	dueInland
+	dueLegEnd
 )
 
-// nextDue is the earliest report the vessel owes.
+// nextDue is the earliest thing the vessel owes.
 func (v *vessel) nextDue() (time.Time, int) {
 	t, what := v.nextPos, duePosition
 	if v.nextStatic.Before(t) {
@@ -259,6 +325,9 @@ func (v *vessel) nextDue() (time.Time, int) {
 	}
 	if v.inland && v.nextInland.Before(t) {
 		t, what = v.nextInland, dueInland
+	}
+	if v.until.Before(t) {
+		t, what = v.until, dueLegEnd
 	}
 	return t, what
 }

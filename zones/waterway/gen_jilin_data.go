@@ -15,22 +15,28 @@ type pt = [2]float64 // lon, lat
 var J = pt{124.70222, 45.35778}
 
 // songhuaLake is the Second Songhua's course through Songhua Lake, upstream
-// end first, with the lake's half-width in km at each point (from the
-// lake's known shape: narrow at the dam, widest in the lower-middle basin).
-// Its polygon is the buffer of this line. Course ±3 km, widths ±50%.
+// end first, with the lake's half-width in km at each point. Its polygon is
+// the buffer of this line. The published facts are few: the lake is the
+// Fengman reservoir, long and narrow (about 200 km along its winding arms,
+// at most about 10 km wide, 0.5 km at the dam), narrowing as one goes up
+// it (松花湖越往上走，湖越窄), lying south-east to north-west. So the lower
+// lake runs from the dam east-south-east towards the Jiaohe side and opens
+// to its widest (10 km) there, then the lake turns south along ~127.0E
+// towards Hongshi, narrowing. No shore place with a published coordinate
+// was found: course ±5 km, widths ±50%, side arms not drawn.
 var songhuaLake = []struct {
 	p  pt
 	hw float64
 }{
 	{pt{127.030, 43.200}, 0.6},
 	{pt{127.010, 43.260}, 1.2},
-	{pt{126.985, 43.330}, 2.0},
-	{pt{126.950, 43.400}, 2.5},
-	{pt{126.910, 43.470}, 3.0},
-	{pt{126.870, 43.540}, 3.5},
-	{pt{126.830, 43.600}, 3.5},
-	{pt{126.780, 43.650}, 2.5},
-	{pt{126.735, 43.690}, 1.5},
+	{pt{126.995, 43.340}, 2.0},
+	{pt{127.000, 43.420}, 2.5},
+	{pt{127.000, 43.500}, 3.0},
+	{pt{126.970, 43.570}, 4.0},
+	{pt{126.920, 43.630}, 5.0},
+	{pt{126.840, 43.670}, 4.0},
+	{pt{126.760, 43.700}, 2.0},
 	{pt{126.700, 43.716}, 0.5}, // just above the dam
 }
 
@@ -124,18 +130,22 @@ func rivers() []river {
 			{128.14, 41.72},
 			{128.17, 41.60},
 			{128.20, 41.48},
-			{128.19, 41.42}, // Changbai county seat (41.417, 128.200) opposite Hyesan (41.40, 128.18)
-			{128.05, 41.44},
-			{127.90, 41.46},
-			{127.75, 41.50},
-			{127.60, 41.55},
-			{127.45, 41.60},
-			{127.30, 41.66},
-			{127.15, 41.72},
-			{127.03, 41.77},
-			{126.91, 41.80}, // Linjiang (GeoNames 41.80694, 126.90778), Linjiang Yalu bridge 41°47′33″N 126°53′47″E
-			{126.82, 41.73},
-			{126.72, 41.64},
+			{128.19, 41.407}, // between Changbai (GeoNames 2038185, 41.4177N 128.1962E) and Hyesan-dong (GeoNames 2043835, 41.3954N 128.1875E)
+			// Changbai to Linjiang: the riverside towns of Changbai county
+			// and Linjiang city, each at the mouth of its side valley on the
+			// north bank (GeoNames township seats); the course between them
+			// is straight, ±3 km.
+			{128.028, 41.425}, // Jinhua (GeoNames 2045485, 41.4278N 128.0275E)
+			{127.922, 41.450}, // Shisidaogou (GeoNames 2045478, 41.4517N 127.9217E)
+			{127.779, 41.427}, // Shisandaogou (GeoNames 2045898, 41.4292N 127.7786E)
+			{127.544, 41.462}, // Shi'erdaogou (GeoNames 2034923, 41.4644N 127.5444E)
+			{127.265, 41.515}, // Badaogou (GeoNames 2038595, 41.5173N 127.2647E)
+			{127.188, 41.603}, // Liudaogou, Linjiang (GeoNames 2036045, 41.6048N 127.1880E)
+			{127.052, 41.743}, // Sidaogou, Linjiang (GeoNames 2034747, 41.7447N 127.0516E)
+			{126.91, 41.80},   // Linjiang (GeoNames 41.80694, 126.90778), Linjiang Yalu bridge 41°47′33″N 126°53′47″E
+			{126.833, 41.728}, // Dalizi, Linjiang (GeoNames 2037906, 41.7303N 126.8333E)
+			{126.748, 41.735}, // Weishahe, Linjiang (GeoNames 2051080, 41.7369N 126.7483E)
+			{126.68, 41.64},
 			{126.62, 41.55},
 			{126.54, 41.46},
 			{126.46, 41.37},
@@ -151,18 +161,15 @@ func rivers() []river {
 		}},
 		{"river-tumen", "图们江", "Tumen River", "Tumen", []pt{
 			{128.25, 42.00}, // source area east of Changbai Mountain; ±10 km
-			{128.45, 42.05},
-			{128.65, 42.09},
-			{128.85, 42.14},
-			{129.05, 42.19},
-			{129.21, 42.23}, // Musan (42.225N 129.21E) / Nanping
-			{129.35, 42.30},
-			{129.50, 42.36},
-			{129.65, 42.41},
-			{129.76, 42.45}, // Hoeryong (42.44N 129.75E) / Sanhe
+			{128.45, 42.03}, // source area to Chongshan: straight, no public coordinate between; ±10 km
+			{128.65, 42.055},
+			{128.85, 42.075},
+			{129.015, 42.095}, // between Chongshan, Helong (GeoNames 2038060, 42.0934N 128.9995E) and Rimgan-ni (GeoNames 2043755, 42.0974N 129.0295E)
+			{129.206, 42.245}, // between Nanping (GeoNames 2035643, 42.2629N 129.2044E) and Musan-ŭp (GeoNames 2042738, 42.2261N 129.2078E)
+			{129.403, 42.447}, // Xianpudong, Helong (GeoNames 7544732, 42.4503N 129.4029E), north bank; ±3 km
+			{129.74, 42.46},   // between Sanhe (GeoNames 2035142, 42.4753N 129.7359E) and Hoeryong (GeoNames 2044091, 42.4411N 129.7460E)
 			{129.78, 42.55},
-			{129.76, 42.65},
-			{129.78, 42.75}, // Kaishantun area; ±5 km
+			{129.776, 42.695}, // between Kaishantun (GeoNames 2036339, 42.7018N 129.7574E) and Sambong (GeoNames 12083895, 42.6887N 129.7946E)
 			{129.80, 42.85},
 			{129.845, 42.952}, // Tumen City / Namyang: rail bridge 42°56′56″N 129°50′58″E
 			{129.92, 42.99},
@@ -185,11 +192,14 @@ func rivers() []river {
 
 // chagan is Chagan Lake's outline, counter-clockwise, kept inside the
 // official extent N45°10′–45°21′, E124°04′–124°27′ (Jilin government
-// tourism page); the shape between is approximate (±3 km).
+// tourism page) and sized to the published water area of about 345 km²
+// (the first draft's outline, 387 km², shrunk about its centre by 0.944).
+// No shore place with a published coordinate was found, so the shape
+// between is still approximate (±3 km).
 var chagan = []pt{
-	{124.08, 45.27}, {124.12, 45.22}, {124.20, 45.19}, {124.30, 45.175},
-	{124.38, 45.18}, {124.43, 45.21}, {124.44, 45.26}, {124.40, 45.30},
-	{124.33, 45.33}, {124.24, 45.345}, {124.15, 45.33}, {124.10, 45.30},
+	{124.090, 45.269}, {124.128, 45.222}, {124.204, 45.194}, {124.298, 45.180},
+	{124.373, 45.184}, {124.421, 45.213}, {124.430, 45.260}, {124.392, 45.298},
+	{124.326, 45.326}, {124.241, 45.340}, {124.156, 45.326}, {124.109, 45.298},
 }
 
 type point struct {
@@ -213,7 +223,7 @@ func points() []point {
 		{"rescue_station", "rs-jiutai", "九台水上救助站", "Jiutai water rescue station", ss, pt{125.833, 44.153}, "Jiutai district centre (GeoNames 2036401) placed on the Second Songhua, Jiutai's eastern boundary", false},
 		{"rescue_station", "rs-songhua-lake", "松花湖水上救助站", "Songhua Lake water rescue station", lake, pt{126.735, 43.690}, "lower Songhua Lake 5 km above Fengman Dam, the part nearest Jilin City", true},
 		{"rescue_station", "rs-huadian", "桦甸水上救助站", "Huadian water rescue station", ss, pt{126.748, 42.963}, "Huadian city centre (GeoNames 2036776) placed on the Second Songhua (upper Songhua Lake / Hongshi reach, in Huadian)", false},
-		{"rescue_station", "rs-sandaogou", "三道沟水上救助站", "Sandaogou water rescue station", "river-yalu", pt{126.55, 41.50}, "ESTIMATE: Sandaogou town (Hunjiang District, Baishan) on the Yalu between Linjiang and Ji'an; no coordinate found, ±25 km", true},
+		{"rescue_station", "rs-sandaogou", "三道沟水上救助站", "Sandaogou water rescue station", "river-yalu", pt{126.511, 41.647}, "Sandaogou township seat (GeoNames 2052430, 41.6472N 126.5115E) placed on the nearest Yalu; the station's site on the river is not published", true},
 		{"rescue_station", "rs-daan", "大安水上救助站", "Da'an water rescue station", "river-nen", pt{124.29, 45.50}, "Da'an city centre (GeoNames 2037930) placed on the Nen", false},
 		{"rescue_station", "rs-wangqing", "汪清水上救助站", "Wangqing water rescue station", "river-tumen", pt{129.763, 43.312}, "Wangqing (GeoNames 2034221) is inland on the Gaya River, which joins the Tumen at Tumen City; placed on the Tumen nearest Wangqing", true},
 		{"rescue_station", "rs-chagan-lake", "查干湖水上救助站", "Chagan Lake water rescue station", "", pt{124.28, 45.22}, "inside Chagan Lake, southern basin; site not published", true},
@@ -256,7 +266,7 @@ func crossings() []crossing {
 		{"f-jilin", "吉林市渡口", "Jilin City ferry (nominal)", "river-second-songhua", pt{126.545, 43.875}, 350, pt{}, pt{}, "Jilin City, north of the centre; nominal, not verified"},
 		{"f-songyuan", "松原渡口", "Songyuan Ningjiang–Qianguo ferry (nominal)", "river-second-songhua", pt{124.837, 45.150}, 500, pt{}, pt{}, "midway between Ningjiang (45.183, 124.817) and Qianguo (45.117, 124.857); nominal"},
 		{"f-daan", "大安渡口", "Da'an Nen River ferry (nominal)", "river-nen", pt{124.33, 45.50}, 600, pt{}, pt{}, "Da'an city reach of the Nen; nominal"},
-		{"f-songhua-lake", "松花湖渡口", "Songhua Lake ferry (nominal)", "lake-songhua-lake", pt{}, 0, pt{126.800, 43.635}, pt{126.845, 43.600}, "across the lower basin of Songhua Lake; nominal"},
+		{"f-songhua-lake", "松花湖渡口", "Songhua Lake ferry (nominal)", "lake-songhua-lake", pt{}, 0, pt{126.895, 43.660}, pt{126.935, 43.610}, "across the lower basin of Songhua Lake; nominal"},
 		{"f-chagan-lake", "查干湖渡口", "Chagan Lake ferry (nominal)", "lake-chagan-lake", pt{}, 0, pt{124.31, 45.19}, pt{124.35, 45.28}, "across the eastern part of Chagan Lake; nominal"},
 	}
 }

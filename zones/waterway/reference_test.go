@@ -9,26 +9,44 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// riverTolKm is how far any vertex of our river may lie from the reference
-// centerline of the same river. Our control points are town, dam and bridge
-// coordinates (±1–2 km) joined by straight runs of up to ~20 km that cut
-// across meanders, and the reference is itself Natural Earth 1:10m
-// generalised by up to ~2 km; together that is up to ~10 km in the
-// meandering plains reaches. 15 km still catches a course drawn in the wrong
+// riverTol is how far the vertices of each river may lie from the
+// reference centerline of the same river, in km: the worst vertex and the
+// median. Our control points are town, dam and bridge coordinates (±1–3 km,
+// a town seat sits beside its river, not on it) joined by straight runs that
+// cut across meanders, and the reference is itself Natural Earth 1:10m
+// generalised by up to ~2 km. Where the courses rest on riverside towns all
+// along (Yalu, Tumen) that keeps within 10 km; the rest is looser, each for
+// the reason given. Any of them still catches a course drawn in the wrong
 // valley or on the wrong side of a town: the rivers' basins are 30 km and
-// more apart everywhere except at the confluence, where they meet anyway.
-const riverTolKm = 15
+// more apart everywhere except at the confluence.
+var riverTol = map[string]struct{ max, median float64 }{
+	"river-yalu":  {10, 2}, // riverside township seats every 10–25 km (GeoNames), both banks
+	"river-tumen": {7, 3},  // riverside towns on both banks (GeoNames) from Chongshan to the sea
+	// The Nen's last vertex is the confluence at en.wikipedia's Second
+	// Songhua mouth coordinate, 10.5 km from where the reference has it.
+	"river-nen": {11, 3},
+	// No public coordinate between Zhaoyuan and the Lalin mouth: the reach
+	// follows the bearing towards Harbin and lies 7 km from the reference
+	// for most of its length.
+	"river-songhua": {12, 8},
+	// Between Songhuajiang town (Dehui) and Songyuan, 100 km with no public
+	// coordinate on the river, the course is a straight run up to 13 km
+	// from the reference.
+	"river-second-songhua": {14, 4},
+}
 
 // stationTolKm is how far a rescue station may be from the reference
 // station, measured to the nearer of its snapped position and its source
 // town (the reference snapped some stations up to 45 km off their towns).
 // Station sites are unpublished: both files place them at the town's
-// nearest water, so 15 km allows for differing centerlines. Two are looser:
+// nearest water, so 10 km allows for differing centerlines. Two are looser:
 // Jiutai's town is 45 km from the river, and the nearest river point seen
 // from that far is ill-conditioned (a 5 km difference in course moves it
-// ~20 km along the river), so 25 km; Sandaogou is a guess in both files
-// (±25 km each), so 50 km.
-var stationTolKm = map[string]float64{"rs-jiutai": 25, "rs-sandaogou": 50}
+// ~20 km along the river), so 25 km; the reference's Sandaogou is an
+// estimate (±25 km) of where the town is, so 25 km.
+var stationTolKm = map[string]float64{"rs-jiutai": 25, "rs-sandaogou": 25}
+
+const defaultStationTolKm = 10
 
 func TestAgainstReferenceRivers(t *testing.T) {
 	ref := loadReference(t)
@@ -55,15 +73,23 @@ func TestAgainstReferenceRivers(t *testing.T) {
 		}
 		sorted := append([]float64(nil), ds...)
 		sort.Float64s(sorted)
-		max := sorted[len(sorted)-1]
-		t.Logf("%-22s %3d vertices: median %5.2f km, p95 %5.2f km, max %5.2f km (vertex %d at %.3f,%.3f)",
-			r.ID, len(ds), sorted[len(sorted)/2], sorted[len(sorted)*95/100], max, worst, r.Coords[worst][0], r.Coords[worst][1])
-		if max > riverTolKm {
+		max, median := sorted[len(sorted)-1], sorted[len(sorted)/2]
+		tol, ok := riverTol[r.ID]
+		if !ok {
+			t.Errorf("%s: no tolerance set", r.ID)
+			continue
+		}
+		t.Logf("%-22s %3d vertices: median %5.2f km, p95 %5.2f km, max %5.2f km (vertex %d at %.3f,%.3f); tolerance max %.0f, median %.0f km",
+			r.ID, len(ds), median, sorted[len(sorted)*95/100], max, worst, r.Coords[worst][0], r.Coords[worst][1], tol.max, tol.median)
+		if max > tol.max {
 			for i, d := range ds {
-				if d > riverTolKm {
-					t.Errorf("%s vertex %d (%.4f, %.4f) is %.1f km from the reference river (tolerance %d km)", r.ID, i, r.Coords[i][0], r.Coords[i][1], d, riverTolKm)
+				if d > tol.max {
+					t.Errorf("%s vertex %d (%.4f, %.4f) is %.1f km from the reference river (tolerance %.0f km)", r.ID, i, r.Coords[i][0], r.Coords[i][1], d, tol.max)
 				}
 			}
+		}
+		if median > tol.median {
+			t.Errorf("%s: median distance %.1f km from the reference river (tolerance %.0f km)", r.ID, median, tol.median)
 		}
 	}
 }
@@ -90,13 +116,31 @@ func TestAgainstReferenceStations(t *testing.T) {
 		d := math.Min(dPoint, dSrc)
 		tol := stationTolKm[id]
 		if tol == 0 {
-			tol = 15
+			tol = defaultStationTolKm
 		}
 		t.Logf("%-16s %5.1f km from reference point, %5.1f km from its source town (tolerance %.0f km)", id, dPoint, dSrc, tol)
 		if d > tol {
 			t.Errorf("%s is %.1f km from the reference (tolerance %.0f km)", id, d, tol)
 		}
 	}
+}
+
+// lakeOverlap is the least share of each lake, ours and the reference's,
+// that must lie inside the other: ours in the reference, the reference in
+// ours. Half each way, except for ours inside the reference's Songhua Lake:
+// the lower lake's outline rests on the dam, the published widths and the
+// lake's general course only (no shore place with a published coordinate
+// was found), and a bit over a third of it lies in the reference's.
+var lakeOverlap = map[string][2]float64{
+	"lake-chagan-lake":  {0.50, 0.50},
+	"lake-songhua-lake": {0.35, 0.50},
+}
+
+// partialReference names the lakes the reference draws only in part, with
+// why. For these the share of ours inside the reference is taken over the
+// latitudes the reference covers: outside them it has nothing to compare.
+var partialReference = map[string]string{
+	"lake-songhua-lake": "the reference draws only the lower lake (about 43.51–43.76N); ours follows the reservoir up towards Hongshi",
 }
 
 // TestAgainstReferenceLakes checks our lakes overlap the reference ones, by
@@ -118,15 +162,20 @@ func TestAgainstReferenceLakes(t *testing.T) {
 		for i, c := range l.Ring {
 			ours[i] = c
 		}
-		b := ours.Bound().Union(rpg.Bound())
+		rb := rpg.Bound()
+		b := ours.Bound().Union(rb)
 		const step = 0.0036 // degrees, ~400 m north-south
-		var nOurs, nRef, nBoth int
+		var nOurs, nRef, nBoth, nOursBand int
 		for lat := b.Min[1]; lat <= b.Max[1]; lat += step {
+			inBand := lat >= rb.Min[1] && lat <= rb.Max[1]
 			for lon := b.Min[0]; lon <= b.Max[0]; lon += step / math.Cos(lat*math.Pi/180) {
 				p := orb.Point{lon, lat}
 				in1, in2 := planar.RingContains(ours, p), planar.PolygonContains(rpg, p)
 				if in1 {
 					nOurs++
+					if inBand {
+						nOursBand++
+					}
 				}
 				if in2 {
 					nRef++
@@ -140,13 +189,24 @@ func TestAgainstReferenceLakes(t *testing.T) {
 			t.Fatalf("%s: empty sample (ours %d, reference %d)", l.ID, nOurs, nRef)
 		}
 		km2 := (step * 111.2) * (step * 111.2) // each sample stands for one cell
+		oursIn, refIn := float64(nBoth)/float64(nOurs), float64(nBoth)/float64(nRef)
 		t.Logf("%-18s ours %4.0f km², reference %4.0f km², both %4.0f km²: %3.0f%% of ours in the reference, %3.0f%% of the reference in ours",
-			l.ID, float64(nOurs)*km2, float64(nRef)*km2, float64(nBoth)*km2, 100*float64(nBoth)/float64(nOurs), 100*float64(nBoth)/float64(nRef))
-		// The reference Songhua Lake covers only the lower lake; ours also
-		// reaches up the middle lake, so only a share of ours is expected
-		// inside. Require a real overlap, not a touch.
-		if float64(nBoth) < 0.25*float64(min(nOurs, nRef)) {
-			t.Errorf("%s overlaps the reference lake by only %d cells", l.ID, nBoth)
+			l.ID, float64(nOurs)*km2, float64(nRef)*km2, float64(nBoth)*km2, 100*oursIn, 100*refIn)
+		if why, ok := partialReference[l.ID]; ok && nOursBand > 0 {
+			oursIn = float64(nBoth) / float64(nOursBand)
+			t.Logf("%-18s within the reference's latitudes %.2f–%.2fN: ours %4.0f km², %3.0f%% of it in the reference (%s)",
+				l.ID, rb.Min[1], rb.Max[1], float64(nOursBand)*km2, 100*oursIn, why)
+		}
+		want, ok := lakeOverlap[l.ID]
+		if !ok {
+			t.Errorf("%s: no tolerance set", l.ID)
+			continue
+		}
+		if oursIn < want[0] {
+			t.Errorf("%s: only %.0f%% of ours lies in the reference lake, want %.0f%%", l.ID, 100*oursIn, 100*want[0])
+		}
+		if refIn < want[1] {
+			t.Errorf("%s: only %.0f%% of the reference lake lies in ours, want %.0f%%", l.ID, 100*refIn, 100*want[1])
 		}
 	}
 }
