@@ -35,7 +35,8 @@ vet:
 ## riverwatch decode beside gpsdecode on the same file.
 bench: deps-bench build
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
-	$(GO) test -run='^$$' -bench='WholePath|DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
+	$(GO) test -run='^$$' -bench='WholePath' -benchmem -cpu=1 -benchtime=2000000x -count=5 ./cmd/riverwatch/
+	$(GO) test -run='^$$' -bench='DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
 
 bench-decode: deps-bench build
