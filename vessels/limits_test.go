@@ -21,7 +21,8 @@ func TestTrackerClockSkew(t *testing.T) {
 		{"station a little behind", -30 * time.Second, -30 * time.Second},
 		{"replayed capture from years ago", -24 * 365 * time.Hour, 0},
 		{"station clock an hour behind", -time.Hour, 0},
-		{"station clock ahead", 10 * time.Minute, 0},
+		{"station clock ahead (or a capture replayed fast)", 10 * time.Minute, 10 * time.Minute},
+		{"station clock far ahead", 2 * time.Hour, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +37,49 @@ func TestTrackerClockSkew(t *testing.T) {
 				t.Errorf("last seen %v (stale %v lost %v), want %v", v.LastSeen, v.Stale, v.Lost, now.Add(tt.want))
 			}
 		})
+	}
+}
+
+// TestTrackerClockOffsetKeepsOrder: once a station's times are shifted,
+// all its later messages are shifted alike, so a feed whose delay crosses
+// MaxClockSkew keeps its order (regression: a newer report was refused as
+// late when only the older one was moved to now).
+func TestTrackerClockOffsetKeepsOrder(t *testing.T) {
+	r := newRig(t, vessels.TrackerConfig{})
+	now := r.clock.Now()
+	old := vesselstest.PositionReport(366943940, now.Add(-150*time.Second), 43.80, 126.50, 8)
+	newer := vesselstest.PositionReport(366943940, now.Add(-60*time.Second), 43.801, 126.50, 8)
+	r.tr.Handle(old)
+	r.tr.Handle(newer)
+	v, err := r.tr.Vessel(t.Context(), 366943940)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *v.Lat != 43.801 || r.tr.Stats().Late != 0 {
+		t.Errorf("newer report not taken: lat %v, late %d", *v.Lat, r.tr.Stats().Late)
+	}
+}
+
+// TestTrackerReplayKeepsTrack: a capture from years ago fed at once (a
+// file input) keeps its vessels' tracks and raises no jumps, because the
+// whole station is shifted by one offset.
+func TestTrackerReplayKeepsTrack(t *testing.T) {
+	r := newRig(t, vessels.TrackerConfig{})
+	start := time.Date(2016, 1, 11, 0, 0, 0, 0, time.UTC)
+	for i := range 58 { // a report every 7 s, 8 kn north: 29 m each
+		m := vesselstest.PositionReport(338095145, start.Add(time.Duration(i)*7*time.Second), 37.8+float64(i)*0.00026, -122.4, 8)
+		r.tr.Handle(m)
+	}
+	pts, err := r.tr.Track(t.Context(), 338095145, time.Time{}, time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.tr.Stats(); len(pts) != 58 || s.Jumps != 0 || s.Late != 0 {
+		t.Errorf("%d track points, %d jumps, %d late; want 58, 0, 0", len(pts), s.Jumps, s.Late)
+	}
+	v, _ := r.tr.Vessel(t.Context(), 338095145)
+	if v.Stale || v.Lost {
+		t.Errorf("replayed vessel stale %v lost %v", v.Stale, v.Lost)
 	}
 }
 

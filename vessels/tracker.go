@@ -38,11 +38,14 @@ type TrackerConfig struct {
 	// after a gap, or whose first fix was wrong, is not stuck forever.
 	JumpConfirm   int
 	SweepInterval time.Duration // how often Run judges staleness and loss (default 5 s)
-	// MaxClockSkew is how far a message's own time (a tag block c: or a
-	// file's receive time) may lie from our clock and still be taken as
-	// when the vessel was heard (default 2 min). Beyond it — a replayed
-	// capture, a base station with a wrong clock — the time of handling is
-	// used, so the vessel is live now and its track stays in order.
+	// MaxClockSkew is how far behind our clock a message's own time (a tag
+	// block c:, a file's receive time) may lie (default 2 min). Beyond it —
+	// a replayed capture, a base station with a wrong clock, a delayed
+	// feed — all messages of that station are shifted by one offset that
+	// brings the late one to now: the vessels are live, and their reports
+	// keep their order and spacing, so tracks and jump checks still hold.
+	// The offset is estimated again when shifted times fall more than
+	// MaxClockSkew behind or more than an hour (maxAhead) ahead of our clock.
 	MaxClockSkew time.Duration
 	// MaxVessels bounds the live picture (default 200,000): messages from
 	// new MMSIs beyond it are refused and counted, so that a flood of forged
@@ -84,7 +87,8 @@ type Tracker struct {
 	log     *slog.Logger
 
 	mu       sync.Mutex
-	state    map[uint32]trackState // only vessels with something to remember
+	state    map[uint32]trackState    // only vessels with something to remember
+	offsets  map[string]time.Duration // per station: added to its message times
 	stats    TrackerStats
 	logged   TrackerStats // as of the last summary
 	loggedAt time.Time
@@ -161,11 +165,39 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 	}
 	t := &Tracker{
 		cfg: cfg, store: store, history: history, pub: pub,
-		log:   cfg.Logger.With("component", "vessels"),
-		state: make(map[uint32]trackState),
+		log:     cfg.Logger.With("component", "vessels"),
+		state:   make(map[uint32]trackState),
+		offsets: make(map[string]time.Duration),
 	}
 	t.mergeFn = t.mergeCurrent
 	return t
+}
+
+// maxAhead is how far ahead of our clock shifted message times may run:
+// a capture replayed faster than real time runs ahead by its own length.
+const maxAhead = time.Hour
+
+// maxStations bounds the per-station offsets (station names come from tag
+// blocks, which anyone can write).
+const maxStations = 4096
+
+// heardAt is when a message counts as heard: its own time shifted by its
+// station's clock offset (see TrackerConfig.MaxClockSkew). t.mu is held.
+func (t *Tracker) heardAt(station string, sent, now time.Time) time.Time {
+	if sent.IsZero() {
+		return now
+	}
+	off := t.offsets[station]
+	at := sent.Add(off)
+	if behind := now.Sub(at); behind <= t.cfg.MaxClockSkew && behind >= -maxAhead {
+		return at
+	}
+	off = now.Sub(sent)
+	if _, known := t.offsets[station]; !known && len(t.offsets) >= maxStations {
+		clear(t.offsets)
+	}
+	t.offsets[station] = off
+	return sent.Add(off)
 }
 
 // mergeCurrent merges t.cur into v; it runs inside Store.Update under t.mu.
@@ -187,14 +219,11 @@ func (t *Tracker) Handle(m *ais.Message) {
 		return
 	}
 	now := t.cfg.Now()
-	at := m.Received
-	if d := now.Sub(at); at.IsZero() || d < 0 || d > t.cfg.MaxClockSkew {
-		at = now
-	}
 	ctx := context.Background()
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	at := t.heardAt(m.Station, m.Received, now)
 	t.stats.Messages++
 	if m.MMSI == 0 {
 		t.stats.Ignored++
