@@ -92,20 +92,22 @@ func envName(flagName string) string {
 	return "RIVERWATCH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// applyEnv sets every flag of fs that has a RIVERWATCH_* variable in env and
-// was not given on the command line. List flags take comma-separated values.
-func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+// applyEnv sets every flag of fs that has a RIVERWATCH_* variable in env.
+// Input flags take comma-separated values. Inputs from the environment
+// replace those of the YAML file, as flags then replace both.
+func applyEnv(fs *flag.FlagSet, inputs *inputList, getenv func(string) string) error {
+	inputs.layer = layerEnv
+	defer func() { inputs.layer = layerFlags }()
 	var firstErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		v := getenv(envName(f.Name))
 		if v == "" || firstErr != nil {
 			return
 		}
-		if lf, ok := f.Value.(*listFlag); ok {
-			lf.reset()
+		if _, ok := f.Value.(inputFlag); ok {
 			for _, part := range strings.Split(v, ",") {
 				if part = strings.TrimSpace(part); part != "" {
-					_ = lf.Set(part)
+					_ = f.Value.Set(part)
 				}
 			}
 			return
@@ -117,46 +119,46 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return firstErr
 }
 
-// listFlag is a repeatable string flag appending to a slice. The first Set
-// replaces values that came from the YAML file or the environment, so that
-// flags override rather than add.
-type listFlag struct {
-	values  *[]string
-	touched bool
-}
+// Layers of configuration that may set the inputs; each replaces the list
+// the one before it built.
+const (
+	layerYAML = iota
+	layerEnv
+	layerFlags
+)
 
-func (l *listFlag) String() string {
-	if l == nil || l.values == nil {
-		return ""
-	}
-	return strings.Join(*l.values, ",")
-}
-
-func (l *listFlag) Set(v string) error {
-	if !l.touched {
-		*l.values = nil
-		l.touched = true
-	}
-	*l.values = append(*l.values, v)
-	return nil
-}
-
-func (l *listFlag) reset() { l.touched = false }
-
-// prefixFlag is a repeatable flag that appends prefix+value to a list; it
-// gives `--udp ADDR` as a shorthand for `--input udp://ADDR`.
-type prefixFlag struct {
+// inputList is the list of inputs that --input and its shorthands (--udp,
+// --tcp, ...) build together.
+type inputList struct {
 	values *[]string
+	layer  int // the layer now being applied
+	setIn  int // the layer that last set values
+}
+
+// inputFlag is one flag adding to an inputList: --input as given, or a
+// shorthand such as --udp ADDR for --input udp://ADDR.
+type inputFlag struct {
+	list   *inputList
 	prefix string
 }
 
-func (p prefixFlag) String() string { return "" }
-
-func (p prefixFlag) Set(v string) error {
-	if v == "" {
-		return errors.New("empty address")
+func (f inputFlag) String() string {
+	if f.list == nil || f.prefix != "" || f.list.values == nil {
+		return ""
 	}
-	*p.values = append(*p.values, p.prefix+v)
+	return strings.Join(*f.list.values, ",")
+}
+
+func (f inputFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("empty input")
+	}
+	l := f.list
+	if l.setIn != l.layer {
+		*l.values = nil // the first input of a layer replaces the layer below
+		l.setIn = l.layer
+	}
+	*l.values = append(*l.values, f.prefix+v)
 	return nil
 }
 

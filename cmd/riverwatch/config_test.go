@@ -40,6 +40,16 @@ func TestConfigLayers(t *testing.T) {
 			[]string{"--http", "127.0.0.1:9200", "--udp", "127.0.0.1:4", "--stdin"}, func(c *Config) {
 				c.HTTP, c.LostAfter, c.Inputs = "127.0.0.1:9200", 5*time.Minute, []string{"udp://127.0.0.1:4", "stdin"}
 			}},
+		{"input shorthands from env take commas and replace yaml inputs",
+			map[string]string{"RIVERWATCH_CONFIG": path, "RIVERWATCH_UDP": "127.0.0.1:21801, 127.0.0.1:21802", "RIVERWATCH_TCP": "10.0.0.9:5631"}, nil,
+			func(c *Config) {
+				c.HTTP, c.LostAfter, c.StaleFactor = "0.0.0.0:9000", 10*time.Minute, 4
+				c.Inputs = []string{"tcp://10.0.0.9:5631", "udp://127.0.0.1:21801", "udp://127.0.0.1:21802"} // env in flag-name order
+			}},
+		{"input flags replace env inputs", map[string]string{"RIVERWATCH_UDP": "127.0.0.1:1"},
+			[]string{"--tcp-listen", "127.0.0.1:2", "--stdin"}, func(c *Config) {
+				c.Inputs = []string{"tcp-listen://127.0.0.1:2", "stdin"}
+			}},
 		{"input flag replaces yaml inputs", nil, []string{"--config", path, "--input", "z=udp://127.0.0.1:5"}, func(c *Config) {
 			c.HTTP, c.Inputs, c.LostAfter, c.StaleFactor = "0.0.0.0:9000", []string{"z=udp://127.0.0.1:5"}, 10*time.Minute, 4
 		}},

@@ -21,12 +21,13 @@ func parseServe(args []string, e env) (Config, error) {
 	var stdin bool
 	fs.StringVar(&configPath, "config", "", "YAML configuration file (keys as in the README); flags and RIVERWATCH_* variables override it")
 	fs.StringVar(&cfg.HTTP, "http", cfg.HTTP, "listen address of the API and the board; use :8080 to serve other machines")
-	fs.Var(&listFlag{values: &cfg.Inputs}, "input", "AIS input `[NAME=]URL`, repeatable: udp://HOST:PORT, tcp-listen://HOST:PORT,\ntcp://HOST:PORT (client, reconnects), serial:///dev/ttyUSB0?baud=38400, a file path (.gz too), or stdin")
-	fs.Var(prefixFlag{values: &cfg.Inputs, prefix: "udp://"}, "udp", "listen for AIS over UDP on `ADDR` (same as --input udp://ADDR)")
-	fs.Var(prefixFlag{values: &cfg.Inputs, prefix: "tcp-listen://"}, "tcp-listen", "accept AIS receivers connecting over TCP on `ADDR`")
-	fs.Var(prefixFlag{values: &cfg.Inputs, prefix: "tcp://"}, "tcp", "connect to a remote AIS feed at `HOST:PORT` (AIS-catcher, gpsd, a provider)")
-	fs.Var(prefixFlag{values: &cfg.Inputs, prefix: "serial://"}, "serial", "read AIS from a serial `DEVICE` at 38400 baud (add ?baud=N to change)")
-	fs.Var(prefixFlag{values: &cfg.Inputs, prefix: ""}, "file", "read AIS from a capture `FILE` (plain or .gz)")
+	inputs := &inputList{values: &cfg.Inputs}
+	fs.Var(inputFlag{list: inputs}, "input", "AIS input `[NAME=]URL`, repeatable: udp://HOST:PORT, tcp-listen://HOST:PORT,\ntcp://HOST:PORT (client, reconnects), serial:///dev/ttyUSB0?baud=38400, a file path (.gz too), or stdin")
+	fs.Var(inputFlag{list: inputs, prefix: "udp://"}, "udp", "listen for AIS over UDP on `ADDR` (same as --input udp://ADDR)")
+	fs.Var(inputFlag{list: inputs, prefix: "tcp-listen://"}, "tcp-listen", "accept AIS receivers connecting over TCP on `ADDR`")
+	fs.Var(inputFlag{list: inputs, prefix: "tcp://"}, "tcp", "connect to a remote AIS feed at `HOST:PORT` (AIS-catcher, gpsd, a provider)")
+	fs.Var(inputFlag{list: inputs, prefix: "serial://"}, "serial", "read AIS from a serial `DEVICE` at 38400 baud (add ?baud=N to change)")
+	fs.Var(inputFlag{list: inputs, prefix: ""}, "file", "read AIS from a capture `FILE` (plain or .gz)")
 	fs.BoolVar(&stdin, "stdin", false, "read AIS sentences from standard input")
 	fs.StringVar(&cfg.NMEAOut, "nmea-out", cfg.NMEAOut, "re-serve accepted AIS sentences to chart plotters (OpenCPN) on TCP `ADDR`; empty = off")
 	fs.StringVar(&cfg.Simulate, "simulate", cfg.Simulate, "built-in traffic simulator: auto (on when no input is given), on, off")
@@ -48,7 +49,7 @@ func parseServe(args []string, e env) (Config, error) {
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
 	fs.Usage = func() { serveUsage(e.stderr, fs) }
-	if err := applyEnv(fs, e.getenv); err != nil {
+	if err := applyEnv(fs, inputs, e.getenv); err != nil {
 		return cfg, err
 	}
 	if err := fs.Parse(args); err != nil {
@@ -62,7 +63,7 @@ func parseServe(args []string, e env) (Config, error) {
 		return cfg, errUsage
 	}
 	if stdin {
-		cfg.Inputs = append(cfg.Inputs, "stdin")
+		_ = inputFlag{list: inputs}.Set("stdin")
 	}
 	switch cfg.Simulate {
 	case "auto", "on", "off":
