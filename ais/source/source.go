@@ -68,14 +68,18 @@ const (
 
 // Defaults applied where a Spec leaves a field zero.
 const (
-	DefaultMaxLine  = 1024     // longest line accepted, without its terminator
-	DefaultMaxConns = 64       // TCP clients a tcp-listen source serves at once
-	DefaultBaud     = 38400    // the usual AIS receiver serial rate
-	UDPBufferSize   = 64 << 10 // one datagram, which may hold several lines
-	SampleLen       = 64       // bytes of an over-long line passed to Reject
-	maxNameLen      = 64       // longest source name
-	dialTimeout     = 10 * time.Second
-	keepAlive       = 30 * time.Second
+	DefaultMaxLine  = 1024 // longest line accepted, without its terminator
+	DefaultMaxConns = 64   // TCP clients a tcp-listen source serves at once
+	// DefaultClientIdle is how long a tcp:// feed may stay silent before it
+	// is redialled: a feed that stalls without closing would otherwise look
+	// connected forever. Quiet waters at night stay well under it.
+	DefaultClientIdle = 10 * time.Minute
+	DefaultBaud       = 38400    // the usual AIS receiver serial rate
+	UDPBufferSize     = 64 << 10 // one datagram, which may hold several lines
+	SampleLen         = 64       // bytes of an over-long line passed to Reject
+	maxNameLen        = 64       // longest source name
+	dialTimeout       = 10 * time.Second
+	keepAlive         = 30 * time.Second
 )
 
 // ErrBadSpec is wrapped by every error about an input spec or a Spec that

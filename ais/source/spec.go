@@ -61,7 +61,10 @@ func (s Spec) String() string {
 		if s.Kind == KindTCPListen && s.MaxConns != 0 && s.MaxConns != DefaultMaxConns {
 			q.Set("max_conns", strconv.Itoa(s.MaxConns))
 		}
-		if s.IdleTimeout > 0 && s.Kind != KindUDP {
+		switch {
+		case s.Kind == KindTCPClient && s.IdleTimeout != DefaultClientIdle:
+			q.Set("idle", s.IdleTimeout.String()) // "0s" too: never, not the default
+		case s.Kind == KindTCPListen && s.IdleTimeout > 0:
 			q.Set("idle", s.IdleTimeout.String())
 		}
 		u = s.Kind + "://" + s.Address
@@ -176,6 +179,7 @@ func parseURL(spec *Spec, raw string) error {
 	case "tcp", "tcp-client":
 		spec.Kind, allowed = KindTCPClient, []string{"max_line", "idle"}
 		spec.Address, err = hostPort(u, false)
+		spec.IdleTimeout = DefaultClientIdle // ?idle= below may change it; idle=0 is never
 	case "serial":
 		spec.Kind, allowed = KindSerial, []string{"max_line", "baud"}
 		spec.Address, err = serialDevice(u)

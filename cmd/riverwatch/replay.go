@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -97,22 +98,24 @@ func replayOnce(ctx context.Context, file string, conn net.Conn, rate, speed flo
 		return 0, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return 0, err
+	total := int64(-1) // unknown: the bar spins
+	if !quiet {
+		if n, err := countLines(file); err == nil {
+			total = n
+		}
 	}
-	bar := progressbar.NewOptions64(info.Size(),
+	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionSetDescription("replay"),
-		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetItsString("lines"),
+		progressbar.OptionShowIts(),
 		progressbar.OptionShowCount(),
 		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionSetVisibility(!quiet),
 		progressbar.OptionClearOnFinish(),
 	)
 	defer bar.Finish()
-	counted := progressbar.NewReader(f, bar)
-	r, err := source.Decompress(&counted)
+	r, err := source.Decompress(f)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", file, err)
 	}
@@ -122,13 +125,20 @@ func replayOnce(ctx context.Context, file string, conn net.Conn, rate, speed flo
 	out := make([]byte, 0, 256)
 	for {
 		line, tooLong, err := lr.Next()
+		if err == nil || len(line) > 0 {
+			bar.Add(1)
+		}
 		if len(line) > 0 && !tooLong && line[0] != '#' {
 			if werr := p.wait(ctx, line); werr != nil {
 				return sent, nil // interrupted: not an error
 			}
 			out = append(append(out[:0], line...), '\r', '\n')
 			if _, werr := conn.Write(out); werr != nil {
-				return sent, fmt.Errorf("replay: %w", werr)
+				// UDP reports a receiver that is not (yet) listening as
+				// "connection refused" on a later write: keep sending.
+				if _, isUDP := conn.(*net.UDPConn); !isUDP || !errors.Is(werr, syscall.ECONNREFUSED) {
+					return sent, fmt.Errorf("replay: %w", werr)
+				}
 			}
 			sent++
 		}
@@ -137,6 +147,32 @@ func replayOnce(ctx context.Context, file string, conn net.Conn, rate, speed flo
 		}
 		if err != nil {
 			return sent, err
+		}
+	}
+}
+
+// countLines counts the lines of a capture (plain or gzip) for the
+// progress bar: a quick pass before the paced one.
+func countLines(file string) (int64, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r, err := source.Decompress(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := r.Read(buf)
+		n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
 		}
 	}
 }
