@@ -78,7 +78,7 @@ function sections(v, now) {
       ['最后收到 Last seen', when(v.last_seen, now), 'last_seen'],
       ['位置时间 Position at', when(v.position_at, now), 'position_at'],
       ['静态数据 Static at', when(v.static_at, now), 'static_at'],
-      ['内河数据 Inland at', when(v.inland_at, now), 'inland_at'],
+      ['内河/人员数据 Inland/persons at', when(v.inland_at, now), 'inland_at'],
     ]],
     ['接收 Reception', [
       ['接收站 Station', textOr(v.station, LIMIT.station), 'station'],

@@ -46,7 +46,7 @@ async function loadConfig() {
 }
 
 function buildMap(cfg) {
-  const map = L.map('map', { zoomControl: false, preferCanvas: false, minZoom: 3, maxZoom: 18, worldCopyJump: false })
+  const map = L.map('map', { zoomControl: false, preferCanvas: false, minZoom: 3, maxZoom: 18, worldCopyJump: false, zoomSnap: 0.25 })
     .setView(cfg.center, cfg.zoom);
   L.control.zoom({ position: 'topright', zoomInTitle: '放大 Zoom in', zoomOutTitle: '缩小 Zoom out' }).addTo(map);
   L.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
@@ -56,6 +56,9 @@ function buildMap(cfg) {
   map.on('movestart zoomstart', () => { box.dataset.moving = '1'; });
   map.on('moveend zoomend', () => { delete box.dataset.moving; });
   map.once('dragstart', () => { map._rwTouched = true; });
+  const far = () => box.classList.toggle('zoom-far', map.getZoom() < 9);
+  map.on('zoomend', far);
+  far();
   map.attributionControl.addAttribution('水系 Waterways: riverwatch (Wikipedia, GeoNames)');
   if (cfg.tile_url) {
     let errors = 0;
