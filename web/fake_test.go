@@ -12,66 +12,18 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/riverwatch/riverwatch/vessels"
 )
 
-// vesselJSON mirrors the JSON of vessels.Vessel (field for field, same
-// tags) so the fixtures have the exact shape the API sends. The test does
-// not import vessels: web sits beside the domain packages, not above them.
-type vesselJSON struct {
-	MMSI            uint32       `json:"mmsi"`
-	Class           string       `json:"class"`
-	Name            string       `json:"name"`
-	CallSign        string       `json:"callsign"`
-	IMO             uint32       `json:"imo,omitempty"`
-	ShipType        int          `json:"ship_type"`
-	Destination     string       `json:"destination,omitempty"`
-	ETA             string       `json:"eta,omitempty"`
-	Length          float64      `json:"length,omitempty"`
-	Beam            float64      `json:"beam,omitempty"`
-	Draught         float64      `json:"draught,omitempty"`
-	Lat             *float64     `json:"lat"`
-	Lon             *float64     `json:"lon"`
-	SOG             *float64     `json:"sog"`
-	COG             *float64     `json:"cog"`
-	Heading         *int         `json:"heading"`
-	NavStatus       int          `json:"nav_status"`
-	Inland          *inlandJSON  `json:"inland,omitempty"`
-	Persons         *personsJSON `json:"persons,omitempty"`
-	Flags           []string     `json:"flags,omitempty"`
-	LastSeen        time.Time    `json:"last_seen"`
-	PositionAt      time.Time    `json:"position_at,omitzero"`
-	StaticAt        time.Time    `json:"static_at,omitzero"`
-	Station         string       `json:"station"`
-	PositionStation string       `json:"position_station,omitempty"`
-	LongRange       bool         `json:"long_range,omitempty"`
-	Stale           bool         `json:"stale"`
-	Lost            bool         `json:"lost"`
-}
-
-type inlandJSON struct {
-	ENI            string  `json:"eni,omitempty"`
-	Length         float64 `json:"length,omitempty"`
-	Beam           float64 `json:"beam,omitempty"`
-	ERIType        int     `json:"eri_type,omitempty"`
-	HazardousCones int     `json:"hazardous_cones"`
-	Draught        float64 `json:"draught,omitempty"`
-	Loaded         string  `json:"loaded"`
-}
-
-type personsJSON struct {
-	Crew       *int `json:"crew"`
-	Passengers *int `json:"passengers"`
-	Personnel  *int `json:"personnel"`
-}
-
-type trackPointJSON struct {
-	Time    time.Time `json:"time"`
-	Lat     float64   `json:"lat"`
-	Lon     float64   `json:"lon"`
-	SOG     float64   `json:"sog"`
-	COG     float64   `json:"cog"`
-	Heading int       `json:"heading"`
-}
+// The fixtures are the domain's own types, so the fake sends exactly the
+// JSON the API sends (nulls for "not available" included).
+type (
+	vesselJSON     = vessels.Vessel
+	inlandJSON     = vessels.Inland
+	personsJSON    = vessels.Persons
+	trackPointJSON = vessels.TrackPoint
+)
 
 func ptr[T any](v T) *T { return &v }
 
