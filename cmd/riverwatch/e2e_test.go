@@ -18,6 +18,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/vessels"
 )
 
 // startServer opens a real `serve` on loopback ports chosen by the kernel
@@ -93,20 +94,8 @@ func reference(tb testing.TB, sentences []string) goais.Packet {
 	return p
 }
 
-type vesselJSON struct {
-	MMSI     uint32   `json:"mmsi"`
-	Name     string   `json:"name"`
-	CallSign string   `json:"callsign"`
-	IMO      uint32   `json:"imo"`
-	ShipType int      `json:"ship_type"`
-	Class    string   `json:"class"`
-	Lat      *float64 `json:"lat"`
-	Lon      *float64 `json:"lon"`
-	SOG      *float64 `json:"sog"`
-	Heading  *int     `json:"heading"`
-	Station  string   `json:"station"`
-	Stale    bool     `json:"stale"`
-}
+// vesselJSON is what the API sends for a vessel: the domain's own type.
+type vesselJSON = vessels.Vessel
 
 func getJSON(tb testing.TB, url string, v any) int {
 	tb.Helper()
