@@ -115,7 +115,7 @@ func fill(m *Message, pkt goais.Packet) goais.Packet {
 			Second:    int(p.Timestamp),
 		})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog), float64(p.Cog), int(p.TrueHeading))
+		setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
 	case goais.BaseStationReport:
 		if m.Type == 4 {
 			m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
@@ -141,20 +141,19 @@ func fill(m *Message, pkt goais.Packet) goais.Packet {
 		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
 			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		// Type 9 sends speed in whole knots (1023 = not available), not
-		// the tenths of types 1-3 and 18.
-		setMotion(m.Position, float64(p.Sog), float64(p.Cog), 511)
-		m.Position.SOGValid = p.Sog != 1023
+		// Type 9 sends speed in whole knots, not the tenths of types 1-3
+		// and 18; 1023 still means not available.
+		setMotion(m.Position, float64(p.Sog), p.Sog != 1023, float64(p.Cog), 511)
 	case goais.StandardClassBPositionReport:
 		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
 			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog), float64(p.Cog), int(p.TrueHeading))
+		setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
 	case goais.ExtendedClassBPositionReport:
 		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
 			RAIM: p.Raim, Second: int(p.Timestamp)})
 		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog), float64(p.Cog), int(p.TrueHeading))
+		setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
 		m.Static = &Static{Name: CleanText(p.Name, maxName), ShipType: int(p.Type),
 			EPFD: int(p.FixType), DTE: p.Dte}
 		setDims(m.Static, p.Dimension)
@@ -241,13 +240,16 @@ func setLatLon(p *Position, lat, lon float64) {
 
 // setMotion sets speed, course and heading from go-ais's scaled values,
 // judging "not available" on the raw wire values.
-func setMotion(p *Position, sog, cog float64, heading int) {
-	rawSOG := int(math.Round(sog * 10))
+func setMotion(p *Position, sog float64, sogValid bool, cog float64, heading int) {
 	rawCOG := int(math.Round(cog * 10))
-	p.SOG, p.SOGValid = sog, rawSOG != 1023
+	p.SOG, p.SOGValid = sog, sogValid
 	p.COG, p.COGValid = cog, rawCOG < 3600
 	p.Heading, p.HeadingValid = heading, heading < 360
 }
+
+// tenthsAvailable reports whether a speed sent in tenths of a knot is real:
+// 102.3 (1023 on the wire) means not available.
+func tenthsAvailable(sog float64) bool { return int(math.Round(sog*10)) != 1023 }
 
 func setDims(s *Static, d goais.FieldDimension) {
 	s.ToBow, s.ToStern, s.ToPort, s.ToStarboard = int(d.A), int(d.B), int(d.C), int(d.D)

@@ -1,29 +1,12 @@
 package ais
 
 import (
-	"bufio"
 	"bytes"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/riverwatch/riverwatch/ais/aistest"
 )
-
-// readLines reads a corpus file into lines.
-func readLines(tb testing.TB, path string) [][]byte {
-	tb.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var lines [][]byte
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		lines = append(lines, bytes.Clone(sc.Bytes()))
-	}
-	return lines
-}
 
 // TestPipelineCorpus feeds the real captures through a Pipeline. Framing
 // counts are exact; decoded counts are lower bounds since the decoder's
@@ -53,7 +36,7 @@ func TestPipelineCorpus(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			lines := readLines(t, aistest.SharedFile(t, "corpus/ais/"+tc.file))
+			lines := aistest.Lines(t, "corpus/ais/"+tc.file)
 			p, rec, clock := newTestPipeline(t, PipelineConfig{DedupWindow: tc.window})
 			for _, l := range lines {
 				p.Feed(Line{Source: "corpus", Data: l})
@@ -96,7 +79,7 @@ type timedLine struct {
 func simpleaisLines(tb testing.TB) []timedLine {
 	tb.Helper()
 	var out []timedLine
-	for _, l := range readLines(tb, aistest.SharedFile(tb, "corpus/ais/simpleais/sample.ais")) {
+	for _, l := range aistest.Lines(tb, "corpus/ais/simpleais/sample.ais") {
 		ts, sentence, ok := bytes.Cut(l, []byte{' '})
 		t, tok := parseUnixTime(ts)
 		if !ok || !tok {
@@ -108,7 +91,7 @@ func simpleaisLines(tb testing.TB) []timedLine {
 }
 
 func BenchmarkParseSentence(b *testing.B) {
-	lines := readLines(b, aistest.SharedFile(b, "corpus/ais/simpleais/sample.ais"))
+	lines := aistest.Lines(b, "corpus/ais/simpleais/sample.ais")
 	var n int
 	for i := 0; b.Loop(); i++ {
 		if _, err := ParseSentence(lines[i%len(lines)]); err != nil {

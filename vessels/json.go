@@ -8,10 +8,8 @@ import "encoding/json"
 // hazardous cargo 5 ("unknown"), and -1 speed, course or heading in a track.
 // Reading the JSON back restores the codes.
 
-const (
-	navStatusNotDefined = 15
-	hazardUnknown       = 5
-)
+// hazardUnknown is the Inland AIS hazardous-cargo code for "unknown".
+const hazardUnknown = 5
 
 // vesselWire overrides the fields of Vessel whose "not available" is a code.
 type vesselWire struct {
@@ -32,7 +30,7 @@ func (v Vessel) MarshalJSON() ([]byte, error) {
 	if v.ShipType != 0 {
 		w.ShipType = &v.ShipType
 	}
-	if v.NavStatus != navStatusNotDefined {
+	if v.NavStatus != navStatusUndefined {
 		w.NavStatus = &v.NavStatus
 	}
 	return json.Marshal(w)
@@ -45,7 +43,7 @@ func (v *Vessel) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*v = Vessel(w.plainVessel)
-	v.IMO, v.ShipType, v.NavStatus = 0, 0, navStatusNotDefined
+	v.IMO, v.ShipType, v.NavStatus = 0, 0, navStatusUndefined
 	if w.IMO != nil {
 		v.IMO = *w.IMO
 	}

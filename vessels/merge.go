@@ -288,8 +288,8 @@ func mergeInland(v *Vessel, in *ais.InlandVoyage) {
 		HazardousCones: in.HazardousCones,
 		Draught:        metres(in.Draught, 30),
 	}
-	if n.HazardousCones < 0 || n.HazardousCones > 5 {
-		n.HazardousCones = 5 // unknown
+	if n.HazardousCones < 0 || n.HazardousCones > hazardUnknown {
+		n.HazardousCones = hazardUnknown
 	}
 	if strings.Trim(n.ENI, "0") == "" {
 		n.ENI = "" // "00000000": no ENI assigned

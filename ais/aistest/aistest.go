@@ -9,6 +9,7 @@
 package aistest
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,4 +55,19 @@ func SharedFile(tb testing.TB, rel string) string {
 		tb.Skip(msg)
 	}
 	return p
+}
+
+// Lines reads the shared file rel (as SharedFile finds it) into lines,
+// without their line endings; each line is its own copy.
+func Lines(tb testing.TB, rel string) [][]byte {
+	tb.Helper()
+	data, err := os.ReadFile(SharedFile(tb, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var lines [][]byte
+	for line := range bytes.Lines(data) {
+		lines = append(lines, bytes.Clone(bytes.TrimRight(line, "\r\n")))
+	}
+	return lines
 }

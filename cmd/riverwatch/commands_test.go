@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -143,5 +144,35 @@ func TestUnknownCommand(t *testing.T) {
 	out, _, err := runCmd(t, "", "help")
 	if err != nil || !strings.Contains(out, "riverwatch decode") {
 		t.Errorf("help: %v %q", err, out)
+	}
+}
+
+// tagBlock frames fields as an NMEA 4.0 tag block with its checksum.
+func tagBlock(fields string) string {
+	var sum byte
+	for i := 0; i < len(fields); i++ {
+		sum ^= fields[i]
+	}
+	return fmt.Sprintf("\\%s*%02X\\", fields, sum)
+}
+
+func TestLineTime(t *testing.T) {
+	const vdm = "!AIVDM,1,1,,B,15RTgt0PAso;90TKcjM8h6g208CQ,0*49"
+	tests := []struct {
+		line string
+		want float64
+		ok   bool
+	}{
+		{"1452470400.5 " + vdm, 1452470400.5, true},
+		{tagBlock("s:base,c:1700000000") + vdm, 1700000000, true},
+		{tagBlock("s:base,c:1700000000123") + vdm, 1700000000.123, true}, // milliseconds
+		{vdm, 0, false},
+		{"garbage", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := lineTime([]byte(tt.line))
+		if ok != tt.ok || (ok && (got < tt.want-1e-3 || got > tt.want+1e-3)) {
+			t.Errorf("lineTime(%q) = %v, %v; want %v, %v", tt.line, got, ok, tt.want, tt.ok)
+		}
 	}
 }

@@ -6,13 +6,15 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/riverwatch/riverwatch/ais/aistest"
 )
 
 // BenchmarkDecodeCommand runs `riverwatch decode` over the San Francisco Bay
 // capture (timestamps kept) into io.Discard: the figure `make bench` puts
 // beside gpsdecode's.
 func BenchmarkDecodeCommand(b *testing.B) {
-	data, err := os.ReadFile(sharedCorpus(b, "simpleais/sample.ais"))
+	data, err := os.ReadFile(aistest.SharedFile(b, "corpus/ais/simpleais/sample.ais"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -40,12 +40,7 @@ func writeSimCapture(t *testing.T) {
 	for s := 0; s <= 180; s++ {
 		now := start.Add(time.Duration(s) * time.Second)
 		sim.Tick(now, func(line []byte) {
-			block := fmt.Sprintf("s:sim-base-%d,c:%d", s%3+1, now.Unix())
-			var sum byte
-			for i := 0; i < len(block); i++ {
-				sum ^= block[i]
-			}
-			fmt.Fprintf(&buf, "\\%s*%02X\\%s\n", block, sum, line)
+			fmt.Fprintf(&buf, "%s%s\n", tagBlock(fmt.Sprintf("s:sim-base-%d,c:%d", s%3+1, now.Unix())), line)
 		})
 	}
 	if err := os.WriteFile(simCapture, buf.Bytes(), 0o644); err != nil {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -12,28 +10,6 @@ import (
 	"github.com/riverwatch/riverwatch/ais/aistest"
 	"github.com/riverwatch/riverwatch/vessels"
 )
-
-// sharedCorpus returns a file of the shared AIS corpus beside the
-// checkout; see aistest.SharedFile.
-func sharedCorpus(tb testing.TB, rel string) string {
-	tb.Helper()
-	return aistest.SharedFile(tb, "corpus/ais/"+rel)
-}
-
-func readLines(tb testing.TB, path string) [][]byte {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var lines [][]byte
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		lines = append(lines, append([]byte(nil), sc.Bytes()...))
-	}
-	return lines
-}
 
 // BenchmarkWholePath measures the whole ingest path, sentence to vessel
 // state: framing, reassembly, de-duplication, decoding, tracking, history
@@ -43,7 +19,7 @@ func readLines(tb testing.TB, path string) [][]byte {
 // repeated pass is new traffic, not duplicates of the first. Run with -cpu 1
 // for the one-core figure.
 func BenchmarkWholePath(b *testing.B) {
-	lines := readLines(b, sharedCorpus(b, "simpleais/sample.ais"))
+	lines := aistest.Lines(b, "corpus/ais/simpleais/sample.ais")
 	for i, l := range lines { // strip "<unix time> "
 		if sp := bytes.IndexByte(l, ' '); sp >= 0 {
 			lines[i] = l[sp+1:]

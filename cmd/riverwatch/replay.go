@@ -10,12 +10,12 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/riverwatch/riverwatch/ais"
 	"github.com/riverwatch/riverwatch/ais/source"
 )
 
@@ -212,38 +212,18 @@ func (p *pacer) wait(ctx context.Context, line []byte) error {
 	return ctx.Err()
 }
 
-// lineTime reads a receive time from the front of a line: a unix time
-// ("1452470400.123 !AIVDM...") or a tag block's c: field (seconds or ms).
+// lineTime reads the receive time a line carries — a unix or RFC 3339
+// time in front of it, or its tag block's c: field — with the pipeline's
+// own framing, in unix seconds.
 func lineTime(line []byte) (float64, bool) {
-	if len(line) > 0 && line[0] >= '0' && line[0] <= '9' {
-		end := bytes.IndexAny(line, " \t")
-		if end < 0 {
-			return 0, false
-		}
-		v, err := strconv.ParseFloat(string(line[:end]), 64)
-		return v, err == nil
-	}
-	if len(line) > 0 && line[0] == '\\' {
-		end := bytes.IndexByte(line[1:], '\\')
-		if end < 0 {
-			return 0, false
-		}
-		block := line[1 : 1+end]
-		if star := bytes.IndexByte(block, '*'); star >= 0 {
-			block = block[:star]
-		}
-		for _, field := range bytes.Split(block, []byte(",")) {
-			if bytes.HasPrefix(field, []byte("c:")) {
-				v, err := strconv.ParseFloat(string(field[2:]), 64)
-				if err != nil {
-					return 0, false
-				}
-				if v > 1e11 { // milliseconds
-					v /= 1000
-				}
-				return v, true
-			}
-		}
+	s, err := ais.ParseSentence(line)
+	switch {
+	case err != nil:
+		return 0, false
+	case !s.Tag.Time.IsZero():
+		return float64(s.Tag.Time.UnixNano()) / 1e9, true
+	case !s.Received.IsZero():
+		return float64(s.Received.UnixNano()) / 1e9, true
 	}
 	return 0, false
 }
