@@ -6,8 +6,11 @@ BIN      := bin/riverwatch
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED   ?= $(abspath ../shared)
 APT_STAMP := .cache/apt-updated
+# staticcheck, pinned; installed with go install when missing.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build run test test-short bench bench-decode fuzz vet deps-test deps-bench clean
+.PHONY: all build run test test-short bench bench-decode fuzz vet lint deps-test deps-bench clean
 
 all: build
 
@@ -18,9 +21,11 @@ build:
 run: build
 	./$(BIN) serve
 
-## test: installs Chromium (browser tests) if missing, then runs vet and all
-## tests with RIVERWATCH_REQUIRE_SERVICES=1, so a missing service fails.
-test: deps-test vet
+## test: installs what the tests need if missing (Chromium), then runs vet,
+## staticcheck and all tests with RIVERWATCH_REQUIRE_SERVICES=1, so a missing
+## service fails. Reference data in ../shared is not a service: its tests skip
+## on a bare clone unless RIVERWATCH_REQUIRE_SHARED=1 (as .ci/run sets).
+test: deps-test vet lint
 	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 15m ./...
 
 ## test-short: the tests that need nothing installed (services skip).
@@ -29,6 +34,12 @@ test-short:
 
 vet:
 	$(GO) vet ./...
+
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 ## bench: Go benchmarks, then riverwatch decode beside gpsdecode on one file.
 ## bench: every Go benchmark once, the ingest path on one core, then

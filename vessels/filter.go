@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// match reports whether the judged record v passes f; q is f.Query upper-cased.
+// match reports whether the judged record v passes f; q is f.Query as
+// foldSpaces makes it, compared with names folded the same way.
 func match(v *Vessel, f *Filter, q string) bool {
 	if v.Lost {
 		return false
@@ -22,8 +23,8 @@ func match(v *Vessel, f *Filter, q string) bool {
 	if f.BBox != nil && (v.Lat == nil || v.Lon == nil || !f.BBox.Contains(*v.Lat, *v.Lon)) {
 		return false
 	}
-	if q != "" && !strings.Contains(strings.ToUpper(v.Name), q) &&
-		!strings.Contains(strings.ToUpper(v.CallSign), q) &&
+	if q != "" && !strings.Contains(foldSpaces(v.Name), q) &&
+		!strings.Contains(foldSpaces(v.CallSign), q) &&
 		!strings.HasPrefix(strconv.FormatUint(uint64(v.MMSI), 10), q) {
 		return false
 	}

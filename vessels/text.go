@@ -18,10 +18,12 @@ const (
 
 // CleanText makes untrusted AIS text safe to keep and show as plain text:
 // invalid UTF-8, control and formatting characters (including bidirectional
-// overrides) and the AIS padding character '@' are dropped, runs of spaces
-// are collapsed, the ends trimmed, and the result cut to at most max
-// characters. It never interprets the text (markup stays literal; escaping
-// is the renderer's job).
+// overrides) and the AIS padding character '@' are dropped, other white
+// space becomes a plain space, the trailing padding (spaces) goes, and the
+// result is cut to at most max characters. Spaces inside the text, runs of
+// them included, are kept: they are part of what the vessel sends ("HE  PING
+// 7"), as gpsd and AIS-catcher keep them. It never interprets the text
+// (markup stays literal; escaping is the renderer's job).
 func CleanText(s string, max int) string {
 	if max <= 0 {
 		return ""
@@ -31,46 +33,45 @@ func CleanText(s string, max int) string {
 	}
 	var b strings.Builder
 	b.Grow(min(len(s), max*utf8.UTFMax))
-	n, space := 0, false
+	n := 0
 	for _, r := range s {
 		if n == max {
 			break
 		}
 		switch {
-		case r == utf8.RuneError, r == '@', !unicode.IsPrint(r) && !unicode.IsSpace(r):
+		case r == utf8.RuneError, r == '@':
 			continue
 		case unicode.IsSpace(r):
-			space = n > 0
+			r = ' '
+		case !unicode.IsPrint(r):
 			continue
-		}
-		if space {
-			if n+1 == max {
-				break
-			}
-			b.WriteByte(' ')
-			n++
-			space = false
 		}
 		b.WriteRune(r)
 		n++
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), " ")
 }
 
 // isClean reports whether s is already what CleanText would return: short
-// printable ASCII without '@', double spaces or spaces at the ends.
+// printable ASCII without '@' or a trailing space.
 func isClean(s string, max int) bool {
-	if len(s) > max {
+	if len(s) > max || (len(s) > 0 && s[len(s)-1] == ' ') {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f || c == '@' {
-			return false
-		}
-		if c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '@' {
 			return false
 		}
 	}
 	return true
+}
+
+// foldSpaces upper-cases s and collapses its runs of spaces into one, so
+// that a search for "HE PING" finds "HE  PING 7".
+func foldSpaces(s string) string {
+	s = strings.ToUpper(s)
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }

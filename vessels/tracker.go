@@ -314,7 +314,7 @@ func (t *Tracker) Vessels(ctx context.Context, f Filter) ([]Vessel, error) {
 		return nil, fmt.Errorf("vessels: filter: %w", ErrInvalid)
 	}
 	now := t.cfg.Now()
-	q := strings.ToUpper(strings.TrimSpace(f.Query))
+	q := foldSpaces(strings.TrimSpace(f.Query))
 	if len(q) > 64 {
 		q = q[:64]
 	}

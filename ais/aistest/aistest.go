@@ -4,8 +4,10 @@
 //
 // Those files are too large, and not ours, to commit; a test that needs one
 // asks SharedFile for it and is skipped when it is absent — or fails, under
-// RIVERWATCH_REQUIRE_SERVICES=1 as `make test` runs. The package imports no
-// riverwatch package, so package ais's own tests can use it too.
+// RIVERWATCH_REQUIRE_SHARED=1 as `.ci/run` sets it. Shared data is not a
+// service: `make test` on a bare clone (no ../shared beside it) skips those
+// tests, while the services it installs itself stay required. The package
+// imports no riverwatch package, so package ais's own tests can use it too.
 package aistest
 
 import (
@@ -16,9 +18,14 @@ import (
 )
 
 // RequireServices reports whether RIVERWATCH_REQUIRE_SERVICES=1 is set, as
-// `make test` does: a missing service or data set then fails the test
-// instead of skipping it.
+// `make test` does: a missing service (Redis, InfluxDB, Chromium) then fails
+// the test instead of skipping it.
 func RequireServices() bool { return os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" }
+
+// RequireShared reports whether RIVERWATCH_REQUIRE_SHARED=1 is set, as
+// `.ci/run` does: missing ../shared data then fails the test instead of
+// skipping it.
+func RequireShared() bool { return os.Getenv("RIVERWATCH_REQUIRE_SHARED") == "1" }
 
 // ModuleRoot returns the directory of go.mod, found by walking up from the
 // working directory (a test's is its package directory).
@@ -43,13 +50,13 @@ func ModuleRoot(tb testing.TB) string {
 // SharedFile returns the path of rel (slash-separated, such as
 // "corpus/ais/gpsd/sample.aivdm" or "geo/jilin-waterways.geojson") in
 // ../shared beside the module root. When it is absent the test is skipped,
-// or failed under RequireServices.
+// or failed under RequireShared.
 func SharedFile(tb testing.TB, rel string) string {
 	tb.Helper()
 	p := filepath.Join(ModuleRoot(tb), "..", "shared", filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
 		msg := "shared test data absent (" + p + "): it sits beside the checkout as ../shared"
-		if RequireServices() {
+		if RequireShared() {
 			tb.Fatal(msg)
 		}
 		tb.Skip(msg)

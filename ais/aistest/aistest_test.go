@@ -34,17 +34,19 @@ func (r *recorder) note(what string) {
 }
 
 func TestSharedFileAbsent(t *testing.T) {
-	t.Setenv("RIVERWATCH_REQUIRE_SERVICES", "")
+	// make test requires services but not shared data: a bare clone skips.
+	t.Setenv("RIVERWATCH_REQUIRE_SHARED", "")
+	t.Setenv("RIVERWATCH_REQUIRE_SERVICES", "1")
 	r := &recorder{TB: t}
 	SharedFile(r, "no/such/file")
 	if r.outcome != "skip" {
-		t.Errorf("absent file: %q, want a skip", r.outcome)
+		t.Errorf("absent file under RIVERWATCH_REQUIRE_SERVICES=1 only: %q, want a skip", r.outcome)
 	}
 
-	t.Setenv("RIVERWATCH_REQUIRE_SERVICES", "1")
+	t.Setenv("RIVERWATCH_REQUIRE_SHARED", "1")
 	r = &recorder{TB: t}
 	SharedFile(r, "no/such/file")
 	if r.outcome != "fail" {
-		t.Errorf("absent file under RIVERWATCH_REQUIRE_SERVICES=1: %q, want a failure", r.outcome)
+		t.Errorf("absent file under RIVERWATCH_REQUIRE_SHARED=1: %q, want a failure", r.outcome)
 	}
 }
