@@ -22,6 +22,7 @@ var simWaters = map[string]struct {
 	"river-tumen":                {"TU MEN JIANG", []string{"TUMEN", "HUNCHUN", "FANGCHUAN"}, false},
 	"lake-songhua-lake":          {"SONG HUA HU", []string{"FENGMAN", "SONGHUA HU"}, false},
 	"lake-chagan-lake":           {"CHA GAN HU", []string{"CHAGAN HU"}, false},
+	"lake-yueliang-pao":          {"YUE LIANG", []string{"YUELIANG PAO", "DAAN"}, false},
 	"f-jilin":                    {"JI LIN", []string{"JILIN"}, false},
 	"f-songyuan":                 {"SONG YUAN", []string{"SONGYUAN"}, false},
 	"f-daan":                     {"DA AN", []string{"DAAN"}, false},

@@ -1,18 +1,22 @@
 //go:build ignore
 
-// gen_jilin writes jilin.geojson from the control points in this file.
+// gen_jilin writes jilin.geojson: river lines and lake outlines derived from
+// Natural Earth 1:10m (public domain), and the project's own quays, bridges,
+// rescue stations and ferry crossings from gen_jilin_data.go.
 //
-// Every control point is a public fact (a town, dam or bridge coordinate) or
-// the river's course between such facts as the project knows it; the comment
-// on each says which, and README.md gives the accuracy. The generator then
-// densifies each line to at most maxSegKm between vertices (linear
-// interpolation: the added vertices add no accuracy), snaps quays, bridges
-// and stations onto their water (inserting the snapped position as a line
-// vertex), draws ferry crossings bank to bank, and outlines Songhua Lake by
-// buffering its centerline with the widths given below.
+// The Natural Earth geometry is read at generate time from the shared
+// reference file that carries it (../shared/geo/jilin-waterways.geojson
+// beside the checkout; -ref names another copy); nothing else of that file
+// is used. Each river is the reference line of the same id, clipped to its
+// Jilin reach where the data file says, simplified (Douglas–Peucker,
+// simplifyM metres) and densified to at most maxSegKm between vertices
+// (linear interpolation: the added vertices add no accuracy); each lake is
+// the reference polygon, simplified the same way. Then quays, bridges and
+// stations are snapped onto their water (the snapped position inserted as a
+// line vertex), river ferries drawn bank to bank, and lake ferries checked
+// to run on the lake's water. README.md gives the sources and accuracy.
 //
-// Run with `go generate ./zones/waterway` from the module root; the
-// control points are in gen_jilin_data.go.
+// Run with `go generate ./zones/waterway` from the module root.
 package main
 
 import (
@@ -23,45 +27,85 @@ import (
 	"log"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+	"github.com/paulmach/orb/simplify"
 )
 
 func main() {
 	out := flag.String("o", "jilin.geojson", "output file")
+	refPath := flag.String("ref", filepath.FromSlash("../../../shared/geo/jilin-waterways.geojson"),
+		"file to take the Natural Earth river and lake geometry from")
 	flag.Parse()
+	ref := readReference(*refPath)
 
-	var feats []feature
 	lines := map[string][]pt{}
 	names := map[string]string{}
-	var order []string
+	riverSrc := map[string]string{}
 	for _, r := range rivers() {
-		lines[r.id] = densify(r.pts, nil)
+		f := ref.feature(r.id)
+		ls, ok := f.Geometry.(orb.LineString)
+		if !ok {
+			log.Fatalf("%s: reference %s is %T, want a LineString", *refPath, r.id, f.Geometry)
+		}
+		line := fromOrb(ls)
+		src := "Made with Natural Earth: " + str(f, "source") + fmt.Sprintf("; simplified %d m, densified to %.1f km", simplifyM, maxSegKm)
+		if r.endLon != 0 {
+			line = clipAtLon(line, r.endLon)
+			src += "; " + r.clip
+		}
+		lines[r.id] = densify(generalise(line))
 		names[r.id] = r.name
-		order = append(order, r.id)
+		riverSrc[r.id] = src
 	}
-	lakeLine, lakeRing := songhuaLakeRing()
-	chaganRing := append(append([]pt{}, chagan...), chagan[0])
-	lakes := map[string][]pt{"lake-songhua-lake": lakeRing, "lake-chagan-lake": chaganRing}
+	rings := map[string][]pt{}
+	lakeOf := map[string]lake{}
+	var lakeFeats []feature
+	for _, l := range lakes() {
+		f := ref.feature(l.id)
+		pg, ok := f.Geometry.(orb.Polygon)
+		if !ok || len(pg) == 0 {
+			log.Fatalf("%s: reference %s is %T, want a Polygon", *refPath, l.id, f.Geometry)
+		}
+		ring := ccw(generalise(fromOrb(orb.LineString(pg[0]))))
+		rings[l.id] = fromOrb(orb.LineString(ring))
+		lakeOf[l.id] = l
+		lakeFeats = append(lakeFeats, feature{map[string]any{
+			"kind": "lake", "id": l.id, "name_zh": l.zh, "name_en": l.en, "river": l.river,
+			"source": "Made with Natural Earth: " + str(f, "source") + fmt.Sprintf("; simplified %d m", simplifyM),
+		}, orb.Polygon{ring}})
+	}
+	waterOf := func(id string) (river, body string) {
+		if l, ok := lakeOf[id]; ok {
+			return l.river, l.body
+		}
+		if names[id] == "" {
+			log.Fatalf("unknown water %q", id)
+		}
+		return names[id], names[id]
+	}
 
 	var pointFeats []feature
 	for _, p := range points() {
 		pos, d := p.src, 0.0
+		l, onLake := lakeOf[p.water]
 		switch {
-		case p.river == "":
-			if !planar.RingContains(orb.Ring(toOrb(chaganRing)), p.src) {
-				log.Fatalf("%s: not inside Chagan Lake", p.id)
+		case onLake && l.through != "":
+			ring := rings[l.id]
+			pos, d = snapInsert(lines, l.through, p.src, func(a, b pt) bool { return inRing(ring, a) && inRing(ring, b) })
+		case onLake:
+			if !inRing(rings[l.id], p.src) {
+				log.Fatalf("%s: %v is not inside %s", p.id, p.src, l.id)
 			}
-		case p.river == "lake-songhua-lake":
-			pos, d = snapInsert(lines, "river-second-songhua", p.src, func(a, b pt) bool {
-				return DistanceToPath(lakeLine, a) < 1 && DistanceToPath(lakeLine, b) < 1
-			})
 		default:
-			pos, d = snapInsert(lines, p.river, p.src, nil)
+			pos, d = snapInsert(lines, p.water, p.src, nil)
 		}
-		water, body := waterOf(p.river, names)
+		water, body := waterOf(p.water)
 		props := map[string]any{
 			"kind": p.kind, "id": p.id, "name_zh": p.zh, "name_en": p.en,
 			"river": water, "water_body": body, "source": p.source,
@@ -74,36 +118,37 @@ func main() {
 		pointFeats = append(pointFeats, feature{props, orb.Point(pos)})
 	}
 
-	for _, id := range order {
-		c := lines[id]
+	var feats []feature
+	for _, r := range rivers() {
+		c := lines[r.id]
 		feats = append(feats, feature{map[string]any{
-			"kind": "river", "id": id, "name_zh": riverZH(id), "name_en": riverEN(id), "river": names[id],
+			"kind": "river", "id": r.id, "name_zh": r.zh, "name_en": r.en, "river": r.name,
 			"direction": "downstream (first vertex upstream)",
 			"length_km": math.Round(length(c)/100) / 10,
+			"source":    riverSrc[r.id],
 		}, orb.LineString(toOrb(c))})
+		fmt.Fprintf(os.Stderr, "%-22s %4d vertices, %6.1f km\n", r.id, len(c), length(c)/1000)
 	}
-	feats = append(feats,
-		feature{map[string]any{"kind": "lake", "id": "lake-songhua-lake", "name_zh": "松花湖", "name_en": "Songhua Lake (Fengman Reservoir)", "river": "Second Songhua",
-			"source": "buffer of the project's Songhua Lake centerline; lower and middle lake only"}, orb.Polygon{ccw(lakes["lake-songhua-lake"])}},
-		feature{map[string]any{"kind": "lake", "id": "lake-chagan-lake", "name_zh": "查干湖", "name_en": "Chagan Lake", "river": "Chagan Lake",
-			"source": "outline inside the official extent N45°10′–45°21′ E124°04′–124°27′"}, orb.Polygon{ccw(lakes["lake-chagan-lake"])}},
-	)
+	feats = append(feats, lakeFeats...)
 	feats = append(feats, pointFeats...)
 	for _, c := range crossings() {
 		var a, b pt
-		if c.widthM > 0 {
-			_, q, _, seg := snap(lines[c.river], c.src, nil)
-			brg := geo.Bearing(lines[c.river][seg], lines[c.river][seg+1])
+		if ring, ok := rings[c.water]; ok {
+			a, b = c.a, c.b
+			if !segmentInRing(ring, a, b) {
+				log.Fatalf("%s: %v–%v leaves %s", c.id, a, b, c.water)
+			}
+		} else {
+			line := lines[c.water]
+			if line == nil {
+				log.Fatalf("%s: unknown river %s", c.id, c.water)
+			}
+			_, q, _, seg := snap(line, c.src, nil)
+			brg := geo.Bearing(line[seg], line[seg+1])
 			a = geo.PointAtBearingAndDistance(q, brg-90, c.widthM/2)
 			b = geo.PointAtBearingAndDistance(q, brg+90, c.widthM/2)
-		} else {
-			a, b = c.a, c.b
-			ring := orb.Ring(toOrb(lakes[c.river]))
-			if !planar.RingContains(ring, a) || !planar.RingContains(ring, b) {
-				log.Fatalf("%s: end outside its lake", c.id)
-			}
 		}
-		water, body := waterOf(c.river, names)
+		water, body := waterOf(c.water)
 		feats = append(feats, feature{map[string]any{
 			"kind": "ferry_crossing", "id": c.id, "name_zh": c.zh, "name_en": c.en,
 			"river": water, "water_body": body, "source": c.source, "nominal": true,
@@ -127,6 +172,47 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s: %d features, %d bytes\n", *out, len(feats), buf.Len())
+}
+
+// reference is the shared file's features by id.
+type reference map[string]*geojson.Feature
+
+// readReference reads the file the Natural Earth geometry comes from. Only
+// its river and lake features are used, and only those whose source names a
+// Natural Earth 1:10m layer.
+func readReference(path string) reference {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatalf("%v (the reference sits in ../shared beside the checkout; -ref names another copy)", err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		log.Fatalf("%s: %v", path, err)
+	}
+	ref := reference{}
+	for _, f := range fc.Features {
+		switch str(f, "kind") {
+		case "river", "lake":
+			if !strings.HasPrefix(str(f, "source"), "ne_10m_") {
+				log.Fatalf("%s: %s does not come from Natural Earth 1:10m (source %q)", path, str(f, "id"), str(f, "source"))
+			}
+			ref[str(f, "id")] = f
+		}
+	}
+	return ref
+}
+
+func (r reference) feature(id string) *geojson.Feature {
+	f, ok := r[id]
+	if !ok {
+		log.Fatalf("reference has no river or lake %s", id)
+	}
+	return f
+}
+
+func str(f *geojson.Feature, key string) string {
+	s, _ := f.Properties[key].(string)
+	return s
 }
 
 type feature struct {
@@ -164,6 +250,14 @@ func toOrb(ps []pt) []orb.Point {
 	return out
 }
 
+func fromOrb(ls orb.LineString) []pt {
+	out := make([]pt, len(ls))
+	for i, p := range ls {
+		out[i] = p
+	}
+	return out
+}
+
 func ccw(r []pt) orb.Ring {
 	ring := orb.Ring(toOrb(r))
 	if ring.Orientation() != orb.CCW {
@@ -172,54 +266,76 @@ func ccw(r []pt) orb.Ring {
 	return ring
 }
 
-func waterOf(id string, names map[string]string) (river, body string) {
-	switch id {
-	case "", "lake-chagan-lake":
-		return "Chagan Lake", "Chagan Lake"
-	case "lake-songhua-lake":
-		return "Second Songhua", "Songhua Lake"
-	}
-	return names[id], names[id]
-}
+func inRing(ring []pt, p pt) bool { return planar.RingContains(orb.Ring(toOrb(ring)), p) }
 
-func riverZH(id string) string {
-	for _, r := range rivers() {
-		if r.id == id {
-			return r.zh
+// segmentInRing reports whether the straight run a→b stays inside the ring,
+// checked every ~50 m.
+func segmentInRing(ring []pt, a, b pt) bool {
+	n := int(geo.DistanceHaversine(a, b)/50) + 1
+	for i := 0; i <= n; i++ {
+		t := float64(i) / float64(n)
+		if !inRing(ring, pt{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}) {
+			return false
 		}
 	}
-	return ""
+	return true
 }
 
-func riverEN(id string) string {
-	for _, r := range rivers() {
-		if r.id == id {
-			return r.en
+// clipAtLon ends the line where, run from its start, it first crosses the
+// meridian lon.
+func clipAtLon(line []pt, lon float64) []pt {
+	for i := 1; i < len(line); i++ {
+		a, b := line[i-1], line[i]
+		if (a[0]-lon)*(b[0]-lon) > 0 || a[0] == b[0] {
+			continue
 		}
+		t := (lon - a[0]) / (b[0] - a[0])
+		if t == 0 {
+			return line[:i]
+		}
+		return append(line[:i:i], pt{lon, a[1] + t*(b[1]-a[1])})
 	}
-	return ""
+	log.Fatalf("line never crosses %.2fE", lon)
+	return nil
 }
 
-// densify adds vertices so no segment is longer than maxSegKm; if hw is not
-// nil it is interpolated alongside and returned through the pointer.
-func densify(ps []pt, hw *[]float64) []pt {
+// generalise drops the vertices that lie within simplifyM metres of the
+// line kept (Douglas–Peucker), measured in an equirectangular projection at
+// the line's mean latitude; a closed ring stays closed. Every point of the
+// result is then within simplifyM of the input line and the other way round.
+func generalise(ps []pt) []pt {
+	var lat float64
+	for _, p := range ps {
+		lat += p[1]
+	}
+	const m = orb.EarthRadius * math.Pi / 180 // metres per degree of latitude
+	kx := math.Cos(lat / float64(len(ps)) * math.Pi / 180)
+	ls := make(orb.LineString, len(ps))
+	for i, p := range ps {
+		ls[i] = orb.Point{p[0] * kx * m, p[1] * m}
+	}
+	dp := simplify.DouglasPeucker(simplifyM)
+	if ps[0] == ps[len(ps)-1] {
+		ls = orb.LineString(dp.Ring(orb.Ring(ls)))
+	} else {
+		ls = dp.LineString(ls)
+	}
+	out := make([]pt, len(ls))
+	for i, p := range ls {
+		out[i] = pt{p[0] / kx / m, p[1] / m}
+	}
+	return out
+}
+
+// densify adds vertices so no segment is longer than maxSegKm.
+func densify(ps []pt) []pt {
 	out := []pt{ps[0]}
-	var w []float64
-	if hw != nil {
-		w = []float64{(*hw)[0]}
-	}
 	for i := 1; i < len(ps); i++ {
 		n := int(math.Ceil(geo.DistanceHaversine(ps[i-1], ps[i]) / 1000 / maxSegKm))
 		for k := 1; k <= n; k++ {
 			t := float64(k) / float64(n)
 			out = append(out, pt{ps[i-1][0] + t*(ps[i][0]-ps[i-1][0]), ps[i-1][1] + t*(ps[i][1]-ps[i-1][1])})
-			if hw != nil {
-				w = append(w, (*hw)[i-1]+t*((*hw)[i]-(*hw)[i-1]))
-			}
 		}
-	}
-	if hw != nil {
-		*hw = w
 	}
 	return out
 }
@@ -230,31 +346,6 @@ func length(ps []pt) float64 {
 		d += geo.DistanceHaversine(ps[i-1], ps[i])
 	}
 	return d
-}
-
-// songhuaLakeRing returns the densified lake centerline and the lake's ring:
-// the centerline offset left by its half-width, then back along the right.
-func songhuaLakeRing() (line, ring []pt) {
-	var ps []pt
-	var hw []float64
-	for _, c := range songhuaLake {
-		ps = append(ps, c.p)
-		hw = append(hw, c.hw)
-	}
-	line = densify(ps, &hw)
-	left := make([]pt, len(line))
-	right := make([]pt, len(line))
-	for i, p := range line {
-		a, b := line[max(i-1, 0)], line[min(i+1, len(line)-1)]
-		brg := geo.Bearing(a, b)
-		left[i] = geo.PointAtBearingAndDistance(p, brg-90, hw[i]*1000)
-		right[i] = geo.PointAtBearingAndDistance(p, brg+90, hw[i]*1000)
-	}
-	ring = append(ring, left...)
-	for i := len(right) - 1; i >= 0; i-- {
-		ring = append(ring, right[i])
-	}
-	return line, append(ring, ring[0])
 }
 
 // snap finds the point of line nearest p among the segments ok accepts.
@@ -303,15 +394,4 @@ func project(a, b, p pt) (float64, pt) {
 		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
 	}
 	return t, pt{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
-}
-
-// DistanceToPath is the distance in km from p to a polyline (coarse: nearest
-// projected point, haversine).
-func DistanceToPath(path []pt, p pt) float64 {
-	best := math.Inf(1)
-	for i := 1; i < len(path); i++ {
-		_, q := project(path[i-1], path[i], p)
-		best = math.Min(best, geo.DistanceHaversine(q, p)/1000)
-	}
-	return best
 }

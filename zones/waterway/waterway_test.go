@@ -14,7 +14,7 @@ import (
 
 var (
 	wantRivers   = []string{"river-songhua", "river-second-songhua", "river-nen", "river-yalu", "river-tumen"}
-	wantLakes    = []string{"lake-songhua-lake", "lake-chagan-lake"}
+	wantLakes    = []string{"lake-songhua-lake", "lake-chagan-lake", "lake-yueliang-pao"}
 	wantStations = []string{"rs-yushu", "rs-jiutai", "rs-songhua-lake", "rs-huadian", "rs-sandaogou", "rs-daan", "rs-wangqing", "rs-chagan-lake"}
 )
 
@@ -69,39 +69,123 @@ func TestLoadValid(t *testing.T) {
 	}
 }
 
-// TestOnTheirWater checks each point lies on the water it serves and each
-// ferry crossing spans its river (ends near the centerline, not on land far
-// off) or lies inside its lake.
+// water returns the distance in metres from p to the water named river in
+// m: its river lines, or 0 inside a lake whose `river` it is.
+func water(m *Map, river string, p [2]float64) float64 {
+	best := math.Inf(1)
+	for _, r := range m.Rivers {
+		if r.River == river {
+			best = math.Min(best, r.DistanceTo(p))
+		}
+	}
+	for _, l := range m.Lakes {
+		if l.River == river {
+			best = math.Min(best, l.DistanceTo(p))
+		}
+	}
+	return best
+}
+
+// lakeCrossings are the ferries that cross a lake, with the lake; the rest
+// cross a river.
+var lakeCrossings = map[string]string{"f-songhua-lake": "lake-songhua-lake", "f-chagan-lake": "lake-chagan-lake"}
+
+// TestOnTheirWater checks each point lies on the water it serves (the
+// generator inserts it as a vertex of its river line, or it is inside its
+// lake), each river ferry is drawn across its river at its midpoint with
+// its ends near the centerline, and each lake ferry runs on the lake's
+// water from end to end.
 func TestOnTheirWater(t *testing.T) {
 	m := MustLoad(t)
-	water := func(river string, p [2]float64) float64 {
-		best := math.Inf(1)
-		for _, r := range m.Rivers {
-			if r.River == river {
-				best = math.Min(best, r.DistanceTo(p))
-			}
-		}
-		for _, l := range m.Lakes {
-			if l.River == river || l.NameEN == river {
-				best = math.Min(best, l.DistanceTo(p))
-			}
-		}
-		return best
-	}
 	for _, p := range m.Points {
-		if d := water(p.River, p.Coord); d > 50 {
+		if d := water(m, p.River, p.Coord); d > 1 {
 			t.Errorf("%s is %.0f m from its water %q", p.ID, d, p.River)
 		}
 	}
 	for _, c := range m.Crossings {
-		for _, end := range c.Coords {
-			if d := water(c.River, end); d > 500 {
-				t.Errorf("crossing %s end %v is %.0f m from %q", c.ID, end, d, c.River)
-			}
-		}
+		a, b := c.Coords[0], c.Coords[len(c.Coords)-1]
 		if l := c.Length(); l < 100 || l > 15000 {
 			t.Errorf("crossing %s is %.0f m long", c.ID, l)
 		}
+		if id, ok := lakeCrossings[c.ID]; ok {
+			lk, ok := m.Lake(id)
+			if !ok {
+				t.Fatalf("no lake %s for crossing %s", id, c.ID)
+			}
+			n := int(c.Length()/50) + 1
+			for i := 0; i <= n; i++ {
+				f := float64(i) / float64(n)
+				if p := [2]float64{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}; !lk.Contains(p) {
+					t.Errorf("crossing %s leaves %s at %v", c.ID, lk.ID, p)
+					break
+				}
+			}
+			continue
+		}
+		if d := water(m, c.River, [2]float64{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}); d > 5 {
+			t.Errorf("crossing %s: midpoint %.0f m from %q", c.ID, d, c.River)
+		}
+		for _, end := range c.Coords {
+			if d := water(m, c.River, end); d > 500 {
+				t.Errorf("crossing %s end %v is %.0f m from %q", c.ID, end, d, c.River)
+			}
+		}
+	}
+}
+
+// TestNetwork checks the rivers of the Songhua system meet as Natural
+// Earth draws the confluence: the Nen ends where the main stem begins, and
+// the Second Songhua ends on the Nen just above.
+func TestNetwork(t *testing.T) {
+	m := MustLoad(t)
+	nen, _ := m.River("river-nen")
+	stem, _ := m.River("river-songhua")
+	second, _ := m.River("river-second-songhua")
+	if len(nen.Coords) == 0 || len(stem.Coords) == 0 || len(second.Coords) == 0 {
+		t.Fatal("a river of the Songhua system is missing")
+	}
+	if end := nen.Coords[len(nen.Coords)-1]; end != stem.Coords[0] {
+		t.Errorf("the Nen ends at %v, the main stem begins at %v", end, stem.Coords[0])
+	}
+	if d := nen.DistanceTo(second.Coords[len(second.Coords)-1]); d > 100 {
+		t.Errorf("the Second Songhua ends %.0f m from the Nen", d)
+	}
+}
+
+// fengmanDam is the Songhua Lake outlet, en.wikipedia "Fengman Dam".
+var fengmanDam = [2]float64{126.68861, 43.71944}
+
+// TestSonghuaLakeThrough checks the Second Songhua runs through Songhua
+// Lake in one stretch and leaves it by Fengman Dam: the simulator cuts the
+// river at its last vertex in the lake (cmd/riverwatch simroutes.go), so
+// that cargo ships below the dam stay off the reservoir.
+func TestSonghuaLakeThrough(t *testing.T) {
+	m := MustLoad(t)
+	r, _ := m.River("river-second-songhua")
+	lake, ok := m.Lake("lake-songhua-lake")
+	if !ok {
+		t.Fatal("no Songhua Lake")
+	}
+	first, last := -1, -1
+	for i, c := range r.Coords {
+		if !lake.Contains(c) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		} else if last != i-1 {
+			t.Errorf("the Second Songhua re-enters Songhua Lake at vertex %d after leaving it at %d", i, last)
+		}
+		last = i
+	}
+	if first < 0 || last-first < 5 {
+		t.Fatalf("the Second Songhua has %d vertices in Songhua Lake", last-first+1)
+	}
+	if last == len(r.Coords)-1 {
+		t.Fatal("the Second Songhua ends in Songhua Lake")
+	}
+	if d := Distance(r.Coords[last], fengmanDam); d > 3000 {
+		t.Errorf("the Second Songhua leaves Songhua Lake at %v, %.1f km from Fengman Dam", r.Coords[last], d/1000)
 	}
 }
 
@@ -164,6 +248,7 @@ type refFeature struct {
 	kind, id, river string
 	geom            orb.Geometry
 	src             [2]float64 // source_lon/lat, zero if none
+	inJilin         bool
 }
 
 func loadReference(tb testing.TB) map[string]refFeature {
@@ -184,6 +269,7 @@ func loadReference(tb testing.TB) map[string]refFeature {
 		if ok1 && ok2 {
 			r.src = [2]float64{lon, lat}
 		}
+		r.inJilin, _ = f.Properties["in_jilin"].(bool)
 		out[r.id] = r
 	}
 	return out
