@@ -2,12 +2,15 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -342,5 +345,73 @@ func TestRealWaterways(t *testing.T) {
 	r := fx.do(t, "GET", "/api/v1/waterways", nil)
 	if r.status != 200 || r.body != string(geo) {
 		t.Fatalf("%d, %d of %d bytes", r.status, len(r.body), len(geo))
+	}
+}
+
+// TestListVesselsWire: the listing, written by hand into the response, is
+// byte for byte what encoding/json writes for its VesselList, over a real
+// tracker with every null, inland and persons data, and hostile text.
+func TestListVesselsWire(t *testing.T) {
+	fleet := realisticFleet(2000)
+	for i, name := range []string{"<script>alert(1)</script>", "A&B\u2028\u2029", "\xff\xfe\x00\x1f\"\\", "吉林货 😀"} {
+		v := testVessel(413000001+uint32(i), name, 43.8, 126.5)
+		v.CallSign, v.Destination, v.Flags = name, name, []string{name}
+		fleet = append(fleet, v)
+	}
+	fx := trackerFixture(t, fleet)
+	for _, target := range []string{
+		"/api/v1/vessels",
+		"/api/v1/vessels?bbox=124,40,127,46&limit=50",
+		"/api/v1/vessels?class=B&stale=true",
+		"/api/v1/vessels?q=nobody",
+	} {
+		r := fx.do(t, "GET", target, nil)
+		if r.status != 200 || r.header.Get("Content-Type") != "application/json" {
+			t.Fatalf("%s: %d %s %.200s", target, r.status, r.header.Get("Content-Type"), r.body)
+		}
+		u, err := url.Parse(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := vesselFilter(func(key string, _ ...string) string { return u.Query().Get(key) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := fx.srv.deps.Vessels.Vessels(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list == nil {
+			list = []vessels.Vessel{}
+		}
+		want, err := json.Marshal(VesselList{Count: len(list), Vessels: list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.body != string(want) {
+			t.Errorf("%s: body differs from encoding/json's\ngot  %.300s\nwant %.300s", target, r.body, want)
+		}
+	}
+	r := fx.do(t, "GET", "/api/v1/vessels?q=41300000", nil)
+	if !strings.Contains(r.body, `"name":"\u003cscript\u003ealert(1)\u003c/script\u003e"`) ||
+		!strings.Contains(r.body, `"A\u0026B\u2028\u2029"`) || strings.Contains(r.body, "<") {
+		t.Errorf("AIS text not escaped for HTML: %s", r.body)
+	}
+}
+
+// TestVesselNotFinite: a record holding a number JSON cannot carry is a
+// server fault, answered 500 with the usual error body, not a torn listing.
+func TestVesselNotFinite(t *testing.T) {
+	good := testVessel(412000001, "JI HANG 1", 43.8, 126.5)
+	bad := testVessel(412000002, "NAN", math.NaN(), 126.5)
+	fx := newFixture(t, nil, good, bad)
+	for _, target := range []string{"/api/v1/vessels", "/api/v1/vessels/412000002"} {
+		r := fx.do(t, "GET", target, nil)
+		if r.status != 500 || r.body != `{"error":"internal error"}` || r.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: %d %s %s", target, r.status, r.header.Get("Content-Type"), r.body)
+		}
+	}
+	if r := fx.do(t, "GET", "/api/v1/vessels?limit=1", nil); r.status != 200 || !strings.Contains(r.body, `"count":1`) {
+		t.Errorf("listing without it: %d %s", r.status, r.body)
 	}
 }

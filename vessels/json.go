@@ -1,6 +1,9 @@
 package vessels
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // The wire form writes AIS "not available" codes as null, never as a
 // number a reader could take for real: IMO 0, ship type 0, navigational
@@ -12,6 +15,7 @@ import "encoding/json"
 const hazardUnknown = 5
 
 // vesselWire overrides the fields of Vessel whose "not available" is a code.
+// It is what UnmarshalJSON reads, and what MarshalJSON writes.
 type vesselWire struct {
 	plainVessel
 	IMO       *uint32 `json:"imo"`
@@ -21,19 +25,10 @@ type vesselWire struct {
 
 type plainVessel Vessel
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler with AppendJSON: what
+// encoding/json would write for vesselWire, written by hand.
 func (v Vessel) MarshalJSON() ([]byte, error) {
-	w := vesselWire{plainVessel: plainVessel(v)}
-	if v.IMO != 0 {
-		w.IMO = &v.IMO
-	}
-	if v.ShipType != 0 {
-		w.ShipType = &v.ShipType
-	}
-	if v.NavStatus != navStatusUndefined {
-		w.NavStatus = &v.NavStatus
-	}
-	return json.Marshal(w)
+	return v.AppendJSON(make([]byte, 0, 512))
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -63,13 +58,13 @@ type inlandWire struct {
 
 type plainInland Inland
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler, writing what encoding/json would
+// write for inlandWire.
 func (in Inland) MarshalJSON() ([]byte, error) {
-	w := inlandWire{plainInland: plainInland(in)}
-	if in.HazardousCones != hazardUnknown {
-		w.HazardousCones = &in.HazardousCones
+	if !isFinite(in.Length) || !isFinite(in.Beam) || !isFinite(in.Draught) {
+		return nil, fmt.Errorf("vessels: inland %q: %w", in.ENI, errNotFinite)
 	}
-	return json.Marshal(w)
+	return in.appendJSON(make([]byte, 0, 128)), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler.

@@ -1,7 +1,6 @@
 package vessels
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -74,25 +73,37 @@ func (s *MemoryStore) Get(ctx context.Context, mmsi uint32) (Vessel, error) {
 
 // List implements Store. keep runs with the store read-locked on a copy of
 // each record; it must be quick and must not call back into the store.
+//
+// A listing of 100,000 records is tens of megabytes, so records are not
+// sorted themselves: 8-byte keys of MMSI and place are, and then each kept
+// record is copied once, in order, into a slice of exactly the kept size.
 func (s *MemoryStore) List(ctx context.Context, keep func(*Vessel) bool) ([]Vessel, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
-	var out []Vessel
-	if keep == nil {
-		out = make([]Vessel, 0, len(s.m))
-	}
+	defer s.mu.RUnlock()
+	kept := make([]*Vessel, 0, len(s.m))
+	keys := make([]uint64, 0, len(s.m))
 	v := new(Vessel) // one copy for keep to look at, reused
-	for _, p := range s.m {
-		*v = *p // Flags are cloned only for records that are kept
-		if keep != nil && !keep(v) {
-			continue
+	for mmsi, p := range s.m {
+		if keep != nil {
+			*v = *p
+			if !keep(v) {
+				continue
+			}
 		}
-		out = append(out, cloneVessel(*v))
+		keys = append(keys, uint64(mmsi)<<32|uint64(len(kept)))
+		kept = append(kept, p)
 	}
-	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b Vessel) int { return cmp.Compare(a.MMSI, b.MMSI) })
+	slices.Sort(keys) // MMSIs are unique: the place never decides
+	out := make([]Vessel, len(keys))
+	for i, k := range keys {
+		out[i] = *kept[uint32(k)]
+		if f := out[i].Flags; f != nil {
+			out[i].Flags = slices.Clone(f)
+		}
+	}
 	return out, nil
 }
 
