@@ -50,8 +50,10 @@ bench: deps-bench build
 	$(GO) test -run='^$$' -bench='DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
 
+## bench-decode: riverwatch decode beside gpsdecode on the San Francisco
+## capture and on a static-heavy corpus, ratio of each.
 bench-decode: deps-bench build
-	SHARED=$(SHARED) sh .ci/bench-decode.sh ./$(BIN)
+	SHARED=$(SHARED) GO=$(GO) sh .ci/bench-decode.sh ./$(BIN)
 
 ## fuzz: a short run of every fuzzer (the seed corpora run in plain go test).
 fuzz:

@@ -18,12 +18,15 @@ const (
 	maxENI         = 8
 )
 
-// Decoder turns assembled armoured payloads into Messages through go-ais's
-// generated (reflection-free) decoder plus the project's own Inland AIS
-// decoders. It keeps its bit buffer between calls.
+// Decoder turns assembled armoured payloads into Messages: the common
+// types through its own field decoders (decodefast.go), the rest through
+// go-ais's generated (reflection-free) decoder, plus the project's own
+// Inland AIS decoders. It keeps its buffers between calls.
 type Decoder struct {
-	codec *goais.Codec
-	bits  []byte
+	codec  *goais.Codec
+	bits   []byte // one bit per byte, for go-ais
+	packed packedBits
+	text   []byte // the strings of one message, before they become one string
 }
 
 // NewDecoder returns a Decoder ready for use.
@@ -31,6 +34,7 @@ func NewDecoder() *Decoder {
 	return &Decoder{
 		codec: goais.CodecNewFast(false, false, true),
 		bits:  make([]byte, 0, maxPayloadBits+8),
+		text:  make([]byte, 0, 64),
 	}
 }
 
@@ -47,38 +51,47 @@ const padTolerance = 8
 // with the fill bits of the last fragment.
 // It fills m's Type, Repeat, MMSI, Class, Packet, and Position / Static /
 // Inland / Persons / Binary as the type carries them.
-// Errors wrap ErrMalformed (bad characters, too short, go-ais returned nil)
-// or ErrUnsupported (a type it does not decode). Not safe for concurrent use.
+// Errors wrap ErrMalformed (bad characters, too short for its type) or
+// ErrUnsupported (a type it does not decode). Not safe for concurrent use.
 func (d *Decoder) Decode(payload []byte, fillBits int, m *Message) error {
 	m.Packet, m.Position, m.Static, m.Inland, m.Persons, m.Binary = nil, nil, nil, nil, nil, nil
+	b := &d.packed
+	if err := b.unarmour(payload, fillBits); err != nil {
+		return err
+	}
+	if b.n < 38 {
+		return fmt.Errorf("%w: %d bits is shorter than a message header", ErrMalformed, b.n)
+	}
+	// The header: type 6, repeat 2, MMSI 30.
+	r := bitReader{b: b}
+	m.Type = int(r.u(6))
+	m.Repeat = int(r.u(2))
+	m.MMSI = r.u(30)
+	m.Class = classOf(m.Type)
+	if m.Type < 1 || m.Type > 27 {
+		return fmt.Errorf("%w: message type %d", ErrUnsupported, m.Type)
+	}
+	need := minBits[m.Type]
+	short := need > b.n && need-b.n <= padTolerance
+	if fastBits[m.Type] != 0 {
+		if d.decodeFast(m, b.n) || short && d.decodeFast(m, need) {
+			return nil
+		}
+		return fmt.Errorf("%w: type %d of %d bits rejected by the decoder", ErrMalformed, m.Type, b.n)
+	}
 	bits, err := AppendUnarmoured(d.bits[:0], payload, fillBits)
 	d.bits = bits[:0]
 	if err != nil {
 		return err
 	}
-	if len(bits) < 38 {
-		return fmt.Errorf("%w: %d bits is shorter than a message header", ErrMalformed, len(bits))
-	}
-	// The header straight from the first seven characters (38 bits):
-	// type 6, repeat 2, MMSI 30. Unarmouring has checked every character.
-	c := func(i int) uint32 { return uint32(sixbit[payload[i]]) }
-	m.Type = int(c(0))
-	m.Repeat = int(c(1) >> 4)
-	m.MMSI = (c(1)&0xf)<<26 | c(2)<<20 | c(3)<<14 | c(4)<<8 | c(5)<<2 | c(6)>>4
-	m.Class = classOf(m.Type)
-	if m.Type < 1 || m.Type > 27 {
-		return fmt.Errorf("%w: message type %d", ErrUnsupported, m.Type)
-	}
 	pkt := d.codec.DecodePacket(bits)
-	if pkt == nil {
-		if need := minBits[m.Type]; need > len(bits) && need-len(bits) <= padTolerance {
-			bits = append(bits, make([]byte, need-len(bits))...)
-			d.bits = bits[:0]
-			pkt = d.codec.DecodePacket(bits)
-		}
+	if pkt == nil && short {
+		bits = append(bits, make([]byte, need-len(bits))...)
+		d.bits = bits[:0]
+		pkt = d.codec.DecodePacket(bits)
 	}
 	if pkt == nil {
-		return fmt.Errorf("%w: type %d of %d bits rejected by the decoder", ErrMalformed, m.Type, len(bits))
+		return fmt.Errorf("%w: type %d of %d bits rejected by the decoder", ErrMalformed, m.Type, b.n)
 	}
 	m.Packet = fill(m, pkt)
 	return nil
@@ -103,75 +116,29 @@ func classOf(t int) Class {
 
 // fill maps a go-ais packet onto m's plain parts and returns the packet to
 // keep. Byte slices in go-ais packets point into the decoder's reused bit
-// buffer, so packets carrying them are copied.
+// buffer, so packets carrying them are copied. It knows every type, also
+// those decodeFast reads, which go-ais decodes only in the tests that hold
+// decodeFast to go-ais.
 func fill(m *Message, pkt goais.Packet) goais.Packet {
 	switch p := pkt.(type) {
 	case goais.PositionReport:
-		m.Position = m.setPosition(Position{
-			NavStatus: int(p.NavigationalStatus),
-			ROT:       int(p.RateOfTurn),
-			Accuracy:  p.PositionAccuracy,
-			RAIM:      p.Raim,
-			Second:    int(p.Timestamp),
-		})
-		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
+		fillPositionReport(m, &p)
 	case goais.BaseStationReport:
-		if m.Type == 4 {
-			m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
-				Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.UtcSecond)})
-			setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		}
+		fillBaseStation(m, &p)
 	case goais.ShipStaticData:
-		m.Static = &Static{
-			Name:        CleanText(p.Name, maxName),
-			CallSign:    CleanText(p.CallSign, maxCallSign),
-			Destination: CleanText(p.Destination, maxDestination),
-			IMO:         p.ImoNumber,
-			ShipType:    int(p.Type),
-			Draught:     float64(p.MaximumStaticDraught),
-			ETAMonth:    int(p.Eta.Month), ETADay: int(p.Eta.Day),
-			ETAHour: int(p.Eta.Hour), ETAMinute: int(p.Eta.Minute),
-			AISVersion: int(p.AisVersion),
-			EPFD:       int(p.FixType),
-			DTE:        p.Dte,
-		}
-		setDims(m.Static, p.Dimension)
+		fillShipStatic(m, &p)
 	case goais.StandardSearchAndRescueAircraftReport:
-		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
-			RAIM: p.Raim, Second: int(p.Timestamp)})
-		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		// Type 9 sends speed in whole knots, not the tenths of types 1-3
-		// and 18; 1023 still means not available.
-		setMotion(m.Position, float64(p.Sog), p.Sog != 1023, float64(p.Cog), 511)
+		fillSARAircraft(m, &p)
 	case goais.StandardClassBPositionReport:
-		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
-			RAIM: p.Raim, Second: int(p.Timestamp)})
-		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
+		fillClassB(m, &p)
 	case goais.ExtendedClassBPositionReport:
-		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
-			RAIM: p.Raim, Second: int(p.Timestamp)})
-		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
-		m.Static = &Static{Name: CleanText(p.Name, maxName), ShipType: int(p.Type),
-			EPFD: int(p.FixType), DTE: p.Dte}
-		setDims(m.Static, p.Dimension)
+		fillExtendedClassB(m, &p)
 	case goais.AidsToNavigationReport:
-		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
-			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.Timestamp)})
-		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		m.Static = &Static{Name: AtoNName(p.Name, p.NameExtension), EPFD: int(p.Fixtype)}
-		setDims(m.Static, p.Dimension)
+		fillAtoN(m, &p)
 	case goais.StaticDataReport:
 		fillType24(m, &p)
 	case goais.LongRangeAisBroadcastMessage:
-		m.Position = m.setPosition(Position{NavStatus: int(p.NavigationalStatus), ROT: -128, Heading: 511,
-			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: 60, LongRange: true})
-		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
-		// Type 27 has coarse units: knots 0..62 (63 = n/a), degrees 0..359 (511 = n/a).
-		m.Position.SOG, m.Position.SOGValid = float64(p.Sog), p.Sog != 63
-		m.Position.COG, m.Position.COGValid = float64(p.Cog), p.Cog < 360
+		fillLongRange(m, &p)
 	case goais.AddressedBinaryMessage:
 		p.BinaryData = clone(p.BinaryData)
 		m.Binary = &Binary{DAC: int(p.ApplicationID.DesignatedAreaCode),
@@ -198,18 +165,100 @@ func fill(m *Message, pkt goais.Packet) goais.Packet {
 	return pkt
 }
 
+func fillPositionReport(m *Message, p *goais.PositionReport) {
+	m.Position = m.setPosition(Position{
+		NavStatus: int(p.NavigationalStatus),
+		ROT:       int(p.RateOfTurn),
+		Accuracy:  p.PositionAccuracy,
+		RAIM:      p.Raim,
+		Second:    int(p.Timestamp),
+	})
+	setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
+}
+
+// fillBaseStation gives type 4 a position; type 11 (a UTC response) has
+// none to show.
+func fillBaseStation(m *Message, p *goais.BaseStationReport) {
+	if m.Type == 4 {
+		m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
+			Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.UtcSecond)})
+		setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	}
+}
+
+func fillShipStatic(m *Message, p *goais.ShipStaticData) {
+	m.Static = m.setStatic(Static{
+		Name:        CleanText(p.Name, maxName),
+		CallSign:    CleanText(p.CallSign, maxCallSign),
+		Destination: CleanText(p.Destination, maxDestination),
+		IMO:         p.ImoNumber,
+		ShipType:    int(p.Type),
+		Draught:     float64(p.MaximumStaticDraught),
+		ETAMonth:    int(p.Eta.Month), ETADay: int(p.Eta.Day),
+		ETAHour: int(p.Eta.Hour), ETAMinute: int(p.Eta.Minute),
+		AISVersion: int(p.AisVersion),
+		EPFD:       int(p.FixType),
+		DTE:        p.Dte,
+	})
+	setDims(m.Static, p.Dimension)
+}
+
+func fillSARAircraft(m *Message, p *goais.StandardSearchAndRescueAircraftReport) {
+	m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
+		RAIM: p.Raim, Second: int(p.Timestamp)})
+	setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	// Type 9 sends speed in whole knots, not the tenths of types 1-3
+	// and 18; 1023 still means not available.
+	setMotion(m.Position, float64(p.Sog), p.Sog != 1023, float64(p.Cog), 511)
+}
+
+func fillClassB(m *Message, p *goais.StandardClassBPositionReport) {
+	m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
+		RAIM: p.Raim, Second: int(p.Timestamp)})
+	setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
+}
+
+func fillExtendedClassB(m *Message, p *goais.ExtendedClassBPositionReport) {
+	m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Accuracy: p.PositionAccuracy,
+		RAIM: p.Raim, Second: int(p.Timestamp)})
+	setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	setMotion(m.Position, float64(p.Sog), tenthsAvailable(float64(p.Sog)), float64(p.Cog), int(p.TrueHeading))
+	m.Static = m.setStatic(Static{Name: CleanText(p.Name, maxName), ShipType: int(p.Type),
+		EPFD: int(p.FixType), DTE: p.Dte})
+	setDims(m.Static, p.Dimension)
+}
+
+func fillAtoN(m *Message, p *goais.AidsToNavigationReport) {
+	m.Position = m.setPosition(Position{NavStatus: 15, ROT: -128, Heading: 511,
+		Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: int(p.Timestamp)})
+	setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	m.Static = m.setStatic(Static{Name: AtoNName(p.Name, p.NameExtension), EPFD: int(p.Fixtype)})
+	setDims(m.Static, p.Dimension)
+}
+
+func fillLongRange(m *Message, p *goais.LongRangeAisBroadcastMessage) {
+	m.Position = m.setPosition(Position{NavStatus: int(p.NavigationalStatus), ROT: -128, Heading: 511,
+		Accuracy: p.PositionAccuracy, RAIM: p.Raim, Second: 60, LongRange: true})
+	setLatLon(m.Position, float64(p.Latitude), float64(p.Longitude))
+	// Type 27 has coarse units: knots 0..62 (63 = n/a), degrees 0..359 (511 = n/a).
+	m.Position.SOG, m.Position.SOGValid = float64(p.Sog), p.Sog != 63
+	m.Position.COG, m.Position.COGValid = float64(p.Cog), p.Cog < 360
+}
+
 // fillType24 maps one part of a class B static data report. Auxiliary
 // craft (MMSI 98xxxxxxx) send their mothership's MMSI in place of the
 // dimensions, which go-ais decodes as dimensions regardless.
 func fillType24(m *Message, p *goais.StaticDataReport) {
 	if !p.PartNumber {
-		m.Static = &Static{Part: 'A', Name: CleanText(p.ReportA.Name, maxName)}
+		m.Static = m.setStatic(Static{Part: 'A', Name: CleanText(p.ReportA.Name, maxName)})
 		return
 	}
 	b := &p.ReportB
-	m.Static = &Static{Part: 'B', ShipType: int(b.ShipType),
+	m.Static = m.setStatic(Static{Part: 'B', ShipType: int(b.ShipType),
 		CallSign: CleanText(b.CallSign, maxCallSign),
-		VendorID: CleanText(b.VendorIDName, maxVendorID), EPFD: int(b.FixType)}
+		VendorID: CleanText(b.VendorIDName, maxVendorID), EPFD: int(b.FixType)})
 	if m.MMSI/10000000 == 98 {
 		d := b.Dimension
 		m.Static.MothershipMMSI = uint32(d.A)<<21 | uint32(d.B)<<12 | uint32(d.C)<<6 | uint32(d.D)

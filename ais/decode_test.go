@@ -180,16 +180,19 @@ func FuzzDecode(f *testing.F) {
 		if s := m.Static; s != nil && (len(s.Name) > maxAtoNName || len(s.CallSign) > maxCallSign) {
 			t.Fatalf("unbounded text %+v", s)
 		}
+		if diff := sameDecode(NewDecoder(), []byte(payload), fill); diff != "" {
+			t.Fatalf("differs from go-ais: %s", diff)
+		}
 	})
 }
 
-// benchPayloads reads the single- and multi-sentence payloads of the
+// corpusPayloads reads the single- and multi-sentence payloads of the
 // simpleais capture (a real San Francisco Bay mix of types).
-func benchPayloads(b *testing.B) (payloads [][]byte, fills []int) {
-	b.Helper()
-	f, err := os.Open(aistest.SharedFile(b, "corpus/ais/simpleais/sample.ais"))
+func corpusPayloads(tb testing.TB) (payloads [][]byte, fills []int) {
+	tb.Helper()
+	f, err := os.Open(aistest.SharedFile(tb, "corpus/ais/simpleais/sample.ais"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer f.Close()
 	var pending []byte
@@ -216,7 +219,7 @@ func benchPayloads(b *testing.B) (payloads [][]byte, fills []int) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	payloads, fills := benchPayloads(b)
+	payloads, fills := corpusPayloads(b)
 	d := NewDecoder()
 	var m Message
 	b.ReportAllocs()

@@ -135,9 +135,11 @@ type Message struct {
 	Persons  *PersonsOnBoard // type 6 or 8, DAC 200 FI 55
 	Binary   *Binary         // types 6 and 8 (also when Inland or Persons is set)
 
-	// pos is where Position points for most messages: one allocation for
-	// the message and its position on the ingest path.
-	pos Position
+	// pos and stat are where Position and Static point for the messages
+	// Decode makes: one allocation for the message and its parts on the
+	// ingest path.
+	pos  Position
+	stat Static
 }
 
 // Clone returns a deep copy of m that stays valid after the pipeline's
@@ -173,6 +175,13 @@ func (m *Message) Clone() *Message {
 func (m *Message) setPosition(p Position) *Position {
 	m.pos = p
 	return &m.pos
+}
+
+// setStatic stores s in the message's own storage and returns a pointer to
+// it, for Static.
+func (m *Message) setStatic(s Static) *Static {
+	m.stat = s
+	return &m.stat
 }
 
 // Position is a position report in plain units. A field whose Valid flag is

@@ -84,7 +84,7 @@ func appendOther(dst []byte, m *ais.Message, scaled bool) []byte {
 		dst = appendArea(dst, p.Longitude1, p.Latitude1, p.Longitude2, p.Latitude2, scaled)
 		dst = appendUint(dst, `,"stationtype":`, uint64(p.StationType))
 		dst = appendString(dst, `,"stationtype_text":`, stationTypeText[p.StationType&15])
-		dst = appendShipType(dst, int(p.ShipType))
+		dst = appendShipType(dst, p.ShipType)
 		dst = appendUint(dst, `,"interval":`, uint64(p.ReportingInterval))
 		return appendUint(dst, `,"quiet":`, uint64(p.QuietTime))
 	case goais.SingleSlotBinaryMessage:

@@ -11,7 +11,6 @@ package gpsdjson
 
 import (
 	"math"
-	"strconv"
 
 	goais "github.com/BertoldVdb/go-ais"
 
@@ -28,15 +27,47 @@ func Append(dst []byte, m *ais.Message, scaled bool) []byte {
 // AppendDevice is Append with gpsd's "device" member, naming the input the
 // message came from ("stdin" for gpsdecode); none when device is "".
 func AppendDevice(dst []byte, m *ais.Message, scaled bool, device string) []byte {
+	dst = appendHead(dst, device)
+	return appendBody(dst, m, scaled)
+}
+
+// Encoder appends messages from one device in one choice of units, as
+// AppendDevice does, with the opening members that never change between
+// them written out once.
+type Encoder struct {
+	head   []byte
+	scaled bool
+}
+
+// NewEncoder returns an Encoder for AppendDevice's device and scaled.
+func NewEncoder(device string, scaled bool) *Encoder {
+	return &Encoder{head: appendHead(nil, device), scaled: scaled}
+}
+
+// Append appends the object for m to dst, as AppendDevice does.
+func (e *Encoder) Append(dst []byte, m *ais.Message) []byte {
+	return appendBody(append(dst, e.head...), m, e.scaled)
+}
+
+// appendHead writes the members before the message type.
+func appendHead(dst []byte, device string) []byte {
 	dst = append(dst, `{"class":"AIS"`...)
 	if device != "" {
 		dst = appendString(dst, `,"device":`, device)
 	}
-	dst = append(dst, `,"type":`...)
-	dst = strconv.AppendInt(dst, int64(m.Type), 10)
+	return append(dst, `,"type":`...)
+}
+
+// appendBody writes the rest of the object from the message type on.
+func appendBody(dst []byte, m *ais.Message, scaled bool) []byte {
+	dst = appendInt(dst, "", int64(m.Type))
 	dst = appendUint(dst, `,"repeat":`, uint64(m.Repeat))
 	dst = appendUint(dst, `,"mmsi":`, uint64(m.MMSI))
-	dst = appendBool(dst, `,"scaled":`, scaled)
+	if scaled {
+		dst = append(dst, `,"scaled":true`...)
+	} else {
+		dst = append(dst, `,"scaled":false`...)
+	}
 	switch p := m.Packet.(type) {
 	case goais.PositionReport:
 		dst = appendType1(dst, &p, scaled)
@@ -71,7 +102,7 @@ func tenths(v goais.Field10) int64           { return int64(math.Round(float64(v
 // degrees with 7 decimals.
 func appendFine(dst []byte, key string, v goais.FieldLatLonFine, scaled bool) []byte {
 	if scaled {
-		return appendFixed(append(dst, key...), fine(v), 600000, 7)
+		return appendMinutes7(append(dst, key...), fine(v))
 	}
 	return appendInt(dst, key, fine(v))
 }
@@ -79,41 +110,24 @@ func appendFine(dst []byte, key string, v goais.FieldLatLonFine, scaled bool) []
 // appendTenths writes a 0.1-unit value (speed, course, draught).
 func appendTenths(dst []byte, key string, v goais.Field10, scaled bool) []byte {
 	if scaled {
-		return appendFixed(append(dst, key...), tenths(v), 10, 1)
+		return appendTenth(append(dst, key...), tenths(v))
 	}
 	return appendInt(dst, key, tenths(v))
 }
 
 func appendType1(dst []byte, p *goais.PositionReport, scaled bool) []byte {
-	dst = appendUint(dst, `,"status":`, uint64(p.NavigationalStatus))
-	dst = appendString(dst, `,"status_text":`, navStatusText[p.NavigationalStatus&15])
+	dst = appendStatus(dst, p.NavigationalStatus)
 	turn := int(p.RateOfTurn)
 	speed := tenths(p.Sog)
 	if scaled {
-		switch {
-		case turn <= -128 || turn >= 128:
-			dst = append(dst, `,"turn":"n/a"`...)
-		case turn == -127:
-			dst = append(dst, `,"turn":"fastleft"`...)
-		case turn == 127:
-			dst = append(dst, `,"turn":"fastright"`...)
-		default:
-			rot := float64(turn) / 4.733
-			rot *= rot
-			if turn < 0 {
-				rot = -rot
-			}
-			dst = append(dst, `,"turn":"`...)
-			dst = strconv.AppendFloat(dst, rot, 'f', 2, 64)
-			dst = append(dst, '"')
-		}
+		dst = appendTurn(dst, turn)
 		switch speed {
 		case 1023:
 			dst = append(dst, `,"speed":"n/a"`...)
 		case 1022:
 			dst = append(dst, `,"speed":"fast"`...)
 		default:
-			dst = appendFixed(append(dst, `,"speed":`...), speed, 10, 1)
+			dst = appendTenth(append(dst, `,"speed":`...), speed)
 		}
 	} else {
 		dst = appendInt(dst, `,"turn":`, int64(turn))
@@ -147,8 +161,7 @@ func appendType4(dst []byte, p *goais.BaseStationReport, scaled bool) []byte {
 	dst = appendBool(dst, `,"accuracy":`, p.PositionAccuracy)
 	dst = appendFine(dst, `,"lon":`, p.Longitude, scaled)
 	dst = appendFine(dst, `,"lat":`, p.Latitude, scaled)
-	dst = appendUint(dst, `,"epfd":`, uint64(p.FixType))
-	dst = appendString(dst, `,"epfd_text":`, epfdLegend(int(p.FixType)))
+	dst = appendEPFD(dst, p.FixType)
 	dst = appendBool(dst, `,"raim":`, p.Raim)
 	return appendUint(dst, `,"radio":`, uint64(p.CommunicationState))
 }
@@ -158,10 +171,9 @@ func appendType5(dst []byte, p *goais.ShipStaticData, scaled bool) []byte {
 	dst = appendUint(dst, `,"ais_version":`, uint64(p.AisVersion))
 	dst = appendString(dst, `,"callsign":`, ais.CleanText(p.CallSign, 7))
 	dst = appendString(dst, `,"shipname":`, ais.CleanText(p.Name, 20))
-	dst = appendShipType(dst, int(p.Type))
+	dst = appendShipType(dst, p.Type)
 	dst = appendDims(dst, p.Dimension)
-	dst = appendUint(dst, `,"epfd":`, uint64(p.FixType))
-	dst = appendString(dst, `,"epfd_text":`, epfdLegend(int(p.FixType)))
+	dst = appendEPFD(dst, p.FixType)
 	dst = append(dst, `,"eta":"`...)
 	dst = appendPadded(dst, uint64(p.Eta.Month), 2)
 	dst = append(dst, '-')
@@ -244,25 +256,22 @@ func appendType19(dst []byte, p *goais.ExtendedClassBPositionReport, scaled bool
 	dst = appendClassB(dst, p.Spare1, p.Sog, p.PositionAccuracy, p.Longitude, p.Latitude,
 		p.Cog, p.TrueHeading, p.Timestamp, p.Spare2, scaled)
 	dst = appendString(dst, `,"shipname":`, ais.CleanText(p.Name, 20))
-	dst = appendShipType(dst, int(p.Type))
+	dst = appendShipType(dst, p.Type)
 	dst = appendDims(dst, p.Dimension)
-	dst = appendUint(dst, `,"epfd":`, uint64(p.FixType))
-	dst = appendString(dst, `,"epfd_text":`, epfdLegend(int(p.FixType)))
+	dst = appendEPFD(dst, p.FixType)
 	dst = appendBool(dst, `,"raim":`, p.Raim)
 	dst = appendUint(dst, `,"dte":`, b2u(p.Dte))
 	return appendBool(dst, `,"assigned":`, p.AssignedMode)
 }
 
 func appendType21(dst []byte, p *goais.AidsToNavigationReport, scaled bool) []byte {
-	dst = appendUint(dst, `,"aid_type":`, uint64(p.Type))
-	dst = appendString(dst, `,"aid_type_text":`, navaidTypeText[p.Type&31])
+	dst = appendAidType(dst, p.Type)
 	dst = appendString(dst, `,"name":`, ais.AtoNName(p.Name, p.NameExtension))
 	dst = appendFine(dst, `,"lon":`, p.Longitude, scaled)
 	dst = appendFine(dst, `,"lat":`, p.Latitude, scaled)
 	dst = appendBool(dst, `,"accuracy":`, p.PositionAccuracy)
 	dst = appendDims(dst, p.Dimension)
-	dst = appendUint(dst, `,"epfd":`, uint64(p.Fixtype))
-	dst = appendString(dst, `,"epfd_text":`, epfdLegend(int(p.Fixtype)))
+	dst = appendEPFD(dst, p.Fixtype)
 	dst = appendUint(dst, `,"second":`, uint64(p.Timestamp))
 	dst = appendUint(dst, `,"regional":`, uint64(p.AtoN))
 	dst = appendBool(dst, `,"off_position":`, p.OffPosition)
@@ -277,7 +286,7 @@ func appendType24(dst []byte, mmsi uint32, p *goais.StaticDataReport) []byte {
 	}
 	b := &p.ReportB
 	dst = append(dst, `,"part":"B"`...)
-	dst = appendShipType(dst, int(b.ShipType))
+	dst = appendShipType(dst, b.ShipType)
 	// gpsd reads a 7-character vendor ID (ITU-R M.1371-3) over the 3
 	// characters, model and serial of later revisions, and prints both.
 	var raw [42]byte
@@ -320,11 +329,6 @@ func appendType27(dst []byte, p *goais.LongRangeAisBroadcastMessage, scaled bool
 	dst = appendUint(dst, `,"course":`, uint64(p.Cog))
 	dst = appendBool(dst, `,"raim":`, p.Raim)
 	return appendBool(dst, `,"gnss":`, p.PositionLatency)
-}
-
-func appendShipType(dst []byte, t int) []byte {
-	dst = appendUint(dst, `,"shiptype":`, uint64(t))
-	return appendString(dst, `,"shiptype_text":`, shipTypeLegend(t))
 }
 
 func appendDims(dst []byte, d goais.FieldDimension) []byte {

@@ -81,6 +81,23 @@ func TestAppendEscapes(t *testing.T) {
 	}
 }
 
+// TestEncoder checks that an Encoder writes what AppendDevice does, for
+// every message of gpsd's sample, scaled and not, with a device name that
+// needs escaping.
+func TestEncoder(t *testing.T) {
+	msgs := decodeFile(t, aistest.SharedFile(t, "corpus/ais/gpsd/sample.aivdm"))
+	for _, scaled := range []bool{false, true} {
+		for _, device := range []string{"", "stdin", `C:\logs\"ais"<1>.nmea`} {
+			e := NewEncoder(device, scaled)
+			for _, m := range msgs {
+				if got, want := e.Append(nil, m), AppendDevice(nil, m, scaled, device); string(got) != string(want) {
+					t.Fatalf("Encoder wrote\n%s\nAppendDevice\n%s", got, want)
+				}
+			}
+		}
+	}
+}
+
 func TestAppendNoAllocs(t *testing.T) {
 	m := decodeForTest(t, "15RTgt0PAso;90TKcjM8h6g208CQ", 0)
 	buf := make([]byte, 0, 1024)
@@ -138,6 +155,47 @@ func TestAppendFixedMatchesFloat(t *testing.T) {
 			if got != want {
 				t.Fatalf("%d/%d %%.%df: got %s, want %s", num, c.den, c.dec, got, want)
 			}
+		}
+	}
+}
+
+func TestAppendDecimal(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 100000; i++ {
+		v := uint64(i)
+		if i > 20000 {
+			v = rng.Uint64() >> uint(rng.Intn(64))
+		}
+		if got, want := string(appendDecimal(nil, v)), strconv.FormatUint(v, 10); got != want {
+			t.Fatalf("appendDecimal(%d) = %s", v, got)
+		}
+		n := int64(v) * (1 - 2*int64(i&1))
+		if got, want := string(appendInt(nil, "", n)), strconv.FormatInt(n, 10); got != want {
+			t.Fatalf("appendInt(%d) = %s", n, got)
+		}
+	}
+}
+
+// TestFixedShortcuts holds the position and tenths writers to appendFixed.
+func TestFixedShortcuts(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for i := 0; i < 200000; i++ {
+		var num int64
+		switch i % 4 {
+		case 0:
+			num = int64(i/4) - 25000
+		case 1:
+			num = rng.Int63n(1<<28) - 1<<27
+		case 2:
+			num = rng.Int63n(1<<12) - 1<<11
+		default:
+			num = rng.Int63() >> uint(rng.Intn(63)) * (1 - 2*rng.Int63n(2))
+		}
+		if got, want := string(appendMinutes7(nil, num)), string(appendFixed(nil, num, 600000, 7)); got != want {
+			t.Fatalf("appendMinutes7(%d) = %s, want %s", num, got, want)
+		}
+		if got, want := string(appendTenth(nil, num)), string(appendFixed(nil, num, 10, 1)); got != want {
+			t.Fatalf("appendTenth(%d) = %s, want %s", num, got, want)
 		}
 	}
 }

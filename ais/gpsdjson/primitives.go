@@ -1,16 +1,35 @@
 package gpsdjson
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 )
 
 func appendUint(dst []byte, key string, v uint64) []byte {
-	return strconv.AppendUint(append(dst, key...), v, 10)
+	return appendDecimal(append(dst, key...), v)
 }
 
 func appendInt(dst []byte, key string, v int64) []byte {
-	return strconv.AppendInt(append(dst, key...), v, 10)
+	dst = append(dst, key...)
+	if v < 0 {
+		return strconv.AppendInt(dst, v, 10)
+	}
+	return appendDecimal(dst, uint64(v))
+}
+
+// appendDecimal is strconv.AppendUint(dst, v, 10) with the numbers most
+// members hold (below 1000) written in place.
+func appendDecimal(dst []byte, v uint64) []byte {
+	switch {
+	case v < 10:
+		return append(dst, byte('0'+v))
+	case v < 100:
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	case v < 1000:
+		return append(dst, byte('0'+v/100), byte('0'+v/10%10), byte('0'+v%10))
+	}
+	return strconv.AppendUint(dst, v, 10)
 }
 
 func appendBool(dst []byte, key string, v bool) []byte {
@@ -117,4 +136,40 @@ func appendFixed(dst []byte, num, den int64, dec int) []byte {
 		dst = append(dst, '0')
 	}
 	return strconv.AppendInt(dst, frac, 10)
+}
+
+// appendMinutes7 is appendFixed(dst, num, 600000, 7), the degrees of a
+// position in 1/10000 minutes, in fewer steps: the positions of every
+// report go through it. num·10⁷/600000 is num·100/6, never a tie.
+func appendMinutes7(dst []byte, num int64) []byte {
+	if num > math.MaxInt32 || num < -math.MaxInt32 {
+		return appendFixed(dst, num, 600000, 7) // far off the globe, but the same
+	}
+	if num < 0 {
+		dst = append(dst, '-')
+		num = -num
+	}
+	q := (num*100 + 3) / 6
+	dst = appendDecimal(dst, uint64(q/10000000))
+	frac := q % 10000000
+	var b [8]byte
+	b[0] = '.'
+	for i := 7; i > 0; i-- {
+		b[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return append(dst, b[:]...)
+}
+
+// appendTenth is appendFixed(dst, num, 10, 1): tenths as "whole.tenth".
+func appendTenth(dst []byte, num int64) []byte {
+	if num > math.MaxInt32 || num < -math.MaxInt32 {
+		return appendFixed(dst, num, 10, 1)
+	}
+	if num < 0 {
+		dst = append(dst, '-')
+		num = -num
+	}
+	dst = appendDecimal(dst, uint64(num/10))
+	return append(dst, '.', byte('0'+num%10))
 }

@@ -18,6 +18,18 @@ func BenchmarkDecodeCommand(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchDecode(b, data)
+}
+
+// BenchmarkDecodeCommandStatic runs `riverwatch decode` over 100,000
+// sentences of the static-heavy corpus (staticCorpus): half the messages
+// types 5, 19, 21 and 24, which the San Francisco capture hardly has.
+func BenchmarkDecodeCommandStatic(b *testing.B) {
+	benchDecode(b, staticCorpus(b, 100000))
+}
+
+// benchDecode times runDecode over data, one run per iteration.
+func benchDecode(b *testing.B, data []byte) {
 	lines := bytes.Count(data, []byte("\n"))
 	e := env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	b.SetBytes(int64(len(data)))
