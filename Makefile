@@ -66,12 +66,17 @@ $(APT_STAMP):
 	touch $@
 
 ## deps-test: Chromium for the browser tests, and a CJK font so that the
-## screenshots they take show the board's Chinese text.
+## screenshots they take show the board's Chinese text; redis-server and
+## redis-cli for the Redis store's tests, which start their own servers
+## (a single node and a cluster) on free ports.
 deps-test:
 	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1; } && \
 		fc-list 2>/dev/null | grep -qi -e wqy -e cjk || \
 		{ $(MAKE) --no-print-directory $(APT_STAMP) && \
 		  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
+	@{ command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && \
+		  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server redis-tools; }
 
 deps-bench:
 	@command -v gpsdecode >/dev/null 2>&1 || \

@@ -1,0 +1,92 @@
+package redisstore
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/riverwatch/riverwatch/zones"
+	"github.com/riverwatch/riverwatch/zones/redisstore/redistest"
+)
+
+// BenchmarkRedis measures the hot writes against a real local redis-server:
+// an occupancy batch of 100 changes (one pipeline), OpenAlert (one script),
+// UpdateAlert (a GET and a compare-and-set script), uncontended and with
+// every goroutine on one alert, and Publish (one XADD).
+func BenchmarkRedis(b *testing.B) {
+	addr := redistest.Start(b)
+	s := newStore(b, Config{Addrs: []string{addr}})
+	defer s.Close()
+	ctx := b.Context()
+	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	b.Run("ApplyOccupancy100", func(b *testing.B) {
+		batch := make([]zones.Occupancy, 100)
+		n := 0
+		for b.Loop() {
+			for i := range batch {
+				batch[i] = zones.Occupancy{ZoneID: fmt.Sprintf("zone-%d", i%20), MMSI: uint32(211000000 + i),
+					In: n%2 == 0, At: at}
+			}
+			if err := s.ApplyOccupancy(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	})
+	b.Run("OpenAlert", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			id := fmt.Sprintf("open-%d", n)
+			a := benchAlert(id, "speeding:"+id, at)
+			if _, created, err := s.OpenAlert(ctx, a); err != nil || !created {
+				b.Fatal(created, err)
+			}
+			n++
+		}
+	})
+	update := func(a *zones.Alert) error {
+		a.Values["sog_kn"]++
+		a.UpdatedAt = a.UpdatedAt.Add(time.Second)
+		return nil
+	}
+	b.Run("UpdateAlert", func(b *testing.B) {
+		if _, _, err := s.OpenAlert(ctx, benchAlert("upd", "speeding:upd", at)); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := s.UpdateAlert(ctx, "upd", update); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("UpdateAlertContended", func(b *testing.B) {
+		if _, _, err := s.OpenAlert(ctx, benchAlert("hot", "speeding:hot", at)); err != nil {
+			b.Fatal(err)
+		}
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := s.UpdateAlert(ctx, "hot", update); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("Publish", func(b *testing.B) {
+		a := benchAlert("pub", "speeding:pub", at)
+		for b.Loop() {
+			if err := s.Publish(ctx, zones.Event{Type: zones.EventAlertUpdated, Alert: &a, At: at}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func benchAlert(id, key string, at time.Time) zones.Alert {
+	return zones.Alert{
+		ID: id, Key: key, Kind: zones.AlertSpeeding, Severity: zones.SeverityWarning, MMSI: 211000001,
+		ZoneID: "songhua-1", Lat: 43.81, Lon: 126.51, MessageZH: "船舶超速", MessageEN: "speeding",
+		Values: map[string]float64{"sog_kn": 9.5, "limit_kn": 6}, State: zones.StateOpen, OpenedAt: at, UpdatedAt: at,
+	}
+}
