@@ -294,8 +294,12 @@ func (a *area) crosses(p, b orb.Point, q orb.Bound) bool {
 // segments [lo, hi) of ls.
 func lineDist2(ls orb.LineString, pr *proj, lo, hi int) float64 {
 	best := math.Inf(1)
-	for i := lo; i < hi; i++ {
-		best = math.Min(best, pr.segDist2(ls[i], ls[i+1]))
+	ax, ay := pr.xy(ls[lo])
+	for i := lo + 1; i <= hi; i++ {
+		bx, by := pr.xy(ls[i])
+		d2, _ := pointSegDist2(0, 0, ax, ay, bx, by)
+		best = math.Min(best, d2)
+		ax, ay = bx, by
 	}
 	return best
 }
