@@ -445,6 +445,15 @@ func (s *MemoryStore) Publish(ctx context.Context, e Event) error {
 // subscribeBatch bounds how many events a subscriber copies per lock.
 const subscribeBatch = 256
 
+// StreamHead implements StateStore: "0" for an empty stream.
+func (s *MemoryStore) StreamHead(ctx context.Context) (string, error) {
+	if err := s.begin(ctx); err != nil {
+		return "", err
+	}
+	defer s.mu.Unlock()
+	return strconv.FormatUint(s.seq, 10), nil
+}
+
 // Subscribe implements StateStore. after is a decimal id this store handed
 // out ("0" is before the first); one whose successor the ring no longer
 // holds, or one never handed out, is ErrInvalid. fn runs on the caller's

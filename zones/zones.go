@@ -356,6 +356,11 @@ type StateStore interface {
 	// returns ctx's error. It returns early only with ErrUnavailable or
 	// ErrInvalid (an after it cannot resume from); fn must not block.
 	Subscribe(ctx context.Context, after string, fn func(Event)) error
+	// StreamHead returns the stream id of the newest event (an id before
+	// every event when the stream is empty): Subscribe from it delivers
+	// every event published after StreamHead was called, so a process can
+	// read the state and then follow the stream without a gap.
+	StreamHead(ctx context.Context) (string, error)
 
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error

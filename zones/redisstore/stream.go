@@ -45,6 +45,18 @@ func (s *Store) Publish(ctx context.Context, e zones.Event) error {
 	return s.fail(ctx, "publish", err)
 }
 
+// StreamHead implements zones.StateStore: "0-0" for an empty stream.
+func (s *Store) StreamHead(ctx context.Context) (string, error) {
+	last, err := s.client.XRevRangeN(ctx, s.stream, "+", "-", 1).Result()
+	if err != nil {
+		return "", s.fail(ctx, "stream head", err)
+	}
+	if len(last) == 1 {
+		return last[0].ID, nil
+	}
+	return "0-0", nil
+}
+
 // Subscribe implements zones.StateStore with XREAD BLOCK from after (a
 // Redis stream id, "ms-seq"; "" is the last entry at the time of the
 // call). An after older than the oldest entry kept, once the stream has
@@ -57,14 +69,11 @@ func (s *Store) Subscribe(ctx context.Context, after string, fn func(zones.Event
 	}
 	pos := after
 	if after == "" {
-		last, err := s.client.XRevRangeN(ctx, s.stream, "+", "-", 1).Result()
+		head, err := s.StreamHead(ctx)
 		if err != nil {
-			return s.fail(ctx, "subscribe", err)
+			return err
 		}
-		pos = "0-0"
-		if len(last) == 1 {
-			pos = last[0].ID
-		}
+		pos = head
 	} else {
 		if _, err := parseID(after); err != nil {
 			return err

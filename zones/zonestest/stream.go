@@ -242,3 +242,26 @@ func (h harness) testSubscribeEnds(t *testing.T) {
 		t.Fatalf("Subscribe until a deadline: err = %v, want context.DeadlineExceeded", err)
 	}
 }
+
+// testStreamHead: subscribing from StreamHead misses nothing published
+// after it, on an empty stream and on one with events, even though the
+// subscriber starts late.
+func (h harness) testStreamHead(t *testing.T) {
+	s, _ := h.open(t)
+	ctx := context.Background()
+	for round := range 2 {
+		head, err := s.StreamHead(ctx)
+		if err != nil {
+			t.Fatalf("StreamHead: %v", err)
+		}
+		want := fmt.Sprintf("after-head-%d", round)
+		if err := s.Publish(ctx, zones.Event{Type: zones.EventZonePut, ZoneID: want, At: Epoch}); err != nil {
+			t.Fatal(err)
+		}
+		sub := subscribe(t, s, head) // after the event was published
+		if e := sub.next(t); e.ZoneID != want {
+			t.Fatalf("round %d: first event from the head is %q, want %q", round, e.ZoneID, want)
+		}
+		sub.cancel()
+	}
+}

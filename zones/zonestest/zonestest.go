@@ -55,6 +55,7 @@ func TestStateStore(t *testing.T, newStore NewStore) {
 	t.Run("AlertsFilter", h.testAlertsFilter)
 	t.Run("StreamOrder", h.testStreamOrder)
 	t.Run("StreamResume", h.testStreamResume)
+	t.Run("StreamHead", h.testStreamHead)
 	t.Run("StreamFanOut", h.testStreamFanOut)
 	t.Run("SubscribeEnds", h.testSubscribeEnds)
 	t.Run("ContextEnded", h.testContextEnded)

@@ -1,0 +1,565 @@
+package zones
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// Rule thresholds, fit for rivers a few hundred metres wide rather than
+// open sea. EngineConfig fields of zero take these.
+const (
+	DefaultHysteresisM      = 25.0            // a vessel leaves a zone only this far beyond its edge
+	DefaultMaxCrossGap      = 3 * time.Minute // no crossing inferred across a longer silence
+	DefaultUnderWayKn       = 0.5             // slower is not under way
+	DefaultSpeedingReports  = 3               // consecutive reports above a limit to raise, below it to clear
+	DefaultSpeedingMarginKn = 0.5
+	DefaultBorderApproachM  = 50.0 // the boundary runs mid-river: 50 m from it is well into the other half's approach
+	DefaultBorderLoiterM    = 150.0
+	DefaultBorderLoiterKn   = 2.0
+	DefaultBorderLoiterFor  = 5 * time.Minute
+	DefaultBridgeApproachM  = 800.0
+	DefaultBridgeApproachKn = 6.0
+	DefaultCollisionTCPA    = 5 * time.Minute
+	DefaultCollisionRangeM  = 3000.0 // neighbours searched this far
+	DefaultFerryConflictM   = 150.0  // CPA to a crossing ferry
+	DefaultFerryConflictFor = 3 * time.Minute
+	DefaultAISGapFactor     = 6.0 // intervals of silence under way (the IEC lost-target rule)
+	DefaultLongUnsupervised = 72 * time.Hour
+	DefaultGroundFromKn     = 7.0
+	DefaultGroundToKn       = 1.0
+	DefaultGroundWithin     = 30 * time.Second
+	DefaultGroundStay       = 60 * time.Second
+	DefaultAnchorDragM      = 100.0
+	DefaultUpdateEvery      = 10 * time.Second // an open alert's position is written at most this often
+	DefaultExitAlertFor     = 10 * time.Minute // a zone_exit alert resolves itself after this
+	DefaultFerryCapacity    = 60
+	maxPositionAge          = 2 * time.Minute // a neighbour's last fix older than this is not extrapolated
+)
+
+// ExemptTypes are the ITU ship types a restricted zone lets in: search and
+// rescue (51) and law enforcement (55).
+var ExemptTypes = []int{51, 55}
+
+// EngineConfig tunes the rules. Zero fields take the defaults above.
+type EngineConfig struct {
+	HysteresisM      float64
+	MaxCrossGap      time.Duration
+	UnderWayKn       float64
+	SpeedingReports  int
+	SpeedingMarginKn float64
+	BorderApproachM  float64
+	BorderLoiterM    float64
+	BorderLoiterKn   float64
+	BorderLoiterFor  time.Duration
+	BridgeApproachM  float64
+	BridgeApproachKn float64
+	CollisionTCPA    time.Duration
+	CollisionRangeM  float64
+	FerryConflictM   float64
+	AISGapFactor     float64
+	LongUnsupervised time.Duration
+	AnchorDragM      float64
+	UpdateEvery      time.Duration
+	ExitAlertFor     time.Duration
+	Now              func() time.Time
+	Logger           *slog.Logger
+}
+
+func (c *EngineConfig) defaults() {
+	def := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defD := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.HysteresisM, DefaultHysteresisM)
+	defD(&c.MaxCrossGap, DefaultMaxCrossGap)
+	def(&c.UnderWayKn, DefaultUnderWayKn)
+	if c.SpeedingReports <= 0 {
+		c.SpeedingReports = DefaultSpeedingReports
+	}
+	def(&c.SpeedingMarginKn, DefaultSpeedingMarginKn)
+	def(&c.BorderApproachM, DefaultBorderApproachM)
+	def(&c.BorderLoiterM, DefaultBorderLoiterM)
+	def(&c.BorderLoiterKn, DefaultBorderLoiterKn)
+	defD(&c.BorderLoiterFor, DefaultBorderLoiterFor)
+	def(&c.BridgeApproachM, DefaultBridgeApproachM)
+	def(&c.BridgeApproachKn, DefaultBridgeApproachKn)
+	defD(&c.CollisionTCPA, DefaultCollisionTCPA)
+	def(&c.CollisionRangeM, DefaultCollisionRangeM)
+	def(&c.FerryConflictM, DefaultFerryConflictM)
+	def(&c.AISGapFactor, DefaultAISGapFactor)
+	defD(&c.LongUnsupervised, DefaultLongUnsupervised)
+	def(&c.AnchorDragM, DefaultAnchorDragM)
+	defD(&c.UpdateEvery, DefaultUpdateEvery)
+	defD(&c.ExitAlertFor, DefaultExitAlertFor)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Sink receives what the Engine concludes, synchronously and in order,
+// while the Engine holds its lock: it must return at once and must not call
+// back into the Engine.
+type Sink interface {
+	// AlertChanged is an alert opened, updated or resolved (typ is one of
+	// EventAlertOpened, EventAlertUpdated, EventAlertResolved).
+	AlertChanged(typ EventType, a Alert)
+	// OccupancyChanged is a vessel entering or leaving a zone.
+	OccupancyChanged(o Occupancy)
+}
+
+// Engine evaluates every accepted position of every vessel, in order,
+// against the zones, the bans and the other vessels, and keeps one alert
+// episode per breach. All of it is in memory: Handle is called on the
+// tracker's publishing path and never waits for a backend.
+type Engine struct {
+	cfg  EngineConfig
+	sink Sink
+	log  *slog.Logger
+
+	mu       sync.Mutex
+	index    *Index
+	bans     map[string][]*Ban // zone id → bans naming it
+	vs       map[uint32]*vstate
+	grid     vesselGrid
+	members  map[string]map[uint32]struct{} // zone id → vessels inside
+	episodes map[string]*episode
+
+	// scratch reused by Handle (guarded by mu)
+	near    []Near
+	crossed []*Zone
+	ahead   []*Zone
+	nbrs    []uint32
+	judged  map[string]bool
+}
+
+// episode is one open alert and what the engine remembers about it.
+type episode struct {
+	alert     Alert
+	emittedAt time.Time
+	// suppressed is an episode an officer resolved while its condition
+	// still held: it stays quiet until the condition clears.
+	suppressed bool
+	// expires, when set, is when an episode of a moment (an exit, a
+	// crossing) resolves itself.
+	expires time.Time
+}
+
+// NewEngine returns an engine over the zones of ix (nil: none) that tells
+// sink what it concludes.
+func NewEngine(cfg EngineConfig, ix *Index, sink Sink) *Engine {
+	cfg.defaults()
+	if ix == nil {
+		ix, _ = NewIndex(nil)
+	}
+	return &Engine{
+		cfg: cfg, sink: sink, log: cfg.Logger.With("component", "zones"),
+		index: ix, bans: map[string][]*Ban{}, vs: map[uint32]*vstate{},
+		grid: newVesselGrid(), members: map[string]map[uint32]struct{}{}, episodes: map[string]*episode{},
+		judged: map[string]bool{},
+	}
+}
+
+// SetIndex replaces the zones. Vessels in zones that are gone leave them
+// at their next position.
+func (e *Engine) SetIndex(ix *Index) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.index = ix
+}
+
+// SetBans replaces the bans the engine enforces.
+func (e *Engine) SetBans(bans []Ban) {
+	m := make(map[string][]*Ban, len(bans))
+	for i := range bans {
+		b := bans[i]
+		for _, id := range b.ZoneIDs {
+			m[id] = append(m[id], &b)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.bans = m
+}
+
+// Adopt makes a the alert of its episode: one raised by another process
+// or before a restart, so the engine updates it instead of raising its own.
+// A resolved a ends the engine's episode of that key if it carries a's id.
+func (e *Engine) Adopt(a Alert) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ep := e.episodes[a.Key]
+	if !a.Active() {
+		if ep != nil && ep.alert.ID == a.ID {
+			if a.ResolvedBy != "" {
+				ep.suppressed, ep.alert = true, a // an officer closed it: quiet until it clears
+			} else {
+				delete(e.episodes, a.Key)
+				e.track(&a, false)
+			}
+		}
+		return
+	}
+	if ep == nil {
+		e.episodes[a.Key] = &episode{alert: a, emittedAt: a.UpdatedAt}
+		e.track(&a, true)
+		return
+	}
+	// Keep the engine's latest figures, take the stored identity and the
+	// officer's acknowledgement.
+	ep.alert.ID, ep.alert.OpenedAt = a.ID, a.OpenedAt
+	if a.State == StateAcknowledged {
+		ep.alert.State, ep.alert.AckedBy, ep.alert.AckedAt = a.State, a.AckedBy, a.AckedAt
+	}
+}
+
+// Handle evaluates one tracker event. It is a Broker subscriber: it runs
+// on the tracker's goroutine, in order, and does only in-memory work.
+func (e *Engine) Handle(ev vessels.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	v := &ev.Vessel
+	now := ev.At
+	if now.IsZero() {
+		now = e.cfg.Now()
+	}
+	switch ev.Type {
+	case vessels.EventLost:
+		if s := e.vs[v.MMSI]; s != nil {
+			e.lost(s, now)
+		}
+		return
+	case vessels.EventStale:
+		if s := e.vs[v.MMSI]; s != nil && isSART(v.MMSI) {
+			e.clear(key(AlertDistress, s.mmsi, 0, ""), now)
+		}
+		return
+	}
+	s := e.vs[v.MMSI]
+	if s == nil {
+		s = &vstate{mmsi: v.MMSI, persons: -1, manualPersons: -1}
+		s.sog, s.cog = math.NaN(), math.NaN()
+		e.vs[v.MMSI] = s
+		for k, ep := range e.episodes { // adopted before the vessel was heard
+			if ep.alert.MMSI == v.MMSI || ep.alert.OtherMMSI == v.MMSI {
+				s.keys = append(s.keys, k)
+			}
+		}
+	}
+	s.lastSeen = v.LastSeen
+	if s.lastSeen.IsZero() {
+		s.lastSeen = now
+	}
+	s.shipType, s.class, s.navStatus, s.length = v.ShipType, v.Class, v.NavStatus, v.Length
+	s.name = v.Name
+	s.persons = personsOf(v)
+	s.gone = false
+	e.episodesOf(s, func(k string, a *Alert) {
+		if a.Kind == AlertAISGap || a.Kind == AlertLongUnsupervised {
+			e.clear(k, now) // heard again
+		}
+	})
+
+	if v.Lat != nil && v.Lon != nil && !v.PositionAt.IsZero() && v.PositionAt != s.at {
+		prev := s.fix
+		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: v.PositionAt, sog: deref(v.SOG), cog: deref(v.COG)}
+		s.underWay = underWay(v, e.cfg.UnderWayKn)
+		e.grid.move(s)
+		e.position(s, prev, now)
+	}
+	e.vesselRules(s, v, now)
+}
+
+// Sweep judges what silence means (ais_gap, long_unsupervised, the end of
+// self-resolving alerts, bans that ended). Run calls it every second.
+func (e *Engine) Sweep(now time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.sweep(now)
+}
+
+// Run sweeps once a second until ctx is done.
+func (e *Engine) Run(done <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			e.Sweep(e.cfg.Now())
+		}
+	}
+}
+
+// Occupants returns the vessels inside zone id, as this process sees them.
+func (e *Engine) Occupants(id string) []uint32 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]uint32, 0, len(e.members[id]))
+	for m := range e.members[id] {
+		out = append(out, m)
+	}
+	return out
+}
+
+// SetPersons records the persons on board an officer counted (negative:
+// forget the count), for the overcrowding rule.
+func (e *Engine) SetPersons(mmsi uint32, persons int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s := e.vs[mmsi]; s != nil {
+		s.manualPersons = persons
+	}
+}
+
+// Len is the number of vessels the engine remembers.
+func (e *Engine) Len() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.vs)
+}
+
+// ---- episodes
+
+// key names an episode: rule, vessel(s) (a pair in ascending order) and zone.
+func key(kind AlertKind, mmsi, other uint32, zone string) string {
+	if other != 0 && other < mmsi {
+		mmsi, other = other, mmsi
+	}
+	b := make([]byte, 0, 48)
+	b = append(b, kind...)
+	b = append(b, '|')
+	b = strconv.AppendUint(b, uint64(mmsi), 10)
+	if other != 0 {
+		b = append(b, '|')
+		b = strconv.AppendUint(b, uint64(other), 10)
+	}
+	if zone != "" {
+		b = append(b, '@')
+		b = append(b, zone...)
+	}
+	return string(b)
+}
+
+// raise says the breach a describes holds now: it opens the episode's alert,
+// or updates the open one (written at most every UpdateEvery unless its
+// severity changes).
+func (e *Engine) raise(a Alert, now time.Time) {
+	ep := e.episodes[a.Key]
+	if ep != nil && ep.suppressed {
+		if a.Kind != AlertDistress {
+			return
+		}
+		// Distress is never suppressed: still calling, it is raised again.
+		delete(e.episodes, a.Key)
+		e.track(&ep.alert, false)
+		ep = nil
+	}
+	if ep == nil {
+		a.ID = NewID("A", now)
+		a.State = StateOpen
+		a.OpenedAt, a.UpdatedAt = now, now
+		e.episodes[a.Key] = &episode{alert: a, emittedAt: now}
+		e.track(&a, true)
+		e.sink.AlertChanged(EventAlertOpened, a)
+		return
+	}
+	ep.expires = time.Time{}
+	old := &ep.alert
+	sevChanged := old.Severity != a.Severity
+	old.Severity, old.Lat, old.Lon, old.Values = a.Severity, a.Lat, a.Lon, a.Values
+	old.MessageZH, old.MessageEN, old.BanID = a.MessageZH, a.MessageEN, a.BanID
+	old.UpdatedAt = now
+	if sevChanged || now.Sub(ep.emittedAt) >= e.cfg.UpdateEvery {
+		ep.emittedAt = now
+		e.sink.AlertChanged(EventAlertUpdated, *old)
+	}
+}
+
+// clear says the breach of episode k no longer holds: its alert resolves.
+func (e *Engine) clear(k string, now time.Time) {
+	ep := e.episodes[k]
+	if ep == nil {
+		return
+	}
+	delete(e.episodes, k)
+	e.track(&ep.alert, false)
+	if ep.suppressed {
+		return
+	}
+	a := ep.alert
+	a.State, a.ResolvedAt, a.UpdatedAt = StateResolved, now, now
+	e.sink.AlertChanged(EventAlertResolved, a)
+}
+
+// track adds (or removes) an episode's key to the vessels it concerns, so
+// that a vessel's rules find its episodes without scanning them all.
+func (e *Engine) track(a *Alert, add bool) {
+	for _, m := range []uint32{a.MMSI, a.OtherMMSI} {
+		s := e.vs[m]
+		if m == 0 || s == nil {
+			continue
+		}
+		if i := slices.Index(s.keys, a.Key); i >= 0 {
+			if !add {
+				s.keys = slices.Delete(s.keys, i, i+1)
+			}
+		} else if add {
+			s.keys = append(s.keys, a.Key)
+		}
+	}
+}
+
+// episodesOf calls fn for each episode concerning s; fn may clear it.
+func (e *Engine) episodesOf(s *vstate, fn func(k string, a *Alert)) {
+	for _, k := range slices.Clone(s.keys) {
+		if ep := e.episodes[k]; ep != nil {
+			fn(k, &ep.alert)
+		}
+	}
+}
+
+// open reports whether episode k has an alert open (or suppressed).
+func (e *Engine) open(k string) bool { return e.episodes[k] != nil }
+
+// NewID returns a new id that sorts by time: prefix, milliseconds in base
+// 36, and 6 random bytes, unique across processes.
+func NewID(prefix string, now time.Time) string {
+	var r [6]byte
+	_, _ = rand.Read(r[:])
+	return fmt.Sprintf("%s%s-%s", prefix, strconv.FormatInt(now.UnixMilli(), 36), hex.EncodeToString(r[:]))
+}
+
+// ---- vessel state
+
+// fix is one accepted position.
+type fix struct {
+	lat, lon float64
+	at       time.Time
+	sog, cog float64 // NaN when not available
+}
+
+func (f fix) point() orb.Point { return orb.Point{f.lon, f.lat} }
+func (f fix) valid() bool      { return !f.at.IsZero() }
+
+// vstate is what the engine remembers of a vessel between its reports.
+type vstate struct {
+	mmsi uint32
+	fix
+	name      string
+	shipType  int
+	class     string
+	navStatus int
+	length    float64
+	underWay  bool
+	lastSeen  time.Time
+	gone      bool // the tracker lost it; kept for long_unsupervised
+
+	inside []string // ids of the zones it is in
+	keys   []string // episodes concerning it
+	cell   cellKey
+	inGrid bool
+
+	speeding    map[string]int // zone (or ban) key → consecutive reports over (+) or under (−) the limit
+	across      map[string]bool
+	loiterSince time.Time
+
+	dropAt    time.Time // grounding: when speed fell from above GroundFromKn
+	lastFast  time.Time // last report above GroundFromKn
+	anchor    fix       // where it settled at anchor or moored
+	anchorNav int
+
+	persons, manualPersons int
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+func underWay(v *vessels.Vessel, minKn float64) bool {
+	if v.NavStatus == 1 || v.NavStatus == 5 || v.NavStatus == 6 {
+		return false // at anchor, moored, aground
+	}
+	return v.SOG != nil && *v.SOG >= minKn
+}
+
+func personsOf(v *vessels.Vessel) int {
+	if v.Persons == nil {
+		return -1
+	}
+	n, any := 0, false
+	for _, p := range []*int{v.Persons.Crew, v.Persons.Passengers, v.Persons.Personnel} {
+		if p != nil {
+			n += *p
+			any = true
+		}
+	}
+	if !any {
+		return -1
+	}
+	return n
+}
+
+func isSART(mmsi uint32) bool {
+	p := mmsi / 1_000_000
+	return p == 970 || p == 972 || p == 974
+}
+
+// lost is the tracker giving a vessel up: it leaves its zones and the
+// vessel grid; its episodes end except those that silence itself raises.
+func (e *Engine) lost(s *vstate, now time.Time) {
+	s.gone = true
+	for _, id := range s.inside {
+		e.leave(s, id, now)
+	}
+	s.inside = s.inside[:0]
+	e.grid.remove(s)
+	e.episodesOf(s, func(k string, a *Alert) {
+		if a.Kind != AlertAISGap && a.Kind != AlertLongUnsupervised {
+			e.clear(k, now)
+		}
+	})
+}
+
+func (e *Engine) enter(s *vstate, id string, now time.Time) {
+	m := e.members[id]
+	if m == nil {
+		m = map[uint32]struct{}{}
+		e.members[id] = m
+	}
+	m[s.mmsi] = struct{}{}
+	e.sink.OccupancyChanged(Occupancy{ZoneID: id, MMSI: s.mmsi, In: true, At: now})
+}
+
+func (e *Engine) leave(s *vstate, id string, now time.Time) {
+	if m := e.members[id]; m != nil {
+		delete(m, s.mmsi)
+		if len(m) == 0 {
+			delete(e.members, id)
+		}
+	}
+	e.sink.OccupancyChanged(Occupancy{ZoneID: id, MMSI: s.mmsi, In: false, At: now})
+}

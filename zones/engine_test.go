@@ -1,0 +1,446 @@
+package zones_test
+
+import (
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
+)
+
+// recorder is a Sink that keeps what the engine concluded.
+type recorder struct {
+	mu     sync.Mutex
+	alerts []recorded
+	occ    []zones.Occupancy
+}
+
+type recorded struct {
+	typ zones.EventType
+	a   zones.Alert
+}
+
+func (r *recorder) AlertChanged(t zones.EventType, a zones.Alert) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.alerts = append(r.alerts, recorded{t, a})
+}
+
+func (r *recorder) OccupancyChanged(o zones.Occupancy) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.occ = append(r.occ, o)
+}
+
+// opened counts the alerts of kind opened for mmsi.
+func (r *recorder) opened(kind zones.AlertKind, mmsi uint32) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, x := range r.alerts {
+		if x.typ == zones.EventAlertOpened && x.a.Kind == kind && (x.a.MMSI == mmsi || x.a.OtherMMSI == mmsi) {
+			n++
+		}
+	}
+	return n
+}
+
+// active reports whether an alert of kind for mmsi is open after all events.
+func (r *recorder) active(kind zones.AlertKind, mmsi uint32) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	open := map[string]bool{}
+	for _, x := range r.alerts {
+		if x.a.Kind != kind || (x.a.MMSI != mmsi && x.a.OtherMMSI != mmsi) {
+			continue
+		}
+		open[x.a.ID] = x.typ != zones.EventAlertResolved
+	}
+	for _, o := range open {
+		if o {
+			return true
+		}
+	}
+	return false
+}
+
+// kinds lists the kinds opened, for failure messages.
+func (r *recorder) kinds() map[zones.AlertKind]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[zones.AlertKind]int{}
+	for _, x := range r.alerts {
+		if x.typ == zones.EventAlertOpened {
+			out[x.a.Kind]++
+		}
+	}
+	return out
+}
+
+var t0 = time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+
+// base point on a straight east-flowing test river at 44N.
+const lat0, lon0 = 44.0, 126.0
+
+// east returns the longitude metres east of lon0 at lat0.
+func east(m float64) float64 { return lon0 + m/(111_320*math.Cos(lat0*math.Pi/180)) }
+
+// north returns the latitude metres north of lat0.
+func north(m float64) float64 { return lat0 + m/111_320 }
+
+func circle(id string, kind zones.Kind, eastM, northM, r float64) zones.Zone {
+	return zones.Zone{ID: id, Kind: kind, Name: id, NameZH: id, Geom: orb.Point{east(eastM), north(northM)}, RadiusM: r}
+}
+
+func mustEngine(t *testing.T, zs ...zones.Zone) (*zones.Engine, *recorder) {
+	t.Helper()
+	ix, err := zones.NewIndex(zs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &recorder{}
+	return zones.NewEngine(zones.EngineConfig{Now: func() time.Time { return t0 }}, ix, r), r
+}
+
+// report is one accepted position of a vessel.
+type report struct {
+	mmsi         uint32
+	eastM, north float64
+	sog, cog     float64
+	at           time.Duration // after t0
+	shipType     int
+	nav          int
+	length       float64
+}
+
+func (p report) event() vessels.Event {
+	lat, lon, sog, cog := north(p.north), east(p.eastM), p.sog, p.cog
+	at := t0.Add(p.at)
+	nav := p.nav
+	if nav == 0 && p.sog < 0.5 {
+		nav = 15
+	}
+	v := vessels.Vessel{MMSI: p.mmsi, Class: "A", ShipType: p.shipType, NavStatus: nav, Lat: &lat, Lon: &lon,
+		SOG: &sog, COG: &cog, LastSeen: at, PositionAt: at, Length: p.length, Name: "TEST"}
+	return vessels.Event{Type: vessels.EventUpdate, Vessel: v, At: at}
+}
+
+func feed(e *zones.Engine, rs ...report) {
+	for _, r := range rs {
+		e.Handle(r.event())
+	}
+}
+
+// track is a vessel at constant speed and course (east = 90°) reporting
+// every interval from start.
+func track(mmsi uint32, fromE, fromN, sog, cog float64, start, every time.Duration, n int) []report {
+	var out []report
+	v := sog * 1852 / 3600
+	c := cog * math.Pi / 180
+	for i := range n {
+		t := time.Duration(i) * every
+		d := v * t.Seconds()
+		out = append(out, report{mmsi: mmsi, eastM: fromE + d*math.Sin(c), north: fromN + d*math.Cos(c), sog: sog, cog: cog, at: start + t, shipType: 70})
+	}
+	return out
+}
+
+func TestRestrictedEntryOnceAndExit(t *testing.T) {
+	e, r := mustEngine(t, circle("dam", zones.KindRestricted, 1000, 0, 200))
+	feed(e, track(1, 0, 0, 6, 90, 0, 10*time.Second, 60)...) // 6 kn east through the zone and beyond
+	if n := r.opened(zones.AlertRestrictedEntry, 1); n != 1 {
+		t.Fatalf("restricted_entry opened %d times, want 1 (%v)", n, r.kinds())
+	}
+	if r.active(zones.AlertRestrictedEntry, 1) {
+		t.Error("restricted_entry still open after leaving the zone")
+	}
+	var in, out int
+	for _, o := range r.occ {
+		if o.ZoneID == "dam" && o.In {
+			in++
+		} else if o.ZoneID == "dam" {
+			out++
+		}
+	}
+	if in != 1 || out != 1 {
+		t.Errorf("occupancy changes: %d in, %d out, want 1 and 1", in, out)
+	}
+}
+
+func TestExemptTypesMayEnterRestricted(t *testing.T) {
+	e, r := mustEngine(t, circle("dam", zones.KindRestricted, 1000, 0, 200))
+	rs := track(2, 0, 0, 6, 90, 0, 10*time.Second, 30)
+	for i := range rs {
+		rs[i].shipType = 51 // search and rescue
+	}
+	feed(e, rs...)
+	if n := r.opened(zones.AlertRestrictedEntry, 2); n != 0 {
+		t.Errorf("a rescue vessel raised %d restricted_entry", n)
+	}
+}
+
+func TestSparseReportCrossesNarrowZone(t *testing.T) {
+	// A 100 m wide crossing; reports 400 m apart jump over it.
+	ferry := zones.Zone{ID: "ferry", Kind: zones.KindRestricted, Geom: orb.LineString{{east(1000), north(-300)}, {east(1000), north(300)}}, BufferM: 50}
+	e, r := mustEngine(t, ferry)
+	feed(e, report{mmsi: 3, eastM: 800, sog: 20, cog: 90, at: 0, shipType: 70}, report{mmsi: 3, eastM: 1200, sog: 20, cog: 90, at: 40 * time.Second, shipType: 70})
+	if n := r.opened(zones.AlertRestrictedEntry, 3); n != 1 {
+		t.Errorf("crossing through: %d restricted_entry, want 1", n)
+	}
+	// The same jump after a long silence infers nothing.
+	e2, r2 := mustEngine(t, ferry)
+	feed(e2, report{mmsi: 4, eastM: 800, sog: 20, cog: 90, at: 0, shipType: 70}, report{mmsi: 4, eastM: 1200, sog: 20, cog: 90, at: 10 * time.Minute, shipType: 70})
+	if n := r2.opened(zones.AlertRestrictedEntry, 4); n != 0 {
+		t.Errorf("across a 10 min gap: %d restricted_entry, want 0", n)
+	}
+}
+
+func TestSpeedingHeldForReports(t *testing.T) {
+	e, r := mustEngine(t, zones.Zone{ID: "slow", Kind: zones.KindSpeedLimit, Geom: orb.Point{east(0), north(0)}, RadiusM: 3000, SpeedLimitKn: 6})
+	feed(e, report{mmsi: 5, sog: 9, cog: 90, at: 0}, report{mmsi: 5, eastM: 40, sog: 9, cog: 90, at: 10 * time.Second})
+	if n := r.opened(zones.AlertSpeeding, 5); n != 0 {
+		t.Fatalf("speeding after 2 reports: %d, want 0 until 3", n)
+	}
+	feed(e, track(5, 80, 0, 9, 90, 20*time.Second, 10*time.Second, 10)...)
+	if n := r.opened(zones.AlertSpeeding, 5); n != 1 {
+		t.Fatalf("speeding opened %d times, want 1", n)
+	}
+	feed(e, track(5, 600, 0, 5, 90, 2*time.Minute, 10*time.Second, 3)...)
+	if r.active(zones.AlertSpeeding, 5) {
+		t.Error("speeding still open after three reports under the limit")
+	}
+	// A vessel within the limit is left alone.
+	feed(e, track(6, 0, 100, 5.5, 90, 0, 10*time.Second, 20)...)
+	if n := r.opened(zones.AlertSpeeding, 6); n != 0 {
+		t.Errorf("innocent vessel raised %d speeding", n)
+	}
+}
+
+func TestEntryHysteresisAtEdge(t *testing.T) {
+	z := circle("quay", zones.KindQuay, 0, 0, 300)
+	z.Notify = true
+	e, r := mustEngine(t, z)
+	// Jitter around the edge: 295, 305, 298, 310 m from the centre.
+	for i, d := range []float64{290, 305, 298, 310, 296, 312} {
+		feed(e, report{mmsi: 7, eastM: d, sog: 1, cog: 90, at: time.Duration(i) * 10 * time.Second, shipType: 60})
+	}
+	if n := r.opened(zones.AlertZoneEntry, 7); n != 1 {
+		t.Errorf("zone_entry opened %d times at a jittering edge, want 1", n)
+	}
+	if n := r.opened(zones.AlertZoneExit, 7); n != 0 {
+		t.Errorf("zone_exit opened %d times within the hysteresis, want 0", n)
+	}
+	feed(e, report{mmsi: 7, eastM: 400, sog: 1, cog: 90, at: 2 * time.Minute, shipType: 60})
+	if n := r.opened(zones.AlertZoneExit, 7); n != 1 {
+		t.Errorf("zone_exit after leaving: %d, want 1", n)
+	}
+	e.Sweep(t0.Add(2*time.Minute + zones.DefaultExitAlertFor))
+	if r.active(zones.AlertZoneExit, 7) {
+		t.Error("zone_exit did not resolve itself")
+	}
+}
+
+func TestBanViolation(t *testing.T) {
+	sec := zones.Zone{ID: "reach", Kind: zones.KindRiverSection, Geom: orb.LineString{{east(-5000), north(0)}, {east(5000), north(0)}}, BufferM: 300}
+	e, r := mustEngine(t, sec)
+	e.SetBans([]zones.Ban{{ID: "b1", ZoneIDs: []string{"reach"}, Kind: zones.BanProhibit, Reason: zones.ReasonFog,
+		From: t0, Until: t0.Add(time.Hour), AllowedTypes: []int{51, 55}}})
+	feed(e, track(8, 0, 0, 5, 90, 0, 10*time.Second, 10)...)
+	if n := r.opened(zones.AlertBanViolation, 8); n != 1 {
+		t.Fatalf("ban_violation opened %d, want 1", n)
+	}
+	// Law enforcement and a moored vessel are let be.
+	rs := track(9, 0, 50, 5, 90, 0, 10*time.Second, 10)
+	for i := range rs {
+		rs[i].shipType = 55
+	}
+	feed(e, rs...)
+	feed(e, report{mmsi: 10, eastM: 100, north: -100, sog: 0, nav: 5, at: time.Minute, shipType: 70})
+	if r.opened(zones.AlertBanViolation, 9)+r.opened(zones.AlertBanViolation, 10) != 0 {
+		t.Error("allowed type or moored vessel raised ban_violation")
+	}
+	// The ban ends: the alert resolves and no new one comes.
+	e.Sweep(t0.Add(time.Hour + time.Second))
+	if r.active(zones.AlertBanViolation, 8) {
+		t.Error("ban_violation still open after the ban ended")
+	}
+	feed(e, track(8, 500, 0, 5, 90, time.Hour+time.Minute, 10*time.Second, 10)...)
+	if n := r.opened(zones.AlertBanViolation, 8); n != 1 {
+		t.Errorf("ban_violation after the ban ended: %d opened in all, want still 1", n)
+	}
+}
+
+func TestBorderRules(t *testing.T) {
+	border := zones.Zone{ID: "border", Kind: zones.KindBorder, Geom: orb.LineString{{east(-5000), north(0)}, {east(5000), north(0)}}}
+	e, r := mustEngine(t, border)
+	// Heading north across the line from 200 m south.
+	feed(e, track(11, 0, -200, 4, 0, 0, 10*time.Second, 12)...)
+	if n := r.opened(zones.AlertBorderApproach, 11); n != 1 {
+		t.Errorf("border_approach opened %d, want 1", n)
+	}
+	if n := r.opened(zones.AlertBorderCrossing, 11); n != 1 {
+		t.Errorf("border_crossing opened %d, want 1 (%v)", n, r.kinds())
+	}
+	// Back across: the crossing resolves.
+	feed(e, track(11, 0, 50, 4, 180, 2*time.Minute, 10*time.Second, 12)...)
+	if r.active(zones.AlertBorderCrossing, 11) {
+		t.Error("border_crossing still open after crossing back")
+	}
+	// A vessel sailing along its own half, 120 m off the line, raises nothing.
+	feed(e, track(12, -3000, -120, 8, 90, 0, 10*time.Second, 60)...)
+	if k := r.opened(zones.AlertBorderApproach, 12) + r.opened(zones.AlertBorderCrossing, 12); k != 0 {
+		t.Errorf("vessel in its own half raised %d border alerts", k)
+	}
+	// Loitering: 100 m off the line at 1 kn for 15 minutes.
+	feed(e, track(13, 0, -100, 1, 90, 0, 30*time.Second, 31)...)
+	if n := r.opened(zones.AlertBorderLoitering, 13); n != 1 {
+		t.Errorf("border_loitering opened %d, want 1", n)
+	}
+}
+
+func TestCollisionRiskHeadOn(t *testing.T) {
+	e, r := mustEngine(t)
+	// Head-on on one line, 2 km apart, 8 kn each: CPA 0 in about 4 min.
+	a := track(21, 0, 0, 8, 90, 0, 10*time.Second, 3)
+	b := track(22, 2000, 0, 8, 270, 0, 10*time.Second, 3)
+	for i := range a {
+		feed(e, a[i], b[i])
+	}
+	if n := r.opened(zones.AlertCollisionRisk, 21); n != 1 {
+		t.Fatalf("collision_risk opened %d, want 1", n)
+	}
+	// Two vessels passing on parallel lanes 150 m apart are no risk; nor is
+	// one moored beside the fairway.
+	c := track(23, 0, 1000, 8, 90, 0, 10*time.Second, 10)
+	d := track(24, 1500, 1150, 8, 270, 0, 10*time.Second, 10)
+	for i := range c {
+		feed(e, c[i], d[i])
+	}
+	feed(e, report{mmsi: 25, eastM: 600, north: 1030, nav: 5, at: 30 * time.Second})
+	for _, m := range []uint32{23, 24, 25} {
+		if n := r.opened(zones.AlertCollisionRisk, m); n != 0 {
+			t.Errorf("vessel %d: %d collision_risk, want 0", m, n)
+		}
+	}
+}
+
+func TestAISGap(t *testing.T) {
+	e, r := mustEngine(t)
+	feed(e, report{mmsi: 31, sog: 8, cog: 90, at: 0, shipType: 70})
+	e.Sweep(t0.Add(55 * time.Second)) // class A 8 kn: 10 s interval, 6 of them allowed
+	if r.opened(zones.AlertAISGap, 31) != 0 {
+		t.Fatal("ais_gap before 6 intervals")
+	}
+	e.Sweep(t0.Add(61 * time.Second))
+	if r.opened(zones.AlertAISGap, 31) != 1 {
+		t.Fatal("no ais_gap after 6 intervals of silence")
+	}
+	e.Sweep(t0.Add(90 * time.Second))
+	if r.opened(zones.AlertAISGap, 31) != 1 {
+		t.Fatal("ais_gap raised twice")
+	}
+	feed(e, report{mmsi: 31, eastM: 300, sog: 8, cog: 90, at: 95 * time.Second})
+	if r.active(zones.AlertAISGap, 31) {
+		t.Error("ais_gap still open after the vessel was heard again")
+	}
+	// Moored vessels report every 3 min and are not dark when silent.
+	feed(e, report{mmsi: 32, nav: 5, at: 0})
+	e.Sweep(t0.Add(20 * time.Minute))
+	if r.opened(zones.AlertAISGap, 32) != 0 {
+		t.Error("moored vessel raised ais_gap")
+	}
+	e.Sweep(t0.Add(zones.DefaultLongUnsupervised + time.Hour))
+	if r.opened(zones.AlertLongUnsupervised, 32) != 1 {
+		t.Error("no long_unsupervised after days unseen")
+	}
+}
+
+func TestGroundingAndAnchorDrag(t *testing.T) {
+	e, r := mustEngine(t)
+	feed(e, report{mmsi: 41, sog: 9, cog: 90, at: 0}, report{mmsi: 41, eastM: 40, sog: 0.3, cog: 90, at: 20 * time.Second},
+		report{mmsi: 41, eastM: 41, sog: 0.2, cog: 90, at: 50 * time.Second}, report{mmsi: 41, eastM: 41, sog: 0.1, cog: 90, at: 90 * time.Second})
+	if r.opened(zones.AlertGroundingSuspect, 41) != 1 {
+		t.Errorf("grounding_suspect: %v", r.kinds())
+	}
+	// Slowing down gradually to a quay is no grounding.
+	var slow []report
+	for i, s := range []float64{9, 7, 5, 3, 2, 1, 0.5, 0.2, 0.1} {
+		slow = append(slow, report{mmsi: 42, eastM: float64(i) * 30, sog: s, cog: 90, at: time.Duration(i) * 30 * time.Second})
+	}
+	feed(e, slow...)
+	if r.opened(zones.AlertGroundingSuspect, 42) != 0 {
+		t.Error("gradual stop raised grounding_suspect")
+	}
+	// At anchor, drifting 150 m.
+	feed(e, report{mmsi: 43, nav: 1, at: 0}, report{mmsi: 43, eastM: 20, nav: 1, sog: 0.3, at: 3 * time.Minute},
+		report{mmsi: 43, eastM: 150, nav: 1, sog: 0.8, at: 6 * time.Minute})
+	if r.opened(zones.AlertAnchorDrag, 43) != 1 {
+		t.Errorf("anchor_drag: %v", r.kinds())
+	}
+}
+
+func TestDistressAndJumpAndOvercrowding(t *testing.T) {
+	ferry := zones.Zone{ID: "crossing", Kind: zones.KindFerryCrossing, Geom: orb.LineString{{east(0), north(-200)}, {east(0), north(200)}}, BufferM: 100, CapacityPersons: 40}
+	e, r := mustEngine(t, ferry)
+	feed(e, report{mmsi: 970123456, sog: 0, at: 0})
+	if r.opened(zones.AlertDistress, 970123456) != 1 {
+		t.Error("AIS-SART raised no distress")
+	}
+	ev := report{mmsi: 51, sog: 5, cog: 0, at: 0}.event()
+	ev.Vessel.Flags = []string{"position_jump"}
+	e.Handle(ev)
+	if r.opened(zones.AlertPositionJump, 51) != 1 {
+		t.Error("position_jump flag raised no alert")
+	}
+	ev = report{mmsi: 52, sog: 4, cog: 0, at: 0, shipType: 60}.event()
+	p := 55
+	ev.Vessel.Persons = &vessels.Persons{Passengers: &p}
+	e.Handle(ev)
+	if r.opened(zones.AlertOvercrowding, 52) != 1 {
+		t.Errorf("55 persons on a 40-person crossing: %v", r.kinds())
+	}
+}
+
+func TestFerryConflict(t *testing.T) {
+	crossing := zones.Zone{ID: "crossing", Kind: zones.KindFerryCrossing, Geom: orb.LineString{{east(0), north(-300)}, {east(0), north(300)}}, BufferM: 80}
+	e, r := mustEngine(t, crossing)
+	ferry := track(61, 0, -250, 5, 0, 0, 10*time.Second, 6)
+	for i := range ferry {
+		ferry[i].shipType = 60
+	}
+	feed(e, ferry...)
+	feed(e, report{mmsi: 62, eastM: 30, north: 0, sog: 3, cog: 90, at: 55 * time.Second, shipType: 70})
+	if r.opened(zones.AlertFerryConflict, 62) != 1 {
+		t.Errorf("vessel inside a crossing with the ferry crossing: %v", r.kinds())
+	}
+}
+
+func TestAdoptedAlertNotRaisedTwice(t *testing.T) {
+	e, r := mustEngine(t, circle("dam", zones.KindRestricted, 0, 0, 300))
+	feed(e, report{mmsi: 71, sog: 3, cog: 90, at: 0, shipType: 70})
+	var first zones.Alert
+	for _, x := range r.alerts {
+		if x.typ == zones.EventAlertOpened {
+			first = x.a
+		}
+	}
+	// A new engine (a restart) that adopts the stored alert updates it.
+	e2, r2 := mustEngine(t, circle("dam", zones.KindRestricted, 0, 0, 300))
+	e2.Adopt(first)
+	feed(e2, report{mmsi: 71, eastM: 20, sog: 3, cog: 90, at: 30 * time.Second, shipType: 70})
+	if n := r2.opened(zones.AlertRestrictedEntry, 71); n != 0 {
+		t.Errorf("restart raised the adopted alert %d times again", n)
+	}
+	// Resolved by an officer while still inside: quiet until it leaves.
+	res := first
+	res.State, res.ResolvedBy, res.ResolvedAt = zones.StateResolved, "officer", t0.Add(time.Minute)
+	e2.Adopt(res)
+	feed(e2, report{mmsi: 71, eastM: 30, sog: 3, cog: 90, at: 90 * time.Second, shipType: 70})
+	if n := r2.opened(zones.AlertRestrictedEntry, 71); n != 0 {
+		t.Errorf("resolved by hand, re-raised %d times while still inside", n)
+	}
+}

@@ -1,0 +1,162 @@
+package zones
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// vesselRules runs the rules of a vessel's own report, whatever its
+// position: distress, position jumps, overcrowding.
+func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
+	if isSART(s.mmsi) || s.navStatus == 14 {
+		e.raise(e.alert(AlertDistress, SeverityCritical, s, nil, nil), now)
+	} else if e.has(s, AlertDistress) {
+		e.clear(key(AlertDistress, s.mmsi, 0, ""), now)
+	}
+
+	if slices.Contains(v.Flags, "position_jump") {
+		e.raise(e.alert(AlertPositionJump, SeverityWarning, s, nil, nil), now)
+	} else if e.has(s, AlertPositionJump) {
+		e.clear(key(AlertPositionJump, s.mmsi, 0, ""), now)
+	}
+
+	persons := s.persons
+	if s.manualPersons >= 0 {
+		persons = s.manualPersons
+	}
+	var over *Zone
+	if persons >= 0 {
+		for _, id := range s.inside {
+			if z, ok := e.index.Zone(id); ok && z.CapacityPersons > 0 && persons > z.CapacityPersons {
+				over = z
+				break
+			}
+		}
+	}
+	if over != nil {
+		e.raise(e.alert(AlertOvercrowding, SeverityAlarm, s, over, map[string]float64{
+			"persons": float64(persons), "capacity": float64(over.CapacityPersons)}), now)
+	}
+	e.episodesOf(s, func(k string, a *Alert) {
+		if a.Kind == AlertOvercrowding && (over == nil || a.ZoneID != over.ID) {
+			e.clear(k, now)
+		}
+	})
+}
+
+// has reports whether s has an episode of kind open.
+func (e *Engine) has(s *vstate, kind AlertKind) bool {
+	for _, k := range s.keys {
+		if ep := e.episodes[k]; ep != nil && ep.alert.Kind == kind && ep.alert.MMSI == s.mmsi {
+			return true
+		}
+	}
+	return false
+}
+
+// grounding raises grounding_suspect when the speed falls from above
+// GroundFromKn to under GroundToKn within DefaultGroundWithin and stays
+// there DefaultGroundStay; it clears once the vessel makes way again.
+func (e *Engine) grounding(s *vstate, now time.Time) {
+	if math.IsNaN(s.sog) {
+		return
+	}
+	switch {
+	case s.sog > DefaultGroundFromKn:
+		s.lastFast, s.dropAt = s.at, time.Time{}
+	case s.sog < DefaultGroundToKn:
+		if s.dropAt.IsZero() && !s.lastFast.IsZero() && s.at.Sub(s.lastFast) <= DefaultGroundWithin {
+			s.dropAt = s.at
+		}
+		if !s.dropAt.IsZero() && s.at.Sub(s.dropAt) >= DefaultGroundStay {
+			e.raise(e.alert(AlertGroundingSuspect, SeverityAlarm, s, nil, map[string]float64{"sog_kn": s.sog}), now)
+		}
+	case s.sog >= 2:
+		s.dropAt, s.lastFast = time.Time{}, time.Time{}
+		if e.has(s, AlertGroundingSuspect) {
+			e.clear(key(AlertGroundingSuspect, s.mmsi, 0, ""), now)
+		}
+	}
+}
+
+// anchorDrag raises anchor_drag when a vessel at anchor or moored moves more
+// than AnchorDragM from where it settled; a change of status settles it
+// anew.
+func (e *Engine) anchorDrag(s *vstate, now time.Time) {
+	if s.navStatus != 1 && s.navStatus != 5 {
+		s.anchorNav = -1
+		if e.has(s, AlertAnchorDrag) {
+			e.clear(key(AlertAnchorDrag, s.mmsi, 0, ""), now)
+		}
+		return
+	}
+	if s.anchorNav != s.navStatus || !s.anchor.valid() {
+		s.anchorNav, s.anchor = s.navStatus, s.fix
+		return
+	}
+	d := flatDistanceM(s.anchor.lat, s.anchor.lon, s.lat, s.lon)
+	switch {
+	case d > e.cfg.AnchorDragM:
+		e.raise(e.alert(AlertAnchorDrag, SeverityAlarm, s, nil, map[string]float64{"distance_m": math.Round(d)}), now)
+	case d < 0.7*e.cfg.AnchorDragM && e.has(s, AlertAnchorDrag):
+		e.clear(key(AlertAnchorDrag, s.mmsi, 0, ""), now)
+	}
+}
+
+// sweep judges silence and time: ais_gap for a vessel under way silent for
+// AISGapFactor of its reporting intervals, long_unsupervised for one unseen
+// for LongUnsupervised, self-resolving episodes that are due, and ban
+// violations whose ban has ended.
+func (e *Engine) sweep(now time.Time) {
+	for m, s := range e.vs {
+		silent := now.Sub(s.lastSeen)
+		if silent > e.cfg.LongUnsupervised+30*24*time.Hour {
+			e.episodesOf(s, func(k string, _ *Alert) { e.clear(k, now) })
+			e.grid.remove(s)
+			delete(e.vs, m)
+			continue
+		}
+		if silent > e.cfg.LongUnsupervised && !e.has(s, AlertLongUnsupervised) {
+			e.raise(e.alert(AlertLongUnsupervised, SeverityWarning, s, nil, map[string]float64{"hours": math.Round(silent.Hours())}), now)
+		}
+		if s.underWay && s.fix.valid() && !e.has(s, AlertAISGap) {
+			if allow := time.Duration(e.cfg.AISGapFactor * float64(e.expected(s))); silent > allow {
+				e.raise(e.alert(AlertAISGap, SeverityWarning, s, nil, map[string]float64{
+					"gap_s": math.Round(silent.Seconds()), "allowed_s": allow.Seconds()}), now)
+			}
+		}
+	}
+	for k, ep := range e.episodes {
+		a := &ep.alert
+		switch {
+		case !ep.expires.IsZero() && !now.Before(ep.expires):
+			e.clear(k, now)
+		case a.Kind == AlertBanViolation && !ep.suppressed:
+			if s := e.vs[a.MMSI]; s == nil || e.violated(s, a.ZoneID, now) == nil {
+				e.clear(k, now)
+			}
+		}
+	}
+}
+
+// expected is the vessel's nominal reporting interval (ITU-R M.1371).
+func (e *Engine) expected(s *vstate) time.Duration {
+	lat, lon, sog := s.lat, s.lon, s.sog
+	v := vessels.Vessel{Class: s.class, NavStatus: s.navStatus, Lat: &lat, Lon: &lon, PositionAt: s.at}
+	if !math.IsNaN(sog) {
+		v.SOG = &sog
+	}
+	return vessels.ExpectedInterval(v)
+}
+
+// flatDistanceM is the distance in metres between two nearby positions in
+// a local equirectangular projection.
+func flatDistanceM(lat1, lon1, lat2, lon2 float64) float64 {
+	const mPerDeg = 111_320.0
+	dy := (lat2 - lat1) * mPerDeg
+	dx := (lon2 - lon1) * mPerDeg * math.Cos((lat1+lat2)/2*math.Pi/180)
+	return math.Hypot(dx, dy)
+}

@@ -1,0 +1,301 @@
+package zones
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// position runs the rules of one new accepted position: zone occupancy
+// (enter, exit, cross) and every rule that depends on where the vessel is,
+// then the rules between vessels.
+func (e *Engine) position(s *vstate, prev fix, now time.Time) {
+	p := s.point()
+	ix := e.index
+	hyst := e.cfg.HysteresisM
+	e.near = ix.AppendNear(e.near[:0], p, math.Max(hyst, e.cfg.BorderLoiterM))
+
+	old := s.inside
+	next := make([]string, 0, len(old)+2)
+	var borders []Near
+	for _, n := range e.near {
+		z := n.Zone
+		if z.Kind == KindBorder {
+			borders = append(borders, n)
+			continue
+		}
+		if n.DistanceM == 0 || (n.DistanceM <= hyst && slices.Contains(old, z.ID)) {
+			next = append(next, z.ID)
+		}
+	}
+
+	// Zones the segment from the last report crosses although neither end
+	// is in them: a sparse reporter jumped over them (tile38's cross).
+	e.crossed = e.crossed[:0]
+	if prev.valid() && s.at.After(prev.at) && s.at.Sub(prev.at) <= e.cfg.MaxCrossGap {
+		e.crossed = ix.AppendCrossed(e.crossed, prev.point(), p)
+	}
+	for _, z := range e.crossed {
+		switch {
+		case z.Kind == KindBorder:
+			e.borderCrossed(s, z, now)
+		case !slices.Contains(old, z.ID) && !slices.Contains(next, z.ID):
+			e.crossedThrough(s, z, now)
+		}
+	}
+
+	for _, id := range old {
+		if !slices.Contains(next, id) {
+			e.leave(s, id, now)
+			e.exited(s, id, now)
+		}
+	}
+	for _, id := range next {
+		if !slices.Contains(old, id) {
+			e.enter(s, id, now)
+			if z, ok := ix.Zone(id); ok {
+				e.entered(s, z, now)
+			}
+		}
+	}
+	s.inside = next
+
+	for _, id := range next {
+		if z, ok := ix.Zone(id); ok {
+			e.inZone(s, z, now)
+		}
+	}
+	e.borderNear(s, borders, now)
+	e.bridgeAhead(s, now)
+	e.grounding(s, now)
+	e.anchorDrag(s, now)
+	e.pairs(s, now)
+}
+
+// entered is a vessel coming into z.
+func (e *Engine) entered(s *vstate, z *Zone, now time.Time) {
+	if z.Notify {
+		e.clear(key(AlertZoneExit, s.mmsi, 0, z.ID), now)
+		e.raise(e.alert(AlertZoneEntry, SeverityInfo, s, z, nil), now)
+	}
+}
+
+// exited is a vessel leaving zone id: the episodes of being inside it end.
+func (e *Engine) exited(s *vstate, id string, now time.Time) {
+	for _, k := range []AlertKind{AlertZoneEntry, AlertRestrictedEntry, AlertBanViolation, AlertSpeeding} {
+		e.clear(key(k, s.mmsi, 0, id), now)
+	}
+	delete(s.speeding, id)
+	if z, ok := e.index.Zone(id); ok && z.Notify {
+		a := e.alert(AlertZoneExit, SeverityInfo, s, z, nil)
+		e.raise(a, now)
+		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
+	}
+}
+
+// crossedThrough is a vessel whose last two reports lie either side of z:
+// it was inside in between. Entry alerts are raised as for an entry and
+// resolve themselves after ExitAlertFor.
+func (e *Engine) crossedThrough(s *vstate, z *Zone, now time.Time) {
+	vals := map[string]float64{"crossed": 1}
+	var a Alert
+	switch {
+	case z.Kind == KindRestricted && !slices.Contains(ExemptTypes, s.shipType):
+		a = e.alert(AlertRestrictedEntry, SeverityAlarm, s, z, vals)
+	case z.Notify:
+		a = e.alert(AlertZoneEntry, SeverityInfo, s, z, vals)
+	default:
+		return
+	}
+	if !e.open(a.Key) {
+		e.raise(a, now)
+		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
+	}
+}
+
+// expire makes episode k resolve itself at t unless it is raised again.
+func (e *Engine) expire(k string, t time.Time) {
+	if ep := e.episodes[k]; ep != nil {
+		ep.expires = t
+	}
+}
+
+// inZone runs the rules of being inside z.
+func (e *Engine) inZone(s *vstate, z *Zone, now time.Time) {
+	if z.Kind == KindRestricted && !slices.Contains(ExemptTypes, s.shipType) {
+		a := e.alert(AlertRestrictedEntry, SeverityAlarm, s, z, nil)
+		if ep := e.episodes[a.Key]; ep != nil {
+			ep.expires = time.Time{} // inside now: no longer only crossed
+		}
+		e.raise(a, now)
+	}
+	if z.SpeedLimitKn > 0 {
+		e.speeding(s, z, now)
+	}
+	e.banned(s, z, now)
+}
+
+// speeding raises after SpeedingReports consecutive reports above the
+// zone's limit (plus a margin) and clears after as many at or below it.
+func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
+	if math.IsNaN(s.sog) {
+		return
+	}
+	if s.speeding == nil {
+		s.speeding = map[string]int{}
+	}
+	n := s.speeding[z.ID]
+	k := key(AlertSpeeding, s.mmsi, 0, z.ID)
+	switch {
+	case s.sog > z.SpeedLimitKn+e.cfg.SpeedingMarginKn:
+		n = max(n, 0) + 1
+		if n >= e.cfg.SpeedingReports {
+			sev := SeverityWarning
+			if s.sog > 1.5*z.SpeedLimitKn {
+				sev = SeverityAlarm
+			}
+			e.raise(e.alert(AlertSpeeding, sev, s, z, map[string]float64{"sog_kn": s.sog, "limit_kn": z.SpeedLimitKn}), now)
+		}
+	case s.sog <= z.SpeedLimitKn:
+		n = min(n, 0) - 1
+		if n <= -e.cfg.SpeedingReports {
+			e.clear(k, now)
+		}
+	}
+	s.speeding[z.ID] = n
+}
+
+// banned raises ban_violation for a vessel under way in z while a ban that
+// binds its type is in force (too fast, for a restricting ban).
+func (e *Engine) banned(s *vstate, z *Zone, now time.Time) {
+	b := e.violated(s, z.ID, now)
+	if b == nil {
+		e.clear(key(AlertBanViolation, s.mmsi, 0, z.ID), now)
+		return
+	}
+	sev := SeverityAlarm
+	vals := map[string]float64{"sog_kn": s.sog}
+	if b.Kind == BanRestrict {
+		sev = SeverityWarning
+		vals["limit_kn"] = b.SpeedLimitKn()
+	}
+	a := e.alert(AlertBanViolation, sev, s, z, vals)
+	a.BanID = b.ID
+	e.raise(a, now)
+}
+
+// violated returns the first ban on zone id that s breaks now, or nil.
+func (e *Engine) violated(s *vstate, id string, now time.Time) *Ban {
+	for _, b := range e.bans[id] {
+		if !b.ActiveAt(now) || !b.Binds(s.shipType) || !s.underWay {
+			continue
+		}
+		if b.Kind == BanProhibit || s.sog > b.SpeedLimitKn()+e.cfg.SpeedingMarginKn {
+			return b
+		}
+	}
+	return nil
+}
+
+// borderNear runs border_approach (under way within BorderApproachM of the
+// boundary) and border_loitering (slow within BorderLoiterM for
+// BorderLoiterFor; moored vessels and those at a quay excepted).
+func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
+	hyst := e.cfg.HysteresisM
+	for _, n := range near {
+		z := n.Zone
+		ka := key(AlertBorderApproach, s.mmsi, 0, z.ID)
+		switch {
+		case s.underWay && n.DistanceM <= e.cfg.BorderApproachM:
+			e.raise(e.alert(AlertBorderApproach, SeverityWarning, s, z, map[string]float64{"distance_m": math.Round(n.DistanceM)}), now)
+		case n.DistanceM > e.cfg.BorderApproachM+hyst || !s.underWay:
+			e.clear(ka, now)
+		}
+		kl := key(AlertBorderLoitering, s.mmsi, 0, z.ID)
+		slow := !math.IsNaN(s.sog) && s.sog < e.cfg.BorderLoiterKn && s.navStatus != 5 && !e.atQuay(s)
+		switch {
+		case slow && n.DistanceM <= e.cfg.BorderLoiterM:
+			if s.loiterSince.IsZero() {
+				s.loiterSince = s.at
+			}
+			if s.at.Sub(s.loiterSince) >= e.cfg.BorderLoiterFor {
+				e.raise(e.alert(AlertBorderLoitering, SeverityWarning, s, z, map[string]float64{
+					"distance_m": math.Round(n.DistanceM), "minutes": math.Round(s.at.Sub(s.loiterSince).Minutes())}), now)
+			}
+		case !slow || n.DistanceM > e.cfg.BorderLoiterM+hyst:
+			s.loiterSince = time.Time{}
+			e.clear(kl, now)
+		}
+	}
+	// Borders left behind altogether.
+	e.episodesOf(s, func(k string, a *Alert) {
+		if a.Kind != AlertBorderApproach && a.Kind != AlertBorderLoitering {
+			return
+		}
+		if !slices.ContainsFunc(near, func(n Near) bool { return n.Zone.ID == a.ZoneID }) {
+			if a.Kind == AlertBorderLoitering {
+				s.loiterSince = time.Time{}
+			}
+			e.clear(k, now)
+		}
+	})
+}
+
+// borderCrossed toggles which side of border z the vessel is on: across,
+// border_crossing is open until it crosses back.
+func (e *Engine) borderCrossed(s *vstate, z *Zone, now time.Time) {
+	if s.across == nil {
+		s.across = map[string]bool{}
+	}
+	s.across[z.ID] = !s.across[z.ID]
+	if s.across[z.ID] {
+		e.raise(e.alert(AlertBorderCrossing, SeverityAlarm, s, z, nil), now)
+	} else {
+		e.clear(key(AlertBorderCrossing, s.mmsi, 0, z.ID), now)
+	}
+}
+
+// atQuay reports whether the vessel is inside a quay zone.
+func (e *Engine) atQuay(s *vstate) bool {
+	for _, id := range s.inside {
+		if z, ok := e.index.Zone(id); ok && z.Kind == KindQuay {
+			return true
+		}
+	}
+	return false
+}
+
+// bridgeAhead raises bridge_approach for a vessel faster than
+// BridgeApproachKn whose course runs into a bridge zone within
+// BridgeApproachM.
+func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
+	e.ahead = e.ahead[:0]
+	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) {
+		p := s.point()
+		e.ahead = e.index.AppendCrossed(e.ahead, p, offset(p, s.cog, e.cfg.BridgeApproachM))
+	}
+	for _, z := range e.ahead {
+		if z.Kind != KindBridge || slices.Contains(s.inside, z.ID) {
+			continue
+		}
+		e.raise(e.alert(AlertBridgeApproach, SeverityWarning, s, z, map[string]float64{
+			"sog_kn": s.sog, "limit_kn": e.cfg.BridgeApproachKn, "distance_m": math.Round(DistanceM(z, s.point()))}), now)
+	}
+	e.episodesOf(s, func(k string, a *Alert) {
+		if a.Kind == AlertBridgeApproach &&
+			!slices.ContainsFunc(e.ahead, func(z *Zone) bool { return z.ID == a.ZoneID && !slices.Contains(s.inside, z.ID) }) {
+			e.clear(k, now)
+		}
+	})
+}
+
+// offset moves p by d metres on a course in degrees (flat earth: fine over
+// a few kilometres).
+func offset(p orb.Point, courseDeg, d float64) orb.Point {
+	c := courseDeg * math.Pi / 180
+	dLat := d * math.Cos(c) / 111_320
+	dLon := d * math.Sin(c) / (111_320 * math.Cos(p[1]*math.Pi/180))
+	return orb.Point{p[0] + dLon, p[1] + dLat}
+}

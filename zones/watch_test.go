@@ -1,0 +1,236 @@
+package zones_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/riverwatch/riverwatch/zones"
+)
+
+// startWatch runs a Watch over store until the test ends.
+func startWatch(t *testing.T, store zones.StateStore, origin string, base ...zones.Zone) *zones.Watch {
+	t.Helper()
+	w, err := zones.NewWatch(zones.WatchConfig{Base: base, Store: store, StoreName: "test", Origin: origin, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := w.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return w
+}
+
+// eventually polls cond for up to 5 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func openAlerts(t *testing.T, w *zones.Watch) []zones.Alert {
+	t.Helper()
+	as, err := w.Alerts(context.Background(), zones.AlertFilter{State: zones.StateOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+func TestWatchSharesAlertsBetweenProcesses(t *testing.T) {
+	store := zones.NewMemoryStore(zones.MemoryConfig{})
+	dam := circle("dam", zones.KindRestricted, 0, 0, 300)
+	a := startWatch(t, store, "proc-a", dam)
+	b := startWatch(t, store, "proc-b", dam)
+
+	a.Handle(report{mmsi: 81, sog: 3, cog: 90, at: 0, shipType: 70}.event())
+	eventually(t, "the alert in both processes", func() bool { return len(openAlerts(t, a)) == 1 && len(openAlerts(t, b)) == 1 })
+	if x, y := openAlerts(t, a)[0], openAlerts(t, b)[0]; x.ID != y.ID || x.Kind != zones.AlertRestrictedEntry {
+		t.Fatalf("alerts differ: %+v / %+v", x, y)
+	}
+	eventually(t, "occupancy in the store", func() bool {
+		ms, _ := b.ZoneVessels(context.Background(), "dam")
+		return len(ms) == 1 && ms[0] == 81
+	})
+
+	// The same vessel heard by the other process too: still one alert.
+	b.Handle(report{mmsi: 81, eastM: 10, sog: 3, cog: 90, at: 10 * time.Second, shipType: 70}.event())
+	time.Sleep(200 * time.Millisecond)
+	all, _ := store.Alerts(context.Background(), zones.AlertFilter{})
+	if len(all) != 1 {
+		t.Fatalf("store holds %d alerts for one episode heard by two processes", len(all))
+	}
+
+	// An officer acknowledges in b; a sees it.
+	id := all[0].ID
+	if _, err := b.Ack(context.Background(), id, "officer-li"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the acknowledgement in a", func() bool {
+		x, err := a.Alert(context.Background(), id)
+		return err == nil && x.State == zones.StateAcknowledged && x.AckedBy == "officer-li"
+	})
+	if _, err := b.Resolve(context.Background(), id, "officer-li"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Resolve(context.Background(), id, "officer-li"); !errors.Is(err, zones.ErrConflict) {
+		t.Errorf("resolving twice: %v, want ErrConflict", err)
+	}
+
+	// A restart of a: nothing raised twice.
+	c := startWatch(t, store, "proc-c", dam)
+	c.Handle(report{mmsi: 82, eastM: 5, sog: 3, cog: 90, at: 0, shipType: 70}.event())
+	eventually(t, "the second vessel's alert", func() bool { return len(openAlerts(t, a)) == 1 })
+	c2 := startWatch(t, store, "proc-c2", dam)
+	eventually(t, "the restarted process to read it back", func() bool { return len(openAlerts(t, c2)) == 1 })
+	c2.Handle(report{mmsi: 82, eastM: 15, sog: 3, cog: 90, at: 10 * time.Second, shipType: 70}.event())
+	time.Sleep(200 * time.Millisecond)
+	if as, _ := store.Alerts(context.Background(), zones.AlertFilter{MMSI: 82}); len(as) != 1 {
+		t.Errorf("after a restart the store holds %d alerts for vessel 82, want 1", len(as))
+	}
+}
+
+func TestWatchBansAndZones(t *testing.T) {
+	store := zones.NewMemoryStore(zones.MemoryConfig{})
+	reach := circle("reach", zones.KindRiverSection, 0, 0, 2000)
+	w := startWatch(t, store, "p", reach)
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := w.SetBan(ctx, zones.Ban{ZoneIDs: []string{"nowhere"}, Kind: zones.BanProhibit, Reason: zones.ReasonIce, From: now, Until: now.Add(time.Hour)}, "o"); !errors.Is(err, zones.ErrInvalid) {
+		t.Errorf("unknown zone: %v", err)
+	}
+	if _, err := w.SetBan(ctx, zones.Ban{ZoneIDs: []string{"reach"}, Kind: zones.BanProhibit, Reason: zones.ReasonIce, From: now, Until: now.Add(-time.Hour)}, "o"); !errors.Is(err, zones.ErrInvalid) {
+		t.Errorf("ending before it starts: %v", err)
+	}
+	b, err := w.SetBan(ctx, zones.Ban{ZoneIDs: []string{"reach"}, Kind: zones.BanProhibit, Reason: zones.ReasonWind, From: now.Add(-time.Minute), Until: now.Add(time.Hour)}, "officer-wang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ID == "" || b.CreatedBy != "officer-wang" {
+		t.Errorf("ban: %+v", b)
+	}
+	eventually(t, "the ban in the store", func() bool { _, err := store.Ban(ctx, b.ID); return err == nil })
+	lifted, err := w.LiftBan(ctx, b.ID, "officer-zhao")
+	if err != nil || lifted.LiftedBy != "officer-zhao" || lifted.LiftedAt.IsZero() {
+		t.Fatalf("lift: %+v %v", lifted, err)
+	}
+	if _, err := w.LiftBan(ctx, b.ID, "x"); !errors.Is(err, zones.ErrConflict) {
+		t.Errorf("lifting twice: %v", err)
+	}
+
+	if _, err := w.PutZone(ctx, circle("reach", zones.KindQuay, 0, 0, 100), "o"); !errors.Is(err, zones.ErrConflict) {
+		t.Errorf("replacing a built-in zone: %v", err)
+	}
+	if _, err := w.PutZone(ctx, zones.Zone{ID: "bad", Kind: "volcano"}, "o"); !errors.Is(err, zones.ErrInvalid) {
+		t.Errorf("bad zone: %v", err)
+	}
+	if _, err := w.PutZone(ctx, circle("new-quay", zones.KindQuay, 500, 0, 100), "o"); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Zones()) != 2 {
+		t.Errorf("zones: %d, want 2", len(w.Zones()))
+	}
+	// A second process reads the API zone from the store.
+	other := startWatch(t, store, "q", reach)
+	eventually(t, "the API zone in the other process", func() bool { _, err := other.Zone("new-quay"); return err == nil })
+	if err := w.DeleteZone(ctx, "new-quay", "o"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the deletion in the other process", func() bool { _, err := other.Zone("new-quay"); return errors.Is(err, zones.ErrNotFound) })
+}
+
+// flaky is a store that can be switched off: every call fails with
+// ErrUnavailable while it is.
+type flaky struct {
+	zones.StateStore
+	off   atomic.Bool
+	calls atomic.Int64
+}
+
+func (f *flaky) check() error {
+	if f.off.Load() {
+		f.calls.Add(1)
+		return zones.ErrUnavailable
+	}
+	return nil
+}
+
+func (f *flaky) OpenAlert(ctx context.Context, a zones.Alert) (zones.Alert, bool, error) {
+	if err := f.check(); err != nil {
+		return zones.Alert{}, false, err
+	}
+	return f.StateStore.OpenAlert(ctx, a)
+}
+
+func (f *flaky) UpdateAlert(ctx context.Context, id string, fn func(*zones.Alert) error) (zones.Alert, error) {
+	if err := f.check(); err != nil {
+		return zones.Alert{}, err
+	}
+	return f.StateStore.UpdateAlert(ctx, id, fn)
+}
+
+func (f *flaky) ApplyOccupancy(ctx context.Context, o []zones.Occupancy) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.StateStore.ApplyOccupancy(ctx, o)
+}
+
+func (f *flaky) Publish(ctx context.Context, e zones.Event) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.StateStore.Publish(ctx, e)
+}
+
+func TestWatchStoreOutage(t *testing.T) {
+	mem := zones.NewMemoryStore(zones.MemoryConfig{})
+	store := &flaky{StateStore: mem}
+	w := startWatch(t, store, "p", circle("dam", zones.KindRestricted, 0, 0, 300))
+	store.off.Store(true)
+
+	w.Handle(report{mmsi: 91, sog: 3, cog: 90, at: 0, shipType: 70}.event())
+	if n := len(openAlerts(t, w)); n != 1 {
+		t.Fatalf("alerts while the store is down: %d, want 1 at once", n)
+	}
+	eventually(t, "health to show the outage", func() bool { return !w.Health().StoreOK })
+	if w.Health().Pending == 0 {
+		t.Error("no pending changes while the store is down")
+	}
+	if all, _ := mem.Alerts(context.Background(), zones.AlertFilter{}); len(all) != 0 {
+		t.Fatal("written while down?")
+	}
+	store.off.Store(false)
+	eventually(t, "the alert written back", func() bool {
+		all, _ := mem.Alerts(context.Background(), zones.AlertFilter{})
+		return len(all) == 1 && w.Health().StoreOK && w.Health().Pending == 0
+	})
+	if ms, _ := mem.ZoneVessels(context.Background(), "dam"); len(ms) != 1 {
+		t.Errorf("occupancy written back: %v", ms)
+	}
+}
+
+// testLogger logs to the test's output.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
