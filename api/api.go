@@ -2,7 +2,9 @@
 // live WebSocket push of vessel events, Prometheus metrics, the waterways
 // GeoJSON and the static board.
 //
-// Endpoints (JSON; every error is {"error":"<message>"}):
+// Endpoints (JSON; every error is {"error":"<message>"}; writes, marked W,
+// need the officer role, a JSON Content-Type and, from a browser, this
+// origin):
 //
 //	GET /healthz                          {"status":"ok"}
 //	GET /metrics                          Prometheus text format
@@ -12,6 +14,20 @@
 //	GET /api/v1/sources                   {"sources":[...],"total":{...}}
 //	GET /api/v1/config                    what the board needs: tiles, centre, zoom, time zone
 //	GET /api/v1/waterways                 GeoJSON FeatureCollection (application/geo+json)
+//	GET /api/v1/zones                     GeoJSON FeatureCollection of zones (application/geo+json); kind
+//	GET /api/v1/zones/{id}                one zone as a GeoJSON Feature
+//	POST /api/v1/zones                  W a Feature; 201 with the stored Feature, 409 if the id exists
+//	PUT /api/v1/zones/{id}              W a Feature (its id, if any, must be the path's); 200, or 201 if new
+//	DELETE /api/v1/zones/{id}           W 204; 409 for a built-in (default or file) zone
+//	GET /api/v1/zones/{id}/vessels        {"zone_id":..,"count":N,"mmsi":[...],"vessels":[...]}
+//	GET /api/v1/bans                      {"count":N,"bans":[...]}; active=true|false
+//	GET /api/v1/bans/{id}                 one ban, with "active"
+//	POST /api/v1/bans                   W {"zone_ids","kind","reason","from","until",...}; 201 with the ban
+//	DELETE /api/v1/bans/{id}            W lift early; 200 with the lifted ban, 409 if lifted or ended
+//	GET /api/v1/alerts                    {"count":N,"alerts":[...]}; state, kind, mmsi, zone, since, limit
+//	GET /api/v1/alerts/{id}               one zones.Alert
+//	POST /api/v1/alerts/{id}/ack        W 200 with the alert; 409 if resolved
+//	POST /api/v1/alerts/{id}/resolve    W 200 with the alert; 409 if resolved
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static
 //
@@ -21,9 +37,9 @@
 // 200 ms. A client that falls 50,000 vessels behind gets a fresh snapshot
 // instead of its backlog; one whose writes block for 10 s is dropped.
 //
-// It depends only on the domain packages (ais, vessels) and on the small
-// interfaces declared here, never on storage adapters: cmd wires the real
-// tracker, pipeline and broker in through Deps.
+// It depends only on the domain packages (ais, vessels, zones) and on the
+// small interfaces declared here, never on storage adapters: cmd wires the
+// real tracker, pipeline, broker and zone watch in through Deps.
 package api
 
 import (
@@ -50,7 +66,10 @@ const (
 	DefaultAddr           = "127.0.0.1:8080"
 	DefaultMaxLiveClients = 256
 
-	bodyLimit       = 64 << 10 // the API takes no uploads
+	// bodyLimit is fiber v2's one server-wide body limit (it has none per
+	// route), sized for zone uploads: a GeoJSON zone may have
+	// zones.MaxZoneVertices vertices. Ban bodies hold to jsonBodyLimit.
+	bodyLimit       = 2 << 20
 	readTimeout     = 10 * time.Second
 	writeTimeout    = 30 * time.Second
 	idleTimeout     = 60 * time.Second
@@ -95,12 +114,13 @@ type LiveFeed interface {
 	Subscribe(fn func(vessels.Event)) (unsubscribe func())
 }
 
-// Deps are the domain services the API reads. Vessels, Sources and Live are
-// required; Gatherer adds metrics of other components to /metrics.
+// Deps are the domain services the API reads. Vessels, Sources, Live and
+// Zones are required; Gatherer adds metrics of other components to /metrics.
 type Deps struct {
 	Vessels  VesselReader
 	Sources  SourceCounter
 	Live     LiveFeed
+	Zones    ZoneWatch
 	Gatherer prometheus.Gatherer
 }
 
@@ -127,8 +147,8 @@ type Server struct {
 // New checks the configuration and builds the fiber app and its routes.
 // Nothing listens until Open.
 func New(cfg Config, deps Deps) (*Server, error) {
-	if deps.Vessels == nil || deps.Sources == nil || deps.Live == nil {
-		return nil, fmt.Errorf("%w: Deps.Vessels, Deps.Sources and Deps.Live are required", ErrConfig)
+	if deps.Vessels == nil || deps.Sources == nil || deps.Live == nil || deps.Zones == nil {
+		return nil, fmt.Errorf("%w: Deps.Vessels, Deps.Sources, Deps.Live and Deps.Zones are required", ErrConfig)
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
@@ -194,6 +214,7 @@ func (s *Server) routes() {
 	v1.Get("/sources", s.listSources)
 	v1.Get("/config", s.boardConfig)
 	v1.Get("/waterways", s.waterways)
+	s.zoneRoutes(v1)
 	v1.Get("/live", s.liveUpgrade, s.liveHandler())
 	v1.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 

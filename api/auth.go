@@ -16,8 +16,14 @@ type Principal struct {
 // HasRole reports whether p holds role.
 func (p Principal) HasRole(role string) bool { return slices.Contains(p.Roles, role) }
 
-// RoleViewer may read everything the API shows.
-const RoleViewer = "viewer"
+// Roles a principal may hold.
+const (
+	// RoleViewer may read everything the API shows.
+	RoleViewer = "viewer"
+	// RoleOfficer may change zones, set and lift bans, and acknowledge and
+	// resolve alerts.
+	RoleOfficer = "officer"
+)
 
 // Authenticator decides who a request is. An error rejects the request with
 // 401; the error's text is logged, never shown to the client.
@@ -25,13 +31,15 @@ type Authenticator interface {
 	Authenticate(c *fiber.Ctx) (Principal, error)
 }
 
-// Anonymous lets everyone in as an anonymous viewer; it is the default until
-// accounts and roles exist.
+// Anonymous lets everyone in as "anonymous", holding both viewer and
+// officer: it is the default until accounts land (a later issue), so that
+// the system stays usable on a closed network meanwhile. Deploy it only
+// where everyone who can reach the API may set bans and resolve alerts.
 type Anonymous struct{}
 
-// Authenticate returns the anonymous viewer.
+// Authenticate returns the anonymous viewer and officer.
 func (Anonymous) Authenticate(*fiber.Ctx) (Principal, error) {
-	return Principal{Name: "anonymous", Roles: []string{RoleViewer}}, nil
+	return Principal{Name: "anonymous", Roles: []string{RoleViewer, RoleOfficer}}, nil
 }
 
 // principalKey is the c.Locals key of the request's Principal. A string key,
@@ -53,5 +61,20 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return fmt.Errorf("%w: %w", ErrUnauthorized, err)
 	}
 	c.Locals(principalKey, p)
+	return c.Next()
+}
+
+// requireOfficer guards every write: the principal must hold RoleOfficer
+// (403 otherwise), and a browser must send the write from this origin.
+// Anonymous holds officer, and a cross-site form post or a bodiless POST
+// needs no CORS preflight, so without the Origin check any page an
+// officer opens could set a ban through the officer's browser.
+func (s *Server) requireOfficer(c *fiber.Ctx) error {
+	if !sameOrigin(c) {
+		return ErrForbidden
+	}
+	if p, ok := PrincipalOf(c); !ok || !p.HasRole(RoleOfficer) {
+		return ErrForbidden
+	}
 	return c.Next()
 }

@@ -9,11 +9,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // Errors the API itself raises; each has its row in errorTable.
 var (
 	ErrBadParam       = errors.New("api: bad parameter")
+	ErrBadBody        = errors.New("api: bad request body")
 	ErrUnauthorized   = errors.New("api: unauthorized")
 	ErrForbidden      = errors.New("api: forbidden")
 	ErrTooManyClients = errors.New("api: too many live clients")
@@ -50,6 +52,13 @@ var errorTable = []errorRow{
 	{ErrBadParam, fiber.StatusBadRequest, ""},
 	{vessels.ErrNotFound, fiber.StatusNotFound, "not found"},
 	{vessels.ErrInvalid, fiber.StatusBadRequest, "invalid argument"},
+	{ErrBadBody, fiber.StatusBadRequest, ""},
+	{zones.ErrNotFound, fiber.StatusNotFound, "not found"},
+	// zones writes its ErrInvalid and ErrConflict messages for the client
+	// (which field is wrong, which state the change contradicts).
+	{zones.ErrInvalid, fiber.StatusBadRequest, ""},
+	{zones.ErrConflict, fiber.StatusConflict, ""},
+	{zones.ErrUnavailable, fiber.StatusServiceUnavailable, "zone store unavailable, try again later"},
 	{ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized"},
 	{ErrForbidden, fiber.StatusForbidden, "forbidden"},
 	{ErrTooManyClients, fiber.StatusServiceUnavailable, "too many live clients, try again later"},

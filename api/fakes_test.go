@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/riverwatch/riverwatch/ais"
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // testNow is the fixed clock of every test.
@@ -184,6 +186,7 @@ type fixture struct {
 	srv     *Server
 	vessels *fakeVessels
 	broker  *fakeBroker
+	zones   *fakeZones
 	stop    func() error // set by run: stops the server, returns Run's error
 }
 
@@ -192,7 +195,7 @@ func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Disca
 // newFixture builds a server over fakes holding vs; edit adjusts the config.
 func newFixture(tb testing.TB, edit func(*Config, *Deps), vs ...vessels.Vessel) *fixture {
 	tb.Helper()
-	fx := &fixture{vessels: newFakeVessels(vs...), broker: newFakeBroker()}
+	fx := &fixture{vessels: newFakeVessels(vs...), broker: newFakeBroker(), zones: newFakeZones(testZones()...)}
 	cfg := Config{
 		Addr:            "127.0.0.1:0",
 		TileURL:         "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -200,7 +203,7 @@ func newFixture(tb testing.TB, edit func(*Config, *Deps), vs ...vessels.Vessel) 
 		Now:             func() time.Time { return testNow },
 		Logger:          discardLogger(),
 	}
-	deps := Deps{Vessels: fx.vessels, Sources: fakeSources{stats: testSourceStats}, Live: fx.broker}
+	deps := Deps{Vessels: fx.vessels, Sources: fakeSources{stats: testSourceStats}, Live: fx.broker, Zones: fx.zones}
 	if edit != nil {
 		edit(&cfg, &deps)
 	}
@@ -238,6 +241,28 @@ func (fx *fixture) do(tb testing.TB, method, target string, header map[string]st
 	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
 }
 
+// doBody runs one request with a body of content type ctype ("" = none).
+func (fx *fixture) doBody(tb testing.TB, method, target, ctype, body string, header map[string]string) response {
+	tb.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := fx.srv.App().Test(req, -1)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("%s %s: read body: %v", method, target, err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(data)}
+}
+
 func newRequest(method, target string) *http.Request { return httptest.NewRequest(method, target, nil) }
 
 // run serves fx on 127.0.0.1:0 until the test ends (or fx.stop) and
@@ -265,4 +290,270 @@ func (fx *fixture) run(tb testing.TB) string {
 		}
 	})
 	return "http://" + fx.srv.Addr()
+}
+
+// fakeZones is an in-memory ZoneWatch following the contract *zones.Watch
+// keeps: built-in zones cannot be changed, bans get ids, alerts move
+// open → acknowledged → resolved, and every change is an event to the
+// subscribers, called inline as the real watch does.
+type fakeZones struct {
+	mu      sync.Mutex
+	zones   map[string]zones.Zone
+	bans    map[string]zones.Ban
+	alerts  map[string]zones.Alert
+	inside  map[string][]uint32
+	nextBan int
+	err     error // returned by every call taking a ctx when set
+	now     func() time.Time
+
+	lastFilter zones.AlertFilter
+	lastBy     string
+
+	next int
+	subs map[int]func(zones.Event)
+}
+
+func newFakeZones(zs ...zones.Zone) *fakeZones {
+	f := &fakeZones{
+		zones: make(map[string]zones.Zone), bans: make(map[string]zones.Ban),
+		alerts: make(map[string]zones.Alert), inside: make(map[string][]uint32),
+		now: func() time.Time { return testNow }, subs: make(map[int]func(zones.Event)),
+	}
+	for _, z := range zs {
+		f.zones[z.ID] = z
+	}
+	return f
+}
+
+func (f *fakeZones) Zones() []zones.Zone {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]zones.Zone, 0, len(f.zones))
+	for _, z := range f.zones {
+		out = append(out, z)
+	}
+	slices.SortFunc(out, func(a, b zones.Zone) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+func (f *fakeZones) Zone(id string) (zones.Zone, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	z, ok := f.zones[id]
+	if !ok {
+		return zones.Zone{}, fmt.Errorf("zone %q: %w", id, zones.ErrNotFound)
+	}
+	return z, nil
+}
+
+func (f *fakeZones) PutZone(_ context.Context, z zones.Zone, by string) (zones.Zone, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return zones.Zone{}, f.err
+	}
+	if err := z.Validate(); err != nil {
+		return zones.Zone{}, err
+	}
+	if old, ok := f.zones[z.ID]; ok && old.Source != "api" {
+		return zones.Zone{}, fmt.Errorf("%w: zone %q is built in", zones.ErrConflict, z.ID)
+	}
+	z.Source, z.UpdatedAt = "api", f.now()
+	f.zones[z.ID] = z
+	f.lastBy = by
+	f.emit(zones.Event{Type: zones.EventZonePut, ZoneID: z.ID, At: f.now()})
+	return z, nil
+}
+
+func (f *fakeZones) DeleteZone(_ context.Context, id, by string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	z, ok := f.zones[id]
+	switch {
+	case !ok:
+		return fmt.Errorf("zone %q: %w", id, zones.ErrNotFound)
+	case z.Source != "api":
+		return fmt.Errorf("%w: zone %q is built in", zones.ErrConflict, id)
+	}
+	delete(f.zones, id)
+	f.lastBy = by
+	f.emit(zones.Event{Type: zones.EventZoneDeleted, ZoneID: id, At: f.now()})
+	return nil
+}
+
+func (f *fakeZones) ZoneVessels(_ context.Context, id string) ([]uint32, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	if _, ok := f.zones[id]; !ok {
+		return nil, fmt.Errorf("zone %q: %w", id, zones.ErrNotFound)
+	}
+	return slices.Clone(f.inside[id]), nil
+}
+
+func (f *fakeZones) Bans(context.Context) ([]zones.Ban, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	out := make([]zones.Ban, 0, len(f.bans))
+	for _, b := range f.bans {
+		out = append(out, b)
+	}
+	slices.SortFunc(out, func(a, b zones.Ban) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (f *fakeZones) Ban(_ context.Context, id string) (zones.Ban, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return zones.Ban{}, f.err
+	}
+	b, ok := f.bans[id]
+	if !ok {
+		return zones.Ban{}, fmt.Errorf("ban %q: %w", id, zones.ErrNotFound)
+	}
+	return b, nil
+}
+
+func (f *fakeZones) SetBan(_ context.Context, b zones.Ban, by string) (zones.Ban, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return zones.Ban{}, f.err
+	}
+	if err := b.Validate(); err != nil {
+		return zones.Ban{}, err
+	}
+	for _, id := range b.ZoneIDs {
+		if _, ok := f.zones[id]; !ok {
+			return zones.Ban{}, fmt.Errorf("%w: ban: unknown zone %q", zones.ErrInvalid, id)
+		}
+	}
+	f.nextBan++
+	b.ID = fmt.Sprintf("ban-%d", f.nextBan)
+	b.CreatedBy, b.CreatedAt = by, f.now()
+	f.bans[b.ID] = b
+	f.emit(zones.Event{Type: zones.EventBanSet, Ban: &b, At: f.now()})
+	return b, nil
+}
+
+func (f *fakeZones) LiftBan(_ context.Context, id, by string) (zones.Ban, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return zones.Ban{}, f.err
+	}
+	b, ok := f.bans[id]
+	switch {
+	case !ok:
+		return zones.Ban{}, fmt.Errorf("ban %q: %w", id, zones.ErrNotFound)
+	case b.Ended(f.now()):
+		return zones.Ban{}, fmt.Errorf("%w: ban %q has ended", zones.ErrConflict, id)
+	}
+	b.LiftedBy, b.LiftedAt = by, f.now()
+	f.bans[id] = b
+	f.emit(zones.Event{Type: zones.EventBanLifted, Ban: &b, At: f.now()})
+	return b, nil
+}
+
+func (f *fakeZones) Alerts(_ context.Context, flt zones.AlertFilter) ([]zones.Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lastFilter = flt
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []zones.Alert
+	for _, a := range f.alerts {
+		if flt.Match(&a) {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b zones.Alert) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	if flt.Limit > 0 && len(out) > flt.Limit {
+		out = out[:flt.Limit]
+	}
+	return out, nil
+}
+
+func (f *fakeZones) Alert(_ context.Context, id string) (zones.Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return zones.Alert{}, f.err
+	}
+	a, ok := f.alerts[id]
+	if !ok {
+		return zones.Alert{}, fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
+	}
+	return a, nil
+}
+
+func (f *fakeZones) Ack(_ context.Context, id, by string) (zones.Alert, error) {
+	return f.changeAlert(id, zones.EventAlertAcked, func(a *zones.Alert) {
+		a.State, a.AckedBy, a.AckedAt = zones.StateAcknowledged, by, f.now()
+	})
+}
+
+func (f *fakeZones) Resolve(_ context.Context, id, by string) (zones.Alert, error) {
+	return f.changeAlert(id, zones.EventAlertResolved, func(a *zones.Alert) {
+		a.State, a.ResolvedBy, a.ResolvedAt = zones.StateResolved, by, f.now()
+	})
+}
+
+func (f *fakeZones) changeAlert(id string, typ zones.EventType, edit func(*zones.Alert)) (zones.Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return zones.Alert{}, f.err
+	}
+	a, ok := f.alerts[id]
+	switch {
+	case !ok:
+		return zones.Alert{}, fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
+	case !a.Active():
+		return zones.Alert{}, fmt.Errorf("%w: alert %q is resolved", zones.ErrConflict, id)
+	}
+	edit(&a)
+	a.UpdatedAt = f.now()
+	f.alerts[id] = a
+	f.emit(zones.Event{Type: typ, Alert: &a, At: f.now()})
+	return a, nil
+}
+
+func (f *fakeZones) Subscribe(fn func(zones.Event)) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.next
+	f.next++
+	f.subs[id] = fn
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, id)
+	}
+}
+
+// raise stores a as the engine would and publishes typ for it (opened,
+// updated, resolved by itself).
+func (f *fakeZones) raise(typ zones.EventType, a zones.Alert) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.alerts[a.ID] = a
+	f.emit(zones.Event{Type: typ, Alert: &a, At: a.UpdatedAt})
+}
+
+// emit calls every subscriber with e; f.mu is held.
+func (f *fakeZones) emit(e zones.Event) {
+	for _, fn := range f.subs {
+		fn(e)
+	}
 }

@@ -216,12 +216,13 @@ func TestWaterwaysCaching(t *testing.T) {
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {
-	deps := Deps{Vessels: newFakeVessels(), Sources: fakeSources{}, Live: newFakeBroker()}
+	deps := Deps{Vessels: newFakeVessels(), Sources: fakeSources{}, Live: newFakeBroker(), Zones: newFakeZones()}
 	for name, tc := range map[string]struct {
 		cfg  Config
 		deps Deps
 	}{
 		"no deps":         {Config{}, Deps{}},
+		"no zones":        {Config{}, Deps{Vessels: deps.Vessels, Sources: deps.Sources, Live: deps.Live}},
 		"waterways json":  {Config{Waterways: []byte(`{"type":`)}, deps},
 		"waterways type":  {Config{Waterways: []byte(`{"type":"Feature"}`)}, deps},
 		"tile scheme":     {Config{TileURL: "javascript:alert(1)"}, deps},
