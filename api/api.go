@@ -1,6 +1,6 @@
 // Package api serves riverwatch over HTTP: the JSON API under /api/v1, the
-// live WebSocket push of vessel events, Prometheus metrics, the waterways
-// GeoJSON and the static board.
+// live WebSocket push of vessel events, alerts and bans, Prometheus
+// metrics, the waterways GeoJSON and the static board.
 //
 // Endpoints (JSON; every error is {"error":"<message>"}; writes, marked W,
 // need the officer role, a JSON Content-Type and, from a browser, this
@@ -31,11 +31,17 @@
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static
 //
-// The live WebSocket sends {"type":"snapshot","vessels":[...],"at":T} on
-// connect, then one text message per event, {"type":"update"|"stale"|"lost",
-// "vessel":{...},"at":T}, coalesced per vessel and flushed at most every
-// 200 ms. A client that falls 50,000 vessels behind gets a fresh snapshot
-// instead of its backlog; one whose writes block for 10 s is dropped.
+// The live WebSocket sends {"type":"snapshot","vessels":[...],"alerts":[...],
+// "bans":[...],"at":T} on connect (the active alerts and the bans kept),
+// then one text message per event: {"type":"update"|"stale"|"lost",
+// "vessel":{...},"at":T}, coalesced per vessel, and to every client
+// whatever its bbox {"type":"alert_opened"|"alert_updated"|"alert_acked"|
+// "alert_resolved","alert":{...},"at":T}, {"type":"ban_set"|"ban_lifted",
+// "ban":{...},"at":T} and {"type":"zone_put"|"zone_deleted","zone_id":..,
+// "at":T}, in order, only alert_updated coalesced per alert. Messages are
+// flushed at most every 200 ms, alerts and bans first. A client that falls
+// 50,000 vessels or events behind gets a fresh snapshot instead of its
+// backlog; one whose writes block for 10 s is dropped.
 //
 // It depends only on the domain packages (ais, vessels, zones) and on the
 // small interfaces declared here, never on storage adapters: cmd wires the
@@ -180,7 +186,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		csp:  csp,
 		ways: ways,
 	}
-	s.live = newHub(deps.Vessels, cfg.MaxLiveClients, cfg.Now, s.log)
+	s.live = newHub(deps.Vessels, deps.Zones, cfg.MaxLiveClients, cfg.Now, s.log)
 	s.metrics, err = newMetrics(deps, s.live)
 	if err != nil {
 		return nil, err
@@ -267,6 +273,8 @@ func (s *Server) Run(ctx context.Context) error {
 
 	unsubscribe := s.deps.Live.Subscribe(s.live.publish)
 	defer unsubscribe()
+	unsubscribeZones := s.deps.Zones.Subscribe(s.live.publishZone)
+	defer unsubscribeZones()
 
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()

@@ -557,3 +557,9 @@ func (f *fakeZones) emit(e zones.Event) {
 		fn(e)
 	}
 }
+
+func (f *fakeZones) subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // Live push tuning. The hub copies them so tests can shorten them.
@@ -32,9 +33,11 @@ const liveBBoxKey = "riverwatch.live.bbox"
 
 // liveEvent is one published event shared by every client it is offered
 // to: it is encoded into a WebSocket frame once, by whichever writer needs
-// it first, and the same bytes go to every client.
+// it first, and the same bytes go to every client. It is a vessel event, or
+// with zone set an alert, ban or zone change.
 type liveEvent struct {
 	ev    vessels.Event
+	zone  *zoneMessage
 	once  sync.Once
 	bytes []byte // one unmasked text frame holding the event's JSON
 	err   error
@@ -43,7 +46,12 @@ type liveEvent struct {
 func (e *liveEvent) frame() ([]byte, error) {
 	e.once.Do(func() {
 		var data []byte
-		if data, e.err = json.Marshal(e.ev); e.err == nil {
+		if e.zone != nil {
+			data, e.err = json.Marshal(e.zone)
+		} else {
+			data, e.err = json.Marshal(e.ev)
+		}
+		if e.err == nil {
 			e.bytes = appendTextFrame(make([]byte, 0, len(data)+10), data)
 		}
 	})
@@ -67,18 +75,23 @@ func appendTextFrame(dst, payload []byte) []byte {
 }
 
 // snapshotMessage is the first message a client gets, and the one that
-// replaces its backlog when it is skipped ahead.
+// replaces its backlog when it is skipped ahead. Alerts (the active ones)
+// and Bans are left out when the zone store cannot be read.
 type snapshotMessage struct {
 	Type    string           `json:"type"` // "snapshot"
 	Vessels []vessels.Vessel `json:"vessels"`
+	Alerts  []zones.Alert    `json:"alerts,omitzero"`
+	Bans    []BanView        `json:"bans,omitzero"`
 	At      time.Time        `json:"at"`
 }
 
-// hub fans vessel events out to the WebSocket clients. publish is called on
-// the ingest path: it only files the event in each client's pending map and
-// wakes the client's writer, so a slow client never holds up ingest.
+// hub fans vessel, alert and ban events out to the WebSocket clients.
+// publish and publishZone are called on the ingest path: they only file the
+// event with each client and wake the client's writer, so a slow client
+// never holds up ingest.
 type hub struct {
 	reader VesselReader
+	zones  ZoneWatch
 	max    int
 	log    *slog.Logger
 	now    func() time.Time
@@ -100,9 +113,10 @@ type hub struct {
 	skipped atomic.Uint64 // backlogs replaced by a snapshot
 }
 
-func newHub(reader VesselReader, maxClients int, now func() time.Time, log *slog.Logger) *hub {
+func newHub(reader VesselReader, zw ZoneWatch, maxClients int, now func() time.Time, log *slog.Logger) *hub {
 	h := &hub{
 		reader:        reader,
+		zones:         zw,
 		max:           maxClients,
 		log:           log.With("part", "live"),
 		now:           now,

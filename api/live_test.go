@@ -16,6 +16,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // liveWait bounds how long a test waits for something that must happen; it
@@ -27,6 +28,11 @@ type liveMsg struct {
 	Type    string           `json:"type"`
 	Vessels []vessels.Vessel `json:"vessels"`
 	Vessel  vessels.Vessel   `json:"vessel"`
+	Alerts  []zones.Alert    `json:"alerts"`
+	Bans    []BanView        `json:"bans"`
+	Alert   *zones.Alert     `json:"alert"`
+	Ban     *BanView         `json:"ban"`
+	ZoneID  string           `json:"zone_id"`
 	At      time.Time        `json:"at"`
 }
 
@@ -345,7 +351,7 @@ func TestLiveShutdownClosesClients(t *testing.T) {
 	if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Errorf("read after shutdown: %v, want close 1001", err)
 	}
-	if n := fx.broker.subscribers(); n != 0 {
+	if n := fx.broker.subscribers() + fx.zones.subscribers(); n != 0 {
 		t.Errorf("%d subscriptions left after Run", n)
 	}
 }

@@ -46,6 +46,7 @@ type liveClient struct {
 	spare   map[uint32]*liveEvent // the previous batch, emptied, for reuse
 	resync  bool                  // pending overflowed: send a snapshot instead
 	known   map[uint32]bool       // with a bbox: vessels the client was shown inside it
+	zq      zoneQueue             // alert, ban and zone events not yet written, in order
 }
 
 func newLiveClient(h *hub, conn *websocket.Conn, bbox *vessels.BBox) *liveClient {
@@ -58,6 +59,7 @@ func newLiveClient(h *hub, conn *websocket.Conn, bbox *vessels.BBox) *liveClient
 		pong:    make(chan string, 1),
 		pending: make(map[uint32]*liveEvent),
 		spare:   make(map[uint32]*liveEvent),
+		zq:      newZoneQueue(),
 	}
 	if bbox != nil {
 		c.known = make(map[uint32]bool)
@@ -83,16 +85,27 @@ func (c *liveClient) offer(le *liveEvent) {
 	default:
 		c.pending[mmsi] = le
 		if len(c.pending) > c.h.maxPending {
-			clear(c.pending)
-			c.resync = true
-			c.h.skipped.Add(1)
+			c.skipAhead()
 		}
 	}
 	c.mu.Unlock()
+	c.notify()
+}
+
+// notify wakes the writer.
+func (c *liveClient) notify() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
 	}
+}
+
+// skipAhead drops the backlog for a snapshot; c.mu is held.
+func (c *liveClient) skipAhead() {
+	clear(c.pending)
+	c.zq.reset()
+	c.resync = true
+	c.h.skipped.Add(1)
 }
 
 // serve sends the snapshot, then runs the writer until the client leaves,
@@ -229,6 +242,7 @@ func (c *liveClient) flush(ctx context.Context) error {
 	}
 	batch := c.pending
 	c.pending, c.spare = c.spare, nil
+	zbatch := c.zq.take()
 	if c.known != nil {
 		for mmsi, le := range batch {
 			if le.ev.Type != vessels.EventLost && inside(c.bbox, &le.ev.Vessel) {
@@ -240,7 +254,7 @@ func (c *liveClient) flush(ctx context.Context) error {
 	}
 	c.mu.Unlock()
 
-	err := c.writeBatch(batch)
+	err := c.writeBatch(zbatch, batch)
 	clear(batch)
 	c.mu.Lock()
 	c.spare = batch
@@ -248,14 +262,15 @@ func (c *liveClient) flush(ctx context.Context) error {
 	return err
 }
 
-// writeBatch writes the events' frames, batchBytes at a time.
-func (c *liveClient) writeBatch(batch map[uint32]*liveEvent) error {
+// writeBatch writes the events' frames, batchBytes at a time: the zone
+// events first and in order, then the vessels.
+func (c *liveClient) writeBatch(zbatch []*liveEvent, batch map[uint32]*liveEvent) error {
 	defer func() { c.buf = c.buf[:0] }()
-	for _, le := range batch {
+	add := func(le *liveEvent) error {
 		f, err := le.frame()
 		if err != nil {
 			c.h.log.Error("live event not encodable", "mmsi", le.ev.Vessel.MMSI, "err", err)
-			continue
+			return nil
 		}
 		if len(c.buf) > 0 && len(c.buf)+len(f) > batchBytes {
 			if err := c.writeRaw(c.buf); err != nil {
@@ -264,6 +279,17 @@ func (c *liveClient) writeBatch(batch map[uint32]*liveEvent) error {
 			c.buf = c.buf[:0]
 		}
 		c.buf = append(c.buf, f...)
+		return nil
+	}
+	for _, le := range zbatch {
+		if err := add(le); err != nil {
+			return err
+		}
+	}
+	for _, le := range batch {
+		if err := add(le); err != nil {
+			return err
+		}
 	}
 	if len(c.buf) == 0 {
 		return nil
@@ -300,7 +326,9 @@ func (c *liveClient) sendSnapshot(ctx context.Context) error {
 		}
 		c.mu.Unlock()
 	}
-	data, err := json.Marshal(snapshotMessage{Type: "snapshot", Vessels: list, At: c.h.now()})
+	msg := snapshotMessage{Type: "snapshot", Vessels: list, At: c.h.now()}
+	msg.Alerts, msg.Bans = c.h.zoneSnapshot(ctx)
+	data, err := json.Marshal(msg)
 	if err != nil {
 		return err
 	}
