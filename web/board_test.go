@@ -13,9 +13,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/paulmach/orb"
 
 	"github.com/riverwatch/riverwatch/ais/aistest"
 	"github.com/riverwatch/riverwatch/web/browsertest"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 const xssName = `<img src=x onerror=alert(1)>`
@@ -356,5 +358,209 @@ func TestBoardRealWaterways(t *testing.T) {
 	browsertest.WaitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
 	browsertest.WaitJS(t, ctx, "no vessels", text("#list")+`.includes('暂无船舶 No vessels') && `+text("#counts")+`.startsWith('船舶 Vessels 0 ')`)
 	browsertest.Screenshot(t, ctx, "-waterways")
+	browsertest.CheckClean(t, ctx, log)
+}
+
+// boardZones has one zone of every kind around Jilin City; names are
+// attacker-free but one carries markup to prove it stays text.
+func boardZones() []zones.Zone {
+	box := func(w, s, e, n float64) orb.Polygon {
+		return orb.Polygon{{{w, s}, {e, s}, {e, n}, {w, n}, {w, s}}}
+	}
+	return []zones.Zone{
+		{ID: "ferry-1", Name: "Jiangnan ferry", NameZH: "江南渡口", Kind: zones.KindFerryCrossing, BufferM: 250,
+			Geom: orb.LineString{{126.545, 43.845}, {126.575, 43.865}}},
+		{ID: "quay-1", Name: "Jilin quay", NameZH: "吉林港码头", Kind: zones.KindQuay, RadiusM: 400, Geom: orb.Point{126.52, 43.80}},
+		{ID: "dam-1", Name: "Fengman dam", NameZH: xssName, Kind: zones.KindRestricted, Geom: box(126.66, 43.70, 126.72, 43.74)},
+		{ID: "bridge-1", Name: "Test bridge", NameZH: "测试大桥", Kind: zones.KindBridge, Geom: box(126.395, 43.695, 126.405, 43.705)},
+		{ID: "border-1", Name: "Boundary", NameZH: "国境线", Kind: zones.KindBorder, Geom: orb.LineString{{126.30, 43.98}, {126.45, 44.02}, {126.60, 44.05}}},
+		{ID: "speed-1", Name: "City reach", NameZH: "市区限速段", Kind: zones.KindSpeedLimit, SpeedLimitKn: 6, Geom: box(126.58, 43.78, 126.64, 43.82)},
+		{ID: "anchor-1", Name: "North anchorage", NameZH: "北锚地", Kind: zones.KindAnchorage, RadiusM: 600, Geom: orb.Point{126.48, 43.92}},
+		{ID: "section-1", Name: "Upper reach", NameZH: "上游航段", Kind: zones.KindRiverSection, BufferM: 150,
+			Geom: orb.LineString{{126.40, 43.70}, {126.52, 43.80}}},
+		{ID: "lake-1", Name: "Songhua Lake", NameZH: "松花湖", Kind: zones.KindLake, Geom: box(126.60, 43.68, 126.75, 43.75)},
+	}
+}
+
+func boardAlert(id string, kind zones.AlertKind, sev zones.Severity, mmsi uint32, zone string, lat, lon float64, at time.Time) zones.Alert {
+	return zones.Alert{ID: id, Key: id, Kind: kind, Severity: sev, MMSI: mmsi, ZoneID: zone, Lat: lat, Lon: lon,
+		MessageZH: "测试告警", MessageEN: "test alert", State: zones.StateOpen, OpenedAt: at, UpdatedAt: at}
+}
+
+func TestBoardZonesAndAlerts(t *testing.T) {
+	ctx, log := browsertest.New(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	fleet := boardVessels(now)
+	api := newFakeAPI(t, boardWaterways(t), fleet, nil)
+	api.setZones(boardZones())
+	day := 24 * time.Hour
+	bans := []zones.Ban{
+		{ID: "ban-fog", ZoneIDs: []string{"speed-1"}, Kind: zones.BanRestrict, Reason: zones.ReasonFog,
+			From: now.Add(-time.Hour), Until: now.Add(5 * time.Hour), CreatedBy: "officer", CreatedAt: now},
+		{ID: "ban-ice", ZoneIDs: []string{"section-1"}, Kind: zones.BanProhibit, Reason: zones.ReasonIce, Yearly: true, // last year's dates: this season
+			From: now.AddDate(-1, 0, 0).Add(-10 * day), Until: now.AddDate(-1, 0, 0).Add(10 * day), CreatedBy: "officer", CreatedAt: now},
+		{ID: "ban-old", ZoneIDs: []string{"lake-1"}, Kind: zones.BanProhibit, Reason: zones.ReasonWind,
+			From: now.Add(-5 * time.Hour), Until: now.Add(-time.Hour), CreatedBy: "officer", CreatedAt: now},
+		{ID: "ban-lifted", ZoneIDs: []string{"anchor-1"}, Kind: zones.BanProhibit, Reason: zones.ReasonFlood,
+			From: now.Add(-time.Hour), Until: now.Add(time.Hour), LiftedBy: "officer", LiftedAt: now.Add(-time.Minute), CreatedBy: "officer", CreatedAt: now},
+	}
+	speeding := boardAlert("alert-1", zones.AlertSpeeding, zones.SeverityWarning, 413000001, "quay-1", 43.86, 126.56, now.Add(-10*time.Minute))
+	speeding.MessageZH = xssName
+	api.setAlerts([]zones.Alert{speeding}, bans)
+
+	browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
+	browsertest.WaitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
+	browsertest.WaitJS(t, ctx, "zones drawn", `document.body.dataset.zones === '9'`)
+
+	t.Run("zones by kind", func(t *testing.T) {
+		for _, k := range zones.Kinds {
+			if n := browsertest.Eval[int](t, ctx, count(`#map path.zone-`+string(k))); n != 1 {
+				t.Errorf("%s: %d paths, want 1", k, n)
+			}
+		}
+		checks := map[string]string{
+			"border dashed red":     `(() => { const p = document.querySelector('path.zone-border'); return p.getAttribute('stroke-dasharray') === '10 7' && p.getAttribute('stroke') === '#dc2626' && p.getAttribute('fill') === 'none'; })()`,
+			"ferry band":            `document.querySelector('path[data-zone="ferry-1"]').classList.contains('zone-band') && Number(document.querySelector('path[data-zone="ferry-1"]').getAttribute('stroke-width')) >= 4`,
+			"quay circle":           `document.querySelector('path[data-zone="quay-1"]').classList.contains('zone-area') && document.querySelector('path[data-zone="quay-1"]').getAttribute('d').includes('a')`,
+			"restricted filled red": `document.querySelector('path.zone-restricted').getAttribute('fill') === '#b91c1c'`,
+			"legend":                `[...document.querySelectorAll('.zone-legend-item')].map(e => e.textContent).join('|') === '渡口 Ferry crossing|码头 Quay|禁航区 Restricted|桥梁 Bridge|国境线 Border|限速区 Speed limit|锚地 Anchorage|航段 River section|湖泊 Lake|禁航中 Under ban'`,
+		}
+		for name, expr := range checks {
+			if !browsertest.Eval[bool](t, ctx, expr) {
+				t.Errorf("%s: %s is false", name, expr)
+			}
+		}
+		// A band is as wide as its buffer: twice as wide one zoom level in.
+		w0 := browsertest.Eval[float64](t, ctx, `Number(document.querySelector('path[data-zone="ferry-1"]').getAttribute('stroke-width'))`)
+		browsertest.Do(t, ctx, "zoom in", chromedp.Click(chromedp.CSS(".leaflet-control-zoom-in")))
+		browsertest.WaitJS(t, ctx, "band rescaled", fmt.Sprintf(`Number(document.querySelector('path[data-zone="ferry-1"]').getAttribute('stroke-width')) > %v`, w0*1.5))
+		browsertest.WaitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
+	})
+
+	t.Run("banned zones hatched", func(t *testing.T) {
+		browsertest.WaitJS(t, ctx, "two banned", `document.body.dataset.bannedZones === '2'`)
+		if !browsertest.Eval[bool](t, ctx, `!!document.querySelector('.leaflet-pane svg defs pattern#zone-hatch')`) {
+			t.Error("no hatch pattern")
+		}
+		for id, want := range map[string]string{
+			"speed-1":   `p.getAttribute('fill') === 'url(#zone-hatch)' && p.classList.contains('zone-banned') && p.getAttribute('stroke-dasharray') === '8 4'`,
+			"section-1": `p.getAttribute('stroke') === 'url(#zone-hatch)' && p.classList.contains('zone-banned')`, // the yearly ice season
+			"lake-1":    `p.getAttribute('fill') === '#2563eb' && !p.classList.contains('zone-banned')`,           // its ban has ended
+			"anchor-1":  `!p.classList.contains('zone-banned')`,                                                   // lifted early
+		} {
+			expr := fmt.Sprintf(`(() => { const p = document.querySelector('path[data-zone=%q]'); return %s; })()`, id, want)
+			if !browsertest.Eval[bool](t, ctx, expr) {
+				t.Errorf("%s: %s is false", id, want)
+			}
+		}
+		browsertest.Eval[bool](t, ctx, `document.querySelector('path[data-zone="speed-1"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true, clientX: 600, clientY: 400}))`)
+		browsertest.WaitJS(t, ctx, "ban in tooltip", `[...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes('市区限速段') && e.textContent.includes('限航 Navigation restricted · 大雾 Fog · 至 until'))`)
+		browsertest.Eval[bool](t, ctx, `document.querySelector('path[data-zone="speed-1"]').dispatchEvent(new MouseEvent('mouseout', {bubbles: true}))`)
+
+		lake := bans[2]
+		lake.ID, lake.Until = "ban-lake", now.Add(time.Hour)
+		api.push(map[string]any{"type": "ban_set", "ban": lake, "at": now})
+		browsertest.WaitJS(t, ctx, "lake hatched live", `document.querySelector('path[data-zone="lake-1"]').getAttribute('fill') === 'url(#zone-hatch)'`)
+		lake.LiftedBy, lake.LiftedAt = "officer", now.Add(-time.Second)
+		api.push(map[string]any{"type": "ban_lifted", "ban": lake, "at": now})
+		browsertest.WaitJS(t, ctx, "lake unhatched", `document.querySelector('path[data-zone="lake-1"]').getAttribute('fill') === '#2563eb' && document.body.dataset.bannedZones === '2'`)
+		browsertest.Screenshot(t, ctx, "-zones-overview")
+	})
+
+	t.Run("alert panel", func(t *testing.T) {
+		browsertest.WaitJS(t, ctx, "snapshot alert", count(`.alert[data-id="alert-1"]`)+` === 1`)
+		for sel, want := range map[string]string{
+			`.alert[data-id="alert-1"] .alert-sev`:    "警告 Warning",
+			`.alert[data-id="alert-1"] .alert-kind`:   "超速 Speeding",
+			`.alert[data-id="alert-1"] .alert-vessel`: "JI HANG 101 · MMSI 413000001",
+			`.alert[data-id="alert-1"] .alert-zone`:   "吉林港码头 Jilin quay",
+			`.alert[data-id="alert-1"] .alert-time`:   now.Add(-10*time.Minute).In(cst).Format("2006-01-02 15:04:05") + " 北京时间 CST",
+			`.alert[data-id="alert-1"] .alert-show`:   "在地图上显示 Show on map",
+			`.alert[data-id="alert-1"] .alert-msg`:    xssName + " test alert",
+			"#alert-count":                            "1",
+		} {
+			if got := browsertest.Eval[string](t, ctx, text(sel)); got != want {
+				t.Errorf("%s = %q, want %q", sel, got, want)
+			}
+		}
+
+		// A more severe alert arrives live and goes first.
+		border := boardAlert("alert-2", zones.AlertBorderApproach, zones.SeverityAlarm, 413000002, "border-1", 43.80, 126.62, now)
+		api.push(map[string]any{"type": "alert_opened", "alert": border, "at": now})
+		browsertest.WaitJS(t, ctx, "live alert first", `[...document.querySelectorAll('.alert')].map(e => e.dataset.id).join() === 'alert-2,alert-1'`)
+		if got := browsertest.Eval[string](t, ctx, text(`.alert[data-id="alert-2"] .alert-kind`)+` + ' / ' + `+text(`.alert[data-id="alert-2"] .alert-zone`)); got != "接近国境线 Border approach / 国境线 Boundary" {
+			t.Errorf("live alert shows %q", got)
+		}
+		if got := browsertest.Eval[string](t, ctx, `document.getElementById('alert-count').dataset.severity`); got != "alarm" {
+			t.Errorf("count colour %q, want alarm", got)
+		}
+		border.State, border.AckedBy = zones.StateAcknowledged, "officer"
+		api.push(map[string]any{"type": "alert_acked", "alert": border, "at": now})
+		browsertest.WaitJS(t, ctx, "acknowledged", text(`.alert[data-id="alert-2"] .alert-state`)+` === '已确认 Acknowledged'`)
+
+		distress := boardAlert("alert-3", zones.AlertDistress, zones.SeverityCritical, 413000003, "", 43.90, 126.50, now)
+		api.push(map[string]any{"type": "alert_opened", "alert": distress, "at": now})
+		browsertest.WaitJS(t, ctx, "critical first", `document.querySelector('.alert').dataset.id === 'alert-3' && `+text("#alert-count")+` === '3'`)
+		distress.State = zones.StateResolved
+		api.push(map[string]any{"type": "alert_resolved", "alert": distress, "at": now})
+		browsertest.WaitJS(t, ctx, "resolved leaves", count(`.alert[data-id="alert-3"]`)+` === 0 && `+text("#alert-count")+` === '2'`)
+	})
+
+	t.Run("show on map", func(t *testing.T) {
+		browsertest.WaitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
+		before := browsertest.Eval[[]float64](t, ctx, `(() => { const r = document.querySelector('path.alert-focus'); return [r ? 1 : 0]; })()`)
+		if before[0] != 0 {
+			t.Fatal("focus ring before any click")
+		}
+		browsertest.Do(t, ctx, "show alert-2", chromedp.Click(chromedp.CSS(`.alert[data-id="alert-2"] .alert-show`)))
+		browsertest.WaitJS(t, ctx, "vessel picked", text(".details-title")+` === 'SONGHUA CARGO 7' && `+count(marker(413000002)+`.selected`)+` === 1`)
+		browsertest.WaitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
+		// The alert lies in the middle of the map left of the details panel's right edge... of what it leaves free.
+		pos := browsertest.Eval[[]float64](t, ctx, `(() => {
+			const m = document.getElementById('map').getBoundingClientRect();
+			const r = document.querySelector('path.alert-focus').getBoundingClientRect();
+			const d = document.getElementById('details').getBoundingClientRect();
+			return [r.left + r.width / 2 - m.left, r.top + r.height / 2 - m.top, d.right - m.left, m.width, m.height];
+		})()`)
+		x, y, panelRight, w, h := pos[0], pos[1], pos[2], pos[3], pos[4]
+		if wantX := (panelRight + w) / 2; x < wantX-30 || x > wantX+30 || y < h/2-30 || y > h/2+30 {
+			t.Errorf("alert drawn at (%.0f,%.0f) of a %.0f×%.0f map, want about (%.0f,%.0f)", x, y, w, h, wantX, h/2)
+		}
+		if z := browsertest.Eval[float64](t, ctx, `Number(document.querySelector('.leaflet-control-scale-line') ? 1 : 0)`); z != 1 {
+			t.Error("no scale")
+		}
+		if !browsertest.Eval[bool](t, ctx, `document.querySelector('.alert[data-id="alert-2"]').classList.contains('selected')`) {
+			t.Error("alert not marked as shown")
+		}
+		browsertest.Screenshot(t, ctx, "-zones")
+	})
+
+	t.Run("zone changes reload", func(t *testing.T) {
+		served := api.zonesServed()
+		zs := boardZones()
+		zs = append(zs, zones.Zone{ID: "anchor-2", Name: "South anchorage", NameZH: "南锚地", Kind: zones.KindAnchorage, RadiusM: 300, Geom: orb.Point{126.55, 43.78}})
+		api.setZones(zs)
+		api.push(map[string]any{"type": "zone_put", "zone_id": "anchor-2", "at": now})
+		browsertest.WaitJS(t, ctx, "ten zones", `document.body.dataset.zones === '10' && `+count(`path[data-zone="anchor-2"]`)+` === 1`)
+		if api.zonesServed() != served+1 {
+			t.Errorf("zones fetched %d times after one change", api.zonesServed()-served)
+		}
+		// The bans still apply to the redrawn zones.
+		browsertest.WaitJS(t, ctx, "hatch kept", `document.querySelector('path[data-zone="speed-1"]').getAttribute('fill') === 'url(#zone-hatch)'`)
+	})
+
+	t.Run("text stays text", func(t *testing.T) {
+		for _, sel := range []string{"img", "script:not([src])", "[onerror]"} {
+			if n := browsertest.Eval[int](t, ctx, count(sel)); n != 0 {
+				t.Errorf("%d %s elements in the page", n, sel)
+			}
+		}
+	})
+
+	t.Run("fits 1366x768", func(t *testing.T) {
+		if h := browsertest.Eval[int](t, ctx, `document.documentElement.scrollHeight`); h > 768 {
+			t.Errorf("page is %d px high", h)
+		}
+	})
 	browsertest.CheckClean(t, ctx, log)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // The fixtures are the domain's own types, so the fake sends exactly the
@@ -40,6 +41,12 @@ type fakeAPI struct {
 	mu     sync.Mutex
 	conns  map[*websocket.Conn]struct{}
 	refuse bool // refuse new live connections
+	// GET /api/v1/zones, and the alerts and bans of the live snapshot; set
+	// them with setZones and setAlerts.
+	zones    []zones.Zone
+	alerts   []zones.Alert
+	bans     []zones.Ban
+	zoneGets int // GET /api/v1/zones served
 }
 
 // newFakeAPI starts the fake on 127.0.0.1:0 and stops it on cleanup.
@@ -75,6 +82,17 @@ func newFakeAPI(tb testing.TB, waterways []byte, vessels []vesselJSON, tracks ma
 			pts = []trackPointJSON{}
 		}
 		f.json(w, map[string]any{"mmsi": n, "points": pts})
+	})
+	mux.HandleFunc("GET /api/v1/zones", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		data, err := zones.MarshalZones(f.zones)
+		f.zoneGets++
+		f.mu.Unlock()
+		if err != nil {
+			f.tb.Errorf("zones: %v", err)
+		}
+		w.Header().Set("Content-Type", "application/geo+json")
+		w.Write(data)
 	})
 	mux.HandleFunc("GET /api/v1/live", f.live)
 	static := http.FileServerFS(Static())
@@ -121,7 +139,9 @@ func (f *fakeAPI) live(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := c.CloseRead(r.Context())
-	snap, _ := json.Marshal(map[string]any{"type": "snapshot", "vessels": f.vessels})
+	f.mu.Lock()
+	snap, _ := json.Marshal(map[string]any{"type": "snapshot", "vessels": f.vessels, "alerts": f.alerts, "bans": f.bans})
+	f.mu.Unlock()
 	if err := c.Write(ctx, websocket.MessageText, snap); err != nil {
 		c.CloseNow()
 		return
@@ -176,6 +196,26 @@ func (f *fakeAPI) setRefuse(b bool) {
 	f.mu.Lock()
 	f.refuse = b
 	f.mu.Unlock()
+}
+
+// setZones sets what GET /api/v1/zones serves.
+func (f *fakeAPI) setZones(zs []zones.Zone) {
+	f.mu.Lock()
+	f.zones = zs
+	f.mu.Unlock()
+}
+
+// setAlerts sets the active alerts and the bans of the next snapshots.
+func (f *fakeAPI) setAlerts(alerts []zones.Alert, bans []zones.Ban) {
+	f.mu.Lock()
+	f.alerts, f.bans = alerts, bans
+	f.mu.Unlock()
+}
+
+func (f *fakeAPI) zonesServed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.zoneGets
 }
 
 // url is the board's address.

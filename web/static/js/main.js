@@ -1,14 +1,16 @@
-// Board entry point: loads the configuration, draws the waterways, lists the
-// vessels and follows the live feed.
+// Board entry point: loads the configuration, draws the waterways and the
+// zones, lists the vessels and the open alerts, and follows the live feed.
 
 import { el, setText, plainText } from './dom.js';
-import { setTimeZone, clock, position } from './format.js';
+import { setTimeZone, clock, position, isNum } from './format.js';
 import { CATEGORIES } from './labels.js';
-import { Fleet } from './fleet.js';
+import { Fleet, label } from './fleet.js';
 import { VesselList } from './list.js';
 import { Details } from './details.js';
 import { Live } from './live.js';
 import { waterwayLayer } from './waterways.js';
+import { ZoneLayer, zoneLegend } from './zones.js';
+import { AlertPanel } from './alerts.js';
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
@@ -90,6 +92,23 @@ async function loadWaterways(map) {
   }
 }
 
+// loadZones draws GET /api/v1/zones, retrying until it answers; then().
+async function loadZones(zones, then) {
+  for (let wait = 2000; ; wait = Math.min(wait * 2, 60000)) {
+    try {
+      const res = await fetch('/api/v1/zones', { headers: { Accept: 'application/geo+json' } });
+      if (!res.ok) throw new Error(`zones: HTTP ${res.status}`);
+      zones.setZones(await res.json());
+      then();
+      return;
+    } catch (_) {
+      notice('区域数据加载失败，重试中 Zones unavailable, retrying');
+      await new Promise((r) => setTimeout(r, wait));
+      notice('');
+    }
+  }
+}
+
 function legend() {
   const box = $('legend');
   for (const c of CATEGORIES) {
@@ -112,6 +131,8 @@ async function main() {
 
   const map = buildMap(cfg);
   loadWaterways(map);
+  const zones = new ZoneLayer(map);
+  zoneLegend().addTo(map);
 
   let details = null;
   let list = null;
@@ -137,6 +158,33 @@ async function main() {
     list.setSelected(null, false);
   };
   details = new Details($('details'), map, closeDetails);
+
+  // Alerts: "show on map" picks the vessel (highlighted, details open) and
+  // centres the alert's position in the part of the map left free.
+  let focusMark = null;
+  const showAlert = (a) => {
+    const mmsi = Number.isInteger(a.mmsi) && fleet.get(a.mmsi) ? a.mmsi : null;
+    if (mmsi !== null) select(mmsi, false);
+    const ll = isNum(a.lat) && isNum(a.lon) && Math.abs(a.lat) <= 90 && Math.abs(a.lon) <= 180 && (a.lat !== 0 || a.lon !== 0)
+      ? L.latLng(a.lat, a.lon) : (mmsi !== null ? fleet.latLng(mmsi) : null);
+    if (!ll) return;
+    map._rwTouched = true;
+    if (focusMark) focusMark.remove();
+    focusMark = L.circleMarker(ll, { radius: 18, weight: 3, fill: false, interactive: false, className: 'alert-focus' }).addTo(map);
+    const zoom = Math.max(map.getZoom(), 13);
+    const panel = $('details');
+    const shift = panel.hidden ? 0 : (panel.offsetWidth + panel.offsetLeft) / 2;
+    map.setView(map.unproject(map.project(ll, zoom).subtract([shift, 0]), zoom), zoom);
+  };
+  const vesselName = (mmsi) => { const v = fleet.get(mmsi); return v ? label(v) : ''; };
+  const alerts = new AlertPanel({ list: $('alert-list'), count: $('alert-count') },
+    { vessel: vesselName, zone: (id) => zones.name(id) }, showAlert);
+  let zonesReload = 0;
+  const reloadZones = () => {
+    clearTimeout(zonesReload);
+    zonesReload = setTimeout(() => loadZones(zones, () => alerts.render()), 300);
+  };
+  loadZones(zones, () => alerts.render());
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && details.mmsi !== null) closeDetails();
   });
@@ -155,14 +203,45 @@ async function main() {
   list = new VesselList(fleet, { list: $('list'), spacer: $('list-spacer'), search: $('search'), count: $('list-count') }, select, counts);
 
   const changed = () => list.schedule();
+  let alertNames = -1;
   setInterval(() => {
     counts();
+    if (alerts.size && alertNames !== fleet.version) { alertNames = fleet.version; alerts.render(); }
     list.paint(); // refresh "x 秒前 s ago"
     if (details.mmsi !== null) { const v = fleet.get(details.mmsi); if (v) details.update(v); }
   }, 5000);
 
+  // applyZones handles the alert, ban and zone messages; false for others.
+  const applyZones = (msg) => {
+    switch (msg.type) {
+      case 'snapshot':
+        if (Array.isArray(msg.alerts)) alerts.replaceAll(msg.alerts);
+        if (Array.isArray(msg.bans)) zones.setBans(msg.bans);
+        return false; // the vessels too
+      case 'alert_opened':
+      case 'alert_updated':
+      case 'alert_acked':
+      case 'alert_resolved':
+        if (msg.alert && typeof msg.alert === 'object') {
+          if (msg.type === 'alert_resolved') alerts.remove(msg.alert.id);
+          else alerts.upsert(msg.alert);
+        }
+        return true;
+      case 'ban_set':
+      case 'ban_lifted':
+        if (msg.ban && typeof msg.ban === 'object') zones.upsertBan(msg.ban);
+        return true;
+      case 'zone_put':
+      case 'zone_deleted':
+        reloadZones();
+        return true;
+    }
+    return false;
+  };
+
   // apply handles one live message (or the initial listing as a snapshot).
   const apply = (msg) => {
+    if (applyZones(msg)) return;
     const mmsi = msg.vessel && Number.isInteger(msg.vessel.mmsi) ? msg.vessel.mmsi : null;
     switch (msg.type) {
       case 'snapshot':
@@ -199,7 +278,14 @@ async function main() {
   list.refresh(true);
 
   const conn = $('conn');
-  new Live('/api/v1/live', apply, (state) => {
+  // A live snapshot after the first follows a reconnect or a skip ahead:
+  // zone changes may have been missed.
+  let snapshots = 0;
+  const onLive = (msg) => {
+    if (msg.type === 'snapshot' && snapshots++ > 0) reloadZones();
+    apply(msg);
+  };
+  new Live('/api/v1/live', onLive, (state) => {
     conn.dataset.state = state;
     conn.className = `conn conn-${state}`;
     setText(conn, CONN_TEXT[state] || state);
