@@ -41,12 +41,15 @@ lint: $(STATICCHECK)
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-## bench: Go benchmarks, then riverwatch decode beside gpsdecode on one file.
-## bench: every Go benchmark once, the ingest path on one core, then
-## riverwatch decode beside gpsdecode on the same file.
+## bench: every Go benchmark once; on one core the ingest path, the zone
+## check (indexed and brute force, 10,000 zones) and sentence to alert with
+## 10,000 zones and vessels (memory and Redis); then riverwatch decode beside
+## gpsdecode on the same files.
 bench: deps-bench build
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
-	$(GO) test -run='^$$' -bench='WholePath' -benchmem -cpu=1 -benchtime=2000000x -count=5 ./cmd/riverwatch/
+	$(GO) test -run='^$$' -bench='WholePath$$' -benchmem -cpu=1 -benchtime=2000000x -count=5 ./cmd/riverwatch/
+	$(GO) test -run='^$$' -bench='ZoneCheck|ZoneCrossed|ZoneNear' -benchmem -cpu=1 -count=3 ./zones/
+	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -run='^$$' -bench='WholePathZones' -benchmem -cpu=1 -benchtime=2000000x -count=3 ./cmd/riverwatch/
 	$(GO) test -run='^$$' -bench='DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
 
@@ -81,6 +84,8 @@ deps-test:
 deps-bench:
 	@command -v gpsdecode >/dev/null 2>&1 || \
 		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gpsd-clients; }
+	@command -v redis-server >/dev/null 2>&1 || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server redis-tools; }
 
 clean:
 	rm -rf bin .cache

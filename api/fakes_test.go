@@ -313,6 +313,10 @@ type fakeZones struct {
 	subs map[int]func(zones.Event)
 }
 
+func (f *fakeZones) Health() zones.Health {
+	return zones.Health{Store: "fake", StoreOK: true}
+}
+
 func newFakeZones(zs ...zones.Zone) *fakeZones {
 	f := &fakeZones{
 		zones: make(map[string]zones.Zone), bans: make(map[string]zones.Ban),

@@ -53,8 +53,16 @@ func (s *Server) ctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.UserContext(), requestTimeout)
 }
 
+// healthz answers 200 while the process serves: a state store that is
+// down makes it "degraded", not failed, since ingest and alerting go on in
+// memory; the store's state is reported beside.
 func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
+	h := s.deps.Zones.Health()
+	status := "ok"
+	if !h.StoreOK {
+		status = "degraded"
+	}
+	return c.JSON(fiber.Map{"status": status, "zones": h})
 }
 
 func (s *Server) listVessels(c *fiber.Ctx) error {

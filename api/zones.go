@@ -62,6 +62,10 @@ type ZoneWatch interface {
 	// process, until unsubscribe is called; fn must never block, and the
 	// API's never does.
 	Subscribe(fn func(zones.Event)) (unsubscribe func())
+
+	// Health reports the zone state store: up or down, and what waits to
+	// be written to it.
+	Health() zones.Health
 }
 
 const mimeGeoJSON = "application/geo+json"

@@ -36,6 +36,12 @@ type Config struct {
 	MaxClockSkew    time.Duration `yaml:"max_clock_skew"`
 	MaxVessels      int           `yaml:"max_vessels"`
 
+	// Zones is a GeoJSON file of zones replacing the built-in defaults;
+	// Redis the state store shared by several processes ("" = memory).
+	Zones       string `yaml:"zones"`
+	Redis       string `yaml:"redis"`
+	RedisPrefix string `yaml:"redis_prefix"`
+
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
 	MaxLiveClients  int    `yaml:"max_live_clients"`

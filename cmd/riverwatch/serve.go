@@ -16,6 +16,7 @@ import (
 	"github.com/riverwatch/riverwatch/api"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/web"
+	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
 )
 
@@ -46,6 +47,7 @@ type server struct {
 	sources  []source.Source
 	nmeaOut  *nmeaout.Server
 	sim      *simulate.Simulator
+	zones    *zones.Watch
 	api      *api.Server
 }
 
@@ -72,6 +74,12 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		MaxVessels:    cfg.MaxVessels,
 		Logger:        logger,
 	}, vessels.NewMemoryStore(), s.history, s.broker)
+
+	s.zones, err = openZones(context.Background(), cfg, water, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.broker.Subscribe(s.zones.Handle) // first: the rules see every event before the live push
 
 	if cfg.NMEAOut != "" {
 		s.nmeaOut = nmeaout.New(cfg.NMEAOut, logger)
@@ -117,8 +125,12 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		s.pipeline.AddSource(simSourceName, "simulator", fmt.Sprintf("%d vessels", cfg.SimVessels))
 	}
 
+	if s.sim != nil {
+		setDemoBan(context.Background(), s.zones, logger)
+	}
+
 	extra := prometheus.NewRegistry()
-	extra.MustRegister(newTrackerCollector(s.tracker))
+	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones))
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
 		TileURL:         cfg.TileURL,
@@ -127,7 +139,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Gatherer: extra})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -151,6 +163,8 @@ func (s *server) run(ctx context.Context) error {
 	if s.nmeaOut != nil {
 		st.goFatal(core, "nmea-out", s.nmeaOut.Run)
 	}
+	zl := st.layer("zones") // stops after the inputs, so what they fed is written
+	st.goLog(zl, "zones", s.zones.Run)
 	inputs := st.layer("inputs")
 	for _, src := range s.sources {
 		src := src
@@ -184,6 +198,9 @@ func (s *server) run(ctx context.Context) error {
 	st.stop()
 	if cerr := s.history.Close(); cerr != nil && !errors.Is(cerr, context.Canceled) {
 		s.logger.Warn("history close", "err", cerr)
+	}
+	if cerr := s.zones.Close(); cerr != nil {
+		s.logger.Warn("zones store close", "err", cerr)
 	}
 	return err
 }
