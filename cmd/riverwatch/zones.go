@@ -71,8 +71,8 @@ func setDemoBan(ctx context.Context, w *zones.Watch, logger *slog.Logger) {
 	now := time.Now()
 	_, err := w.SetBan(ctx, zones.Ban{
 		ZoneIDs: []string{demoBanZone}, Kind: zones.BanProhibit, Reason: zones.ReasonEvent,
-		Note:         "演示：吉林市江段龙舟赛临时禁航 / demo: Jilin City reach closed for a regatta",
-		From:         now, Until: now.Add(24 * time.Hour), AllowedTypes: []int{51, 55},
+		Note: "演示：吉林市江段龙舟赛临时禁航 / demo: Jilin City reach closed for a regatta",
+		From: now, Until: now.Add(24 * time.Hour), AllowedTypes: []int{51, 55},
 	}, "simulator")
 	if err != nil {
 		logger.Warn("demo ban", "err", err)
