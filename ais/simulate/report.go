@@ -11,17 +11,29 @@ import (
 const staticEvery = 6 * time.Minute
 
 // send builds and emits the report `what` that v owes at t, then schedules
-// the next one.
+// the next one. A vessel an incident silences owes its reports all the
+// same, but none is heard.
 func (s *Simulator) send(v *vessel, what int, t time.Time, emit func([]byte)) {
+	heard := t.Before(v.muteFrom) || !t.Before(v.muteUntil)
 	switch what {
 	case duePosition:
-		s.emit(v.positionPacket(t), nil, emit)
-		s.stats.Positions++
+		if heard {
+			pos := v.pos
+			if v.jumpM > 0 {
+				v.pos = destination(pos, v.jumpBrg, v.jumpM)
+				v.jumpM = 0
+			}
+			s.emit(v.positionPacket(t), nil, emit)
+			v.pos = pos
+			s.stats.Positions++
+		}
 		v.changed = false
 		v.nextPos = t.Add(v.interval())
 	case dueStatic:
-		s.emit(v.staticPacket(t), nil, emit)
-		s.stats.Statics++
+		if heard {
+			s.emit(v.staticPacket(t), nil, emit)
+			s.stats.Statics++
+		}
 		switch {
 		case !v.classB:
 			v.nextStatic = t.Add(staticEvery)
@@ -31,10 +43,11 @@ func (s *Simulator) send(v *vessel, what int, t time.Time, emit func([]byte)) {
 			v.nextStatic = t.Add(staticEvery - 5*time.Second)
 		}
 	case dueInland:
-		if bits := v.inlandBits(); bits != nil {
+		if bits := v.inlandBits(); bits != nil && heard {
 			s.emit(nil, bits, emit)
 			s.stats.Inland++
 		}
+		v.podOnce = false
 		v.nextInland = t.Add(staticEvery)
 	case dueLegEnd:
 		// Nothing to send: advance has started the next leg and, if the
@@ -85,7 +98,7 @@ func (v *vessel) positionPacket(t time.Time) goais.Packet {
 			PositionAccuracy: false,
 			Longitude:        goais.FieldLatLonFine(v.pos[0]),
 			Latitude:         goais.FieldLatLonFine(v.pos[1]),
-			Cog:              goais.Field10(round1(v.cog)),
+			Cog:              goais.Field10(courseOut(v.cog)),
 			TrueHeading:      heading,
 			Timestamp:        uint8(t.UTC().Second()),
 			ClassBUnit:       true, // "CS" unit
@@ -109,7 +122,7 @@ func (v *vessel) positionPacket(t time.Time) goais.Packet {
 		PositionAccuracy:   true,
 		Longitude:          goais.FieldLatLonFine(v.pos[0]),
 		Latitude:           goais.FieldLatLonFine(v.pos[1]),
-		Cog:                goais.Field10(round1(v.cog)),
+		Cog:                goais.Field10(courseOut(v.cog)),
 		TrueHeading:        heading,
 		Timestamp:          uint8(t.UTC().Second()),
 	}
@@ -176,7 +189,11 @@ func (v *vessel) inlandBits() []byte {
 		app, err = ais.InlandVoyageBits(iv)
 	default:
 		fi = 55
-		app, err = ais.PersonsOnBoardBits(&ais.PersonsOnBoard{Crew: v.crew, Passengers: v.passengers, Personnel: 0})
+		passengers := v.passengers
+		if v.podPersons > 0 {
+			passengers = max(0, v.podPersons-v.crew)
+		}
+		app, err = ais.PersonsOnBoardBits(&ais.PersonsOnBoard{Crew: v.crew, Passengers: passengers, Personnel: 0})
 	}
 	if err != nil {
 		return nil
@@ -185,3 +202,12 @@ func (v *vessel) inlandBits() []byte {
 }
 
 func round1(x float64) float64 { return float64(int(x*10+0.5)) / 10 }
+
+// courseOut is a course as sent, to 0.1°: 359.96° is 0.0°, since 360.0
+// means "not available".
+func courseOut(c float64) float64 {
+	if c = round1(c); c >= 360 {
+		c -= 360
+	}
+	return c
+}

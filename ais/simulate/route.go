@@ -14,15 +14,26 @@ type route struct {
 	id, kind, name string
 	cargo          bool
 	ports          []string
+	border         bool
+	chinaSide      int
 	pts            [][2]float64
 	cum            []float64 // metres from pts[0]
 	total          float64
+	miter          [][2]float64 // rivers: per vertex, the shift (east, north) of a lane 1 m to the right
+	// Where the fleet may not go (restricted hotspots, barrier.go): on a
+	// river, stretches [from, to] metres along it; in a lake, circles.
+	barriers       [][2]float64
+	keepOut        []circle
 	minLon, minLat float64
 	maxLon, maxLat float64
 }
 
 func newRoute(r *Route) (*route, error) {
-	rt := &route{id: r.ID, kind: r.Kind, name: r.Name, cargo: r.Cargo, ports: r.Ports, pts: r.Line}
+	rt := &route{id: r.ID, kind: r.Kind, name: r.Name, cargo: r.Cargo, ports: r.Ports, pts: r.Line,
+		border: r.Border, chinaSide: r.ChinaSide}
+	if r.Border && (r.Kind != KindRiver || (r.ChinaSide != 1 && r.ChinaSide != -1)) {
+		return nil, errors.New("a border needs a river with ChinaSide +1 or -1")
+	}
 	switch r.Kind {
 	case KindRiver, KindFerry:
 		if len(r.Line) < 2 {
@@ -51,14 +62,28 @@ func newRoute(r *Route) (*route, error) {
 	if rt.total < 50 {
 		return nil, errors.New("shorter than 50 m")
 	}
+	if r.Kind == KindRiver {
+		rt.miter = miters(r.Line)
+	}
 	return rt, nil
 }
 
 // at returns the position s metres along the line and the course (degrees
 // true) of travel there in direction dir (+1 downstream, -1 up).
 func (r *route) at(s float64, dir int) ([2]float64, float64) {
+	lo, t := r.locate(s)
+	a, b := r.pts[lo-1], r.pts[lo]
+	p := [2]float64{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
+	if dir < 0 {
+		a, b = b, a
+	}
+	return p, bearing(a, b)
+}
+
+// locate finds the segment holding the point s metres along the line: it
+// runs from pts[lo-1] to pts[lo], the point t of the way along it.
+func (r *route) locate(s float64) (lo int, t float64) {
 	s = math.Max(0, math.Min(r.total, s))
-	// Binary search for the segment holding s.
 	lo, hi := 1, len(r.cum)-1
 	for lo < hi {
 		mid := (lo + hi) / 2
@@ -68,16 +93,10 @@ func (r *route) at(s float64, dir int) ([2]float64, float64) {
 			hi = mid
 		}
 	}
-	a, b := r.pts[lo-1], r.pts[lo]
-	t := 0.0
 	if seg := r.cum[lo] - r.cum[lo-1]; seg > 0 {
 		t = (s - r.cum[lo-1]) / seg
 	}
-	p := [2]float64{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
-	if dir < 0 {
-		a, b = b, a
-	}
-	return p, bearing(a, b)
+	return lo, t
 }
 
 // contains reports whether p is inside the lake outline (ray casting).

@@ -5,9 +5,16 @@
 // packets framed as NMEA 0183 by package ais — at the reporting intervals of
 // ITU-R M.1371.
 //
+// River vessels keep a lane (lane.go): to starboard on most rivers, on our
+// half of a border river. With Incidents on, a scheduler (incident.go)
+// stages, every 20–40 s of simulated time and each kind in turn, one
+// vessel breaking one of the rules of package zones — adding vessels from
+// a reserved block of MMSIs or taking a fleet vessel over for a while —
+// so that a demo shows every kind of alert within a few minutes.
+//
 // It exists so the whole system can be run and shown without a receiver.
 // Like the rest of package ais it imports no other riverwatch package: the
-// caller converts its map into Routes.
+// caller converts its map into Routes and its zones into Hotspots.
 package simulate
 
 import (
@@ -43,6 +50,14 @@ type Route struct {
 	Name string
 	// Ports are destinations vessels here report ("SONGYUAN", "JILIN").
 	Ports []string
+	// Border marks a river whose centerline is a state boundary (the Yalu,
+	// the Tumen): its vessels keep to our half, ChinaSide, 60–150 m off the
+	// line whichever way they go, and moor at our bank. Vessels on other
+	// rivers keep to starboard, 30–100 m off the centerline.
+	Border bool
+	// ChinaSide is our half of a border river: +1 right of the line's
+	// direction, −1 left of it.
+	ChinaSide int
 }
 
 // Config configures a Simulator. Zero fields take the defaults noted.
@@ -53,16 +68,26 @@ type Config struct {
 	Now     func() time.Time
 	Step    time.Duration // Run's tick, default 1 s
 	Logger  *slog.Logger  // default discards
+	// Hotspots are the places incidents are staged at. Ferries and
+	// passenger boats carry fewer persons than the smallest crossing
+	// capacity among them, so that only an incident overcrowds one.
+	Hotspots []Hotspot
+	// Incidents turns on the incident scheduler (incident.go): every
+	// 20–40 s of simulated time one more vessel breaks a rule, each kind
+	// in turn, at most MaxIncidents at once.
+	Incidents bool
 }
 
 // Simulator moves the fleet and emits its reports. Tick and Run may not be
 // used at the same time from several goroutines (a mutex serialises them).
 type Simulator struct {
-	cfg     Config
-	log     *slog.Logger
-	start   time.Time
-	routes  []*route
-	vessels []*vessel
+	cfg      Config
+	log      *slog.Logger
+	start    time.Time
+	routes   []*route
+	vessels  []*vessel
+	hotspots []*hotspot
+	sched    *scheduler // nil without incidents
 
 	mu    sync.Mutex
 	seq   int // sequential message id for multi-sentence messages, 0..9
@@ -102,8 +127,21 @@ func New(cfg Config) (*Simulator, error) {
 		}
 		s.routes = append(s.routes, r)
 	}
+	for i, h := range cfg.Hotspots {
+		hs, err := newHotspot(h, s.routes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: hotspot %d %q: %v", ErrConfig, i, h.ID, err)
+		}
+		s.hotspots = append(s.hotspots, hs)
+	}
+	addBarriers(s.routes, s.hotspots)
 	s.vessels = buildFleet(cfg.Vessels, cfg.Seed, s.routes, s.start)
-	s.log.Info("fleet built", "vessels", len(s.vessels), "routes", len(s.routes), "seed", cfg.Seed)
+	s.limitPersons()
+	if cfg.Incidents {
+		s.sched = newScheduler(s)
+	}
+	s.log.Info("fleet built", "vessels", len(s.vessels), "routes", len(s.routes), "seed", cfg.Seed,
+		"hotspots", len(s.hotspots), "incidents", cfg.Incidents)
 	return s, nil
 }
 
@@ -142,6 +180,26 @@ func (s *Simulator) Stats() Stats {
 func (s *Simulator) Tick(now time.Time, emit func(line []byte)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Incidents start, and change fleet vessels, at their own times: the
+	// traffic is brought up to each first, so that what an incident finds
+	// does not depend on how long the ticks are.
+	for s.sched != nil {
+		t := s.sched.nextEvent()
+		if t.After(now) {
+			break
+		}
+		s.tickFleet(t, emit)
+		s.tickActors(t, emit)
+		s.sched.run(s, t)
+	}
+	s.tickFleet(now, emit)
+	if s.sched != nil {
+		s.tickActors(now, emit)
+	}
+}
+
+// tickFleet emits every fleet report due by now.
+func (s *Simulator) tickFleet(now time.Time, emit func(line []byte)) {
 	for _, v := range s.vessels {
 		for {
 			due, what := v.nextDue()
@@ -150,6 +208,26 @@ func (s *Simulator) Tick(now time.Time, emit func(line []byte)) {
 			}
 			v.advance(due)
 			s.send(v, what, due, emit)
+		}
+	}
+}
+
+// limitPersons keeps the persons on board of every ferry and passenger
+// boat under 80% of the smallest crossing capacity of the hotspots, scaling
+// the counts drawn for the fleet.
+func (s *Simulator) limitPersons() {
+	capacity := 0
+	for _, h := range s.hotspots {
+		if h.Kind == HotspotCrossing && h.Capacity > 0 && (capacity == 0 || h.Capacity < capacity) {
+			capacity = h.Capacity
+		}
+	}
+	if capacity == 0 {
+		return
+	}
+	for _, v := range s.vessels {
+		if limit := capacity*4/5 - v.crew; v.passengers > limit {
+			v.passengers = max(0, v.passengers*limit/maxPassengers)
 		}
 	}
 }

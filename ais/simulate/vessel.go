@@ -35,6 +35,9 @@ const minDriftKn, maxDriftKn = 0.2, 1.5
 
 const knot = 1852.0 / 3600 // m/s
 
+// maxPassengers is the most passengers a ferry or passenger boat carries.
+const maxPassengers = 119
+
 // vessel is one simulated ship: identity, the leg of its voyage it is on,
 // its state at the last report and when its next reports are due.
 type vessel struct {
@@ -60,6 +63,12 @@ type vessel struct {
 	dir       int
 	lo, hi    float64 // the stretch of the river this vessel works
 	a, b      [2]float64
+	// River lanes (lane.go): the vessel's distance off the centerline
+	// under way and, on a border river, moored; its offset now (metres
+	// right of the line), at the start of the leg, and the leg's length.
+	laneM, berthM     float64
+	off, off0, legLen float64
+	slowM             float64 // the last metres of the leg, at approach speed
 
 	// State at the last advance.
 	pos        [2]float64
@@ -70,7 +79,17 @@ type vessel struct {
 	lastCourse float64
 
 	nextPos, nextStatic, nextInland time.Time
-	staticB                         bool // class B: part B is next
+	staticB                         bool      // class B: part B is next
+	at                              time.Time // last advance
+
+	// An incident (incident.go) may take the vessel over for a while:
+	// silent from muteFrom to muteUntil; its next position report jumpM
+	// metres off on bearing jumpBrg; podPersons on board reported instead
+	// of the usual (when > 0), with a report sent when podOnce is set.
+	muteFrom, muteUntil time.Time
+	jumpM, jumpBrg      float64
+	podPersons          int
+	podOnce             bool
 }
 
 func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *vessel {
@@ -87,7 +106,7 @@ func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *
 	v.inland = !v.classB && (k == cargo || k == tanker || k == passenger || k == ferry) && rng.IntN(2) == 0
 	v.crew = 2 + rng.IntN(6)
 	if k == passenger || k == ferry {
-		v.passengers = rng.IntN(120)
+		v.passengers = rng.IntN(maxPassengers + 1)
 	}
 	ports := r.ports
 	if len(ports) == 0 {
@@ -99,6 +118,9 @@ func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *
 	switch r.kind {
 	case KindLake:
 		v.pos, _ = r.randomInside(v.rng)
+		for i := 0; i < 20 && r.blocked(v.pos, v.pos); i++ {
+			v.pos, _ = r.randomInside(v.rng)
+		}
 		v.a, v.b = v.pos, v.pos
 	default:
 		v.lo, v.hi = 0, r.total
@@ -106,12 +128,23 @@ func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *
 			v.lo = rng.Float64() * (r.total - span)
 			v.hi = v.lo + span
 		}
+		v.lo, v.hi = r.clear(v.lo, v.hi)
 		v.dir = 1
 		if rng.IntN(2) == 0 {
 			v.dir = -1
 		}
 		v.s0 = between(rng, v.lo, v.hi)
-		v.pos, v.cog = r.at(v.s0, v.dir)
+		if r.kind == KindRiver {
+			// Its own stream, so that lanes change no other draw.
+			lr := rand.New(rand.NewPCG(seed, 0x6c616e65)) // "lane"
+			v.laneM = between(lr, laneMinM, laneMaxM)
+			if r.border {
+				v.laneM = between(lr, laneBorderMinM, laneBorderMaxM)
+				v.berthM = between(lr, berthBorderMinM, berthBorderMaxM)
+			}
+			v.off = v.laneTarget()
+		}
+		v.pos, v.cog = r.laneAt(v.s0, v.off, v.dir)
 	}
 	// Half the fleet starts under way, the rest (and every ferry) at a
 	// berth; either way the first leg ends within its usual length.
@@ -122,7 +155,12 @@ func newVessel(rng *rand.Rand, k kind, r *route, seed uint64, start time.Time) *
 			if v.dir < 0 {
 				v.s0 = v.hi
 			}
-			v.pos, v.cog = r.at(v.s0, v.dir)
+			if r.kind == KindRiver {
+				v.dir = -v.dir // moored as if it had arrived here
+				v.off = v.berthOffset()
+				v.dir = -v.dir
+			}
+			v.pos, v.cog = r.laneAt(v.s0, v.off, v.dir)
 		}
 		v.lastCourse = v.cog
 		v.stop(start, betweenDur(v.rng, 0, p.maxWait))
@@ -169,8 +207,9 @@ func (v *vessel) drift(d time.Duration) {
 	for range 8 {
 		brg := v.rng.Float64() * 360
 		b := destination(v.pos, brg, dist)
-		if v.route.segmentInside(v.pos, b) {
+		if v.route.segmentInside(v.pos, b) && !v.route.blocked(v.pos, b) {
 			v.b, v.speed, v.lastCourse = b, speed, brg
+			v.legLen, v.slowM = dist, 0
 			return
 		}
 	}
@@ -191,7 +230,7 @@ func (v *vessel) startLeg(t time.Time) {
 		v.b = v.pos
 		for range 20 {
 			c, ok := v.route.randomInside(v.rng)
-			if ok && v.route.segmentInside(v.pos, c) {
+			if ok && v.route.segmentInside(v.pos, c) && !v.route.blocked(v.pos, c) {
 				v.b = c
 				break
 			}
@@ -206,11 +245,33 @@ func (v *vessel) startLeg(t time.Time) {
 			end = v.lo
 		}
 		dist = math.Abs(end - v.s0)
+		v.off0 = v.off
 	}
-	v.until = t.Add(time.Duration(dist / v.speed * float64(time.Second)))
+	v.legLen, v.slowM = dist, math.Min(approachM, dist/3)
+	secs := (dist-v.slowM)/v.speed + v.slowM/math.Min(v.speed, approachKn*knot)
+	v.until = t.Add(time.Duration(secs * float64(time.Second)))
 	if !v.until.After(t) {
 		v.until = t.Add(time.Second)
 	}
+}
+
+// A vessel slows to approachKn (if faster) for the last approachM of a leg
+// before it moors or anchors: it does not stop dead from service speed,
+// which is what a grounding looks like.
+const (
+	approachM  = 100.0
+	approachKn = 4.0
+)
+
+// travelled is how far into its leg the vessel is el seconds after the
+// leg began, and its speed there.
+func (v *vessel) travelled(el float64) (x, speed float64) {
+	fast := v.legLen - v.slowM
+	if el*v.speed <= fast {
+		return el * v.speed, v.speed
+	}
+	slow := math.Min(v.speed, approachKn*knot)
+	return math.Min(v.legLen, fast+(el-fast/v.speed)*slow), slow
 }
 
 func (v *vessel) setNav(n int) {
@@ -244,6 +305,7 @@ func (v *vessel) advance(t time.Time) {
 		}
 	}
 	v.settle(t)
+	v.at = t
 }
 
 // settle computes position, speed and course at t within the current leg
@@ -256,19 +318,28 @@ func (v *vessel) settle(t time.Time) {
 		v.cog = v.lastCourse
 		return
 	}
+	x, speed := v.travelled(el)
 	if v.route.kind == KindLake {
 		f := 1.0
-		if d := distance(v.a, v.b); d > 0 {
-			f = math.Min(1, el*v.speed/d)
+		if v.legLen > 0 {
+			f = math.Min(1, x/v.legLen)
 		}
 		v.pos = [2]float64{v.a[0] + f*(v.b[0]-v.a[0]), v.a[1] + f*(v.b[1]-v.a[1])}
 		v.cog = v.lastCourse
+	} else if v.route.kind == KindRiver {
+		v.off = v.laneOffset(x)
+		v.pos, v.cog = v.route.laneAt(v.s0+float64(v.dir)*x, v.off, v.dir)
+		// Changing lanes bends the track: right of the line is starboard
+		// going downstream, port going up.
+		if d := v.laneOffset(x+10) - v.off; d != 0 {
+			v.cog = math.Mod(v.cog+float64(v.dir)*math.Atan2(d, 10)*180/math.Pi+360, 360)
+		}
+		v.lastCourse = v.cog
 	} else {
-		s := v.s0 + float64(v.dir)*math.Min(el*v.speed, math.Abs(v.lim()-v.s0))
-		v.pos, v.cog = v.route.at(s, v.dir)
+		v.pos, v.cog = v.route.at(v.s0+float64(v.dir)*x, v.dir)
 		v.lastCourse = v.cog
 	}
-	v.sog = v.speed / knot
+	v.sog = speed / knot
 	v.heading = int(math.Round(v.cog+v.rng.NormFloat64()*2+360)) % 360
 }
 
@@ -323,7 +394,7 @@ func (v *vessel) nextDue() (time.Time, int) {
 	if v.nextStatic.Before(t) {
 		t, what = v.nextStatic, dueStatic
 	}
-	if v.inland && v.nextInland.Before(t) {
+	if (v.inland || v.podOnce) && v.nextInland.Before(t) {
 		t, what = v.nextInland, dueInland
 	}
 	if v.until.Before(t) {

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"math"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"github.com/riverwatch/riverwatch/ais/simulate"
+	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
 )
 
@@ -30,6 +34,14 @@ var simWaters = map[string]struct {
 	"f-chagan-lake":              {"CHA GAN HU", []string{"CHAGAN HU"}, false},
 }
 
+// chinaSide is our half of each border river (its `river` in the map),
+// relative to the direction of its line, which runs downstream: the Yalu
+// flows south-west and its Chinese bank is the right, north-western one;
+// the Tumen flows north-east, then south-east, and its Chinese bank is the
+// left one, to the north and east (sim_incidents_test.go checks both
+// against towns on either side).
+var chinaSide = map[string]int{"Yalu": +1, "Tumen": -1}
+
 // simRoutes turns the waterway map into simulator routes: each river (the
 // Second Songhua cut at the foot of Songhua Lake, so cargo ships below
 // Fengman Dam do not sail through it into the reservoirs), each lake as its
@@ -45,6 +57,11 @@ func simRoutes(m *waterway.Map) []simulate.Route {
 	}
 	lake, hasLake := m.Lake("lake-songhua-lake")
 	for _, r := range m.Rivers {
+		if side, ok := chinaSide[r.River]; ok {
+			add(r.ID, simulate.KindRiver, r.Coords)
+			out[len(out)-1].Border, out[len(out)-1].ChinaSide = true, side
+			continue
+		}
 		if r.ID == "river-second-songhua" && hasLake {
 			// The last vertex inside the lake is where the river leaves it.
 			cut := -1
@@ -81,4 +98,65 @@ func simName(id string) string {
 		id = id[:12]
 	}
 	return strings.TrimSpace(id)
+}
+
+// simHotspots turns zones (the defaults, or whatever the server watches)
+// into the places the simulator stages incidents at: no-entry, speed-limit,
+// bridge and anchorage circles, border lines with our side, and ferry
+// crossings with their capacity and the simulated ferry route (of routes)
+// that works each. Zones of other shapes or kinds are left out.
+func simHotspots(zs []zones.Zone, routes []simulate.Route) []simulate.Hotspot {
+	circles := map[zones.Kind]string{
+		zones.KindRestricted: simulate.HotspotRestricted, zones.KindSpeedLimit: simulate.HotspotSpeedLimit,
+		zones.KindBridge: simulate.HotspotBridge, zones.KindAnchorage: simulate.HotspotAnchorage,
+	}
+	var out []simulate.Hotspot
+	for _, z := range zs {
+		h := simulate.Hotspot{ID: z.ID, RadiusM: z.RadiusM, SpeedLimitKn: z.SpeedLimitKn, Capacity: z.CapacityPersons}
+		switch g := z.Geom.(type) {
+		case orb.Point:
+			kind, ok := circles[z.Kind]
+			if !ok || z.RadiusM <= 0 {
+				continue
+			}
+			h.Kind, h.Point = kind, g
+		case orb.LineString:
+			h.Line = make([][2]float64, len(g))
+			for i, p := range g {
+				h.Line[i] = p
+			}
+			switch side, ok := chinaSide[z.River]; {
+			case z.Kind == zones.KindBorder && ok:
+				h.Kind, h.ChinaSide = simulate.HotspotBorder, side
+			case z.Kind == zones.KindFerryCrossing:
+				h.Kind, h.Route = simulate.HotspotCrossing, ferryRoute(routes, h.Line)
+			default:
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// ferryRoute is the ferry route whose ends are those of the crossing line
+// (within 50 m, either way round), "" if none.
+func ferryRoute(routes []simulate.Route, line [][2]float64) string {
+	near := func(a, b [2]float64) bool {
+		dx := (a[0] - b[0]) * 111_320 * math.Cos(a[1]*math.Pi/180)
+		return math.Hypot(dx, (a[1]-b[1])*111_320) < 50
+	}
+	a, b := line[0], line[len(line)-1]
+	for _, r := range routes {
+		if r.Kind != simulate.KindFerry {
+			continue
+		}
+		c, d := r.Line[0], r.Line[len(r.Line)-1]
+		if (near(a, c) && near(b, d)) || (near(a, d) && near(b, c)) {
+			return r.ID
+		}
+	}
+	return ""
 }

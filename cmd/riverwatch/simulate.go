@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/riverwatch/riverwatch/ais/simulate"
+	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
 )
 
@@ -22,8 +23,9 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 	n := fs.Int("vessels", 100, "number of simulated vessels")
 	seed := fs.Int64("seed", 1, "seed of the simulated fleet")
 	duration := fs.Duration("duration", 0, "stop after this long; 0 = until interrupted")
+	incidents := fs.Bool("incidents", true, "stage incidents (a vessel breaking a rule every 20-40 s) at the default zones")
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "Usage: riverwatch simulate [--to URL] [--vessels N] [--duration D]\n\nRuns the built-in traffic simulator: cargo ships, passenger boats, ferries,\nfishing boats and class B craft on the Songhua, Nen, Yalu and Tumen and the\nlakes, as real AIS sentences in real time.\n\nFlags:\n")
+		fmt.Fprint(e.stderr, "Usage: riverwatch simulate [--to URL] [--vessels N] [--duration D] [--incidents=false]\n\nRuns the built-in traffic simulator: cargo ships, passenger boats, ferries,\nfishing boats and class B craft on the Songhua, Nen, Yalu and Tumen and the\nlakes, as real AIS sentences in real time, with now and then a vessel\nbreaking one of the rules of the default zones.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -36,7 +38,9 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	sim, err := simulate.New(simulate.Config{Vessels: *n, Seed: *seed, Routes: simRoutes(water)})
+	routes := simRoutes(water)
+	sim, err := simulate.New(simulate.Config{Vessels: *n, Seed: *seed, Routes: routes,
+		Hotspots: simHotspots(zones.DefaultZones(water), routes), Incidents: *incidents})
 	if err != nil {
 		return err
 	}
