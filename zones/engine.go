@@ -34,14 +34,15 @@ const (
 	DefaultCollisionRangeM  = 3000.0 // neighbours searched this far
 	DefaultFerryConflictM   = 150.0  // CPA to a crossing ferry
 	DefaultFerryConflictFor = 3 * time.Minute
-	DefaultAISGapFactor     = 6.0 // intervals of silence under way (the IEC lost-target rule)
+	DefaultPairEvery        = 30 * time.Second // neighbours scanned again this often, or on a change of course or speed
+	DefaultAISGapFactor     = 6.0              // intervals of silence under way (the IEC lost-target rule)
 	DefaultLongUnsupervised = 72 * time.Hour
 	DefaultGroundFromKn     = 7.0
 	DefaultGroundToKn       = 1.0
 	DefaultGroundWithin     = 30 * time.Second
 	DefaultGroundStay       = 60 * time.Second
 	DefaultAnchorDragM      = 100.0
-	DefaultUpdateEvery      = 10 * time.Second // an open alert's position is written at most this often
+	DefaultUpdateEvery      = 30 * time.Second // an open alert's position is written at most this often
 	DefaultExitAlertFor     = 10 * time.Minute // a zone_exit alert resolves itself after this
 	DefaultFerryCapacity    = 60
 	maxPositionAge          = 2 * time.Minute // a neighbour's last fix older than this is not extrapolated
@@ -137,7 +138,8 @@ type Engine struct {
 	log  *slog.Logger
 
 	mu       sync.Mutex
-	index    *Index
+	index    *Index            // every zone but the borders
+	borders  *Index            // the border lines, which are crossed, never entered
 	bans     map[string][]*Ban // zone id → bans naming it
 	vs       map[uint32]*vstate
 	grid     vesselGrid
@@ -145,11 +147,13 @@ type Engine struct {
 	episodes map[string]*episode
 
 	// scratch reused by Handle (guarded by mu)
-	near    []Near
-	crossed []*Zone
-	ahead   []*Zone
-	nbrs    []uint32
-	judged  map[string]bool
+	near       []Near
+	containing []*Zone
+	next       []string
+	crossed    []*Zone
+	ahead      []*Zone
+	nbrs       []*vstate
+	judged     map[string]bool
 }
 
 // episode is one open alert and what the engine remembers about it.
@@ -168,23 +172,46 @@ type episode struct {
 // sink what it concludes.
 func NewEngine(cfg EngineConfig, ix *Index, sink Sink) *Engine {
 	cfg.defaults()
-	if ix == nil {
-		ix, _ = NewIndex(nil)
-	}
-	return &Engine{
+	e := &Engine{
 		cfg: cfg, sink: sink, log: cfg.Logger.With("component", "zones"),
-		index: ix, bans: map[string][]*Ban{}, vs: map[uint32]*vstate{},
+		bans: map[string][]*Ban{}, vs: map[uint32]*vstate{},
 		grid: newVesselGrid(), members: map[string]map[uint32]struct{}{}, episodes: map[string]*episode{},
 		judged: map[string]bool{},
 	}
+	e.setIndex(ix)
+	return e
 }
+
+// setIndex splits the zones into the borders and the rest.
+func (e *Engine) setIndex(ix *Index) {
+	if ix == nil {
+		ix, _ = NewIndex(nil)
+	}
+	var borders, rest []Zone
+	for _, z := range ix.Zones() {
+		if z.Kind == KindBorder {
+			borders = append(borders, *z)
+		} else {
+			rest = append(rest, *z)
+		}
+	}
+	if len(borders) == 0 {
+		e.index, e.borders = ix, emptyIndex
+		return
+	}
+	// Both were valid in ix, so neither fails.
+	e.index, _ = NewIndex(rest)
+	e.borders, _ = NewIndex(borders)
+}
+
+var emptyIndex, _ = NewIndex(nil)
 
 // SetIndex replaces the zones. Vessels in zones that are gone leave them
 // at their next position.
 func (e *Engine) SetIndex(ix *Index) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.index = ix
+	e.setIndex(ix)
 }
 
 // SetBans replaces the bans the engine enforces.
@@ -250,7 +277,7 @@ func (e *Engine) Handle(ev vessels.Event) {
 		return
 	case vessels.EventStale:
 		if s := e.vs[v.MMSI]; s != nil && isSART(v.MMSI) {
-			e.clear(key(AlertDistress, s.mmsi, 0, ""), now)
+			e.clearKind(s, AlertDistress, "", now)
 		}
 		return
 	}
@@ -283,6 +310,7 @@ func (e *Engine) Handle(ev vessels.Event) {
 		prev := s.fix
 		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: v.PositionAt, sog: deref(v.SOG), cog: deref(v.COG)}
 		s.underWay = underWay(v, e.cfg.UnderWayKn)
+		s.setMotion()
 		e.grid.move(s)
 		e.position(s, prev, now)
 	}
@@ -379,6 +407,7 @@ func (e *Engine) raise(a Alert, now time.Time) {
 		a.ID = NewID("A", now)
 		a.State = StateOpen
 		a.OpenedAt, a.UpdatedAt = now, now
+		e.describe(&a)
 		e.episodes[a.Key] = &episode{alert: a, emittedAt: now}
 		e.track(&a, true)
 		e.sink.AlertChanged(EventAlertOpened, a)
@@ -387,11 +416,11 @@ func (e *Engine) raise(a Alert, now time.Time) {
 	ep.expires = time.Time{}
 	old := &ep.alert
 	sevChanged := old.Severity != a.Severity
-	old.Severity, old.Lat, old.Lon, old.Values = a.Severity, a.Lat, a.Lon, a.Values
-	old.MessageZH, old.MessageEN, old.BanID = a.MessageZH, a.MessageEN, a.BanID
+	old.Severity, old.Lat, old.Lon, old.Values, old.BanID = a.Severity, a.Lat, a.Lon, a.Values, a.BanID
 	old.UpdatedAt = now
 	if sevChanged || now.Sub(ep.emittedAt) >= e.cfg.UpdateEvery {
 		ep.emittedAt = now
+		e.describe(old)
 		e.sink.AlertChanged(EventAlertUpdated, *old)
 	}
 }
@@ -439,6 +468,29 @@ func (e *Engine) episodesOf(s *vstate, fn func(k string, a *Alert)) {
 	}
 }
 
+// clearKind resolves s's episode of kind in zone (any zone when "*"),
+// without building a key when there is none: the common case on every
+// report.
+func (e *Engine) clearKind(s *vstate, kind AlertKind, zone string, now time.Time) {
+	for i := 0; i < len(s.keys); i++ {
+		k := s.keys[i]
+		ep := e.episodes[k]
+		if ep == nil || ep.alert.Kind != kind || ep.alert.MMSI != s.mmsi || (zone != "*" && ep.alert.ZoneID != zone) {
+			continue
+		}
+		e.clear(k, now)
+		i-- // clear removed k from s.keys
+	}
+}
+
+// zone finds a zone in either index.
+func (e *Engine) zone(id string) (*Zone, bool) {
+	if z, ok := e.index.Zone(id); ok {
+		return z, true
+	}
+	return e.borders.Zone(id)
+}
+
 // open reports whether episode k has an alert open (or suppressed).
 func (e *Engine) open(k string) bool { return e.episodes[k] != nil }
 
@@ -475,10 +527,19 @@ type vstate struct {
 	lastSeen  time.Time
 	gone      bool // the tracker lost it; kept for long_unsupervised
 
-	inside []string // ids of the zones it is in
-	keys   []string // episodes concerning it
-	cell   cellKey
-	inGrid bool
+	// motion, for the pair rules (see setMotion)
+	kx, vx, vy, sinC, cosC float64
+	moving, ferry          bool
+	// when and with what course and speed the pair rules last scanned
+	// its neighbours
+	pairAt           time.Time
+	pairSOG, pairCOG float64
+
+	inside  []string // ids of the zones it is in
+	keys    []string // episodes concerning it
+	cell    cellKey
+	gridIdx int // index of its entry in the cell
+	inGrid  bool
 
 	speeding    map[string]int // zone (or ban) key → consecutive reports over (+) or under (−) the limit
 	across      map[string]bool

@@ -34,8 +34,7 @@ func KindName(k AlertKind) (zh, en string) {
 }
 
 // alert builds the alert of an episode of kind for vessel s (and zone z,
-// may be nil) with its bilingual message. Vessel names are AIS text: they
-// are quoted as data here and rendered as text by every client.
+// may be nil). Its message is written by describe when it is sent.
 func (e *Engine) alert(kind AlertKind, sev Severity, s *vstate, z *Zone, vals map[string]float64) Alert {
 	a := Alert{Kind: kind, Severity: sev, MMSI: s.mmsi, Lat: s.lat, Lon: s.lon, Values: vals}
 	zoneID := ""
@@ -44,13 +43,27 @@ func (e *Engine) alert(kind AlertKind, sev Severity, s *vstate, z *Zone, vals ma
 		a.ZoneID = z.ID
 	}
 	a.Key = key(kind, s.mmsi, 0, zoneID)
-	zh, en := KindName(kind)
-	who := strconv.FormatUint(uint64(s.mmsi), 10)
-	if s.name != "" {
-		who = s.name + " (" + who + ")"
+	return a
+}
+
+// describe writes an alert's bilingual message from its kind, vessel,
+// zone and figures. Vessel names are AIS text: they are quoted as data here
+// and rendered as text by every client.
+func (e *Engine) describe(a *Alert) {
+	zh, en := KindName(a.Kind)
+	who := func(mmsi uint32) string {
+		w := strconv.FormatUint(uint64(mmsi), 10)
+		if s := e.vs[mmsi]; s != nil && s.name != "" {
+			w = s.name + " (" + w + ")"
+		}
+		return w
 	}
-	a.MessageZH, a.MessageEN = zh+"：船舶 "+who, en+": vessel "+who
-	if z != nil {
+	a.MessageZH, a.MessageEN = zh+"：船舶 "+who(a.MMSI), en+": vessel "+who(a.MMSI)
+	if a.OtherMMSI != 0 {
+		a.MessageZH += " 与 " + who(a.OtherMMSI)
+		a.MessageEN += " and " + who(a.OtherMMSI)
+	}
+	if z, ok := e.zone(a.ZoneID); ok {
 		zzh, zen := z.NameZH, z.Name
 		if zzh == "" {
 			zzh = z.ID
@@ -61,11 +74,10 @@ func (e *Engine) alert(kind AlertKind, sev Severity, s *vstate, z *Zone, vals ma
 		a.MessageZH += "，" + zzh
 		a.MessageEN += ", " + zen
 	}
-	if d := detail(vals); d != "" {
+	if d := detail(a.Values); d != "" {
 		a.MessageZH += "，" + d
 		a.MessageEN += ", " + d
 	}
-	return a
 }
 
 // detail writes the figures that explain an alert, unit-labelled the same

@@ -2,7 +2,6 @@ package zones
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -16,15 +15,21 @@ const knToMS = 1852.0 / 3600
 func (e *Engine) pairs(s *vstate, now time.Time) {
 	judged := e.judged
 	clear(judged)
-	if s.underWay {
-		e.nbrs = e.grid.appendNear(e.nbrs[:0], s, e.cfg.CollisionRangeM)
-		for _, m := range e.nbrs {
-			o := e.vs[m]
-			if o == nil || o == s || !o.underWay || s.at.Sub(o.at) > maxPositionAge || o.at.Sub(s.at) > maxPositionAge {
-				continue
-			}
+	if f := e.crossingFerry(s); f != s.ferry {
+		s.ferry = f
+		e.grid.refresh(s)
+	}
+	active := s.underWay && s.moving
+	scan := active && e.rescan(s)
+	if scan {
+		s.pairAt, s.pairSOG, s.pairCOG = s.at, s.sog, s.cog
+		horizon := max(e.cfg.CollisionTCPA, DefaultFerryConflictFor).Seconds()
+		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach)
+		for _, o := range e.nbrs {
 			e.collision(s, o, now, judged)
-			e.ferryClosing(s, o, now, judged)
+			if s.ferry || o.ferry {
+				e.ferryClosing(s, o, now, judged)
+			}
 		}
 	}
 	for _, id := range s.inside {
@@ -38,18 +43,45 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 				continue
 			}
 			switch {
-			case e.crossingFerry(s):
+			case s.ferry:
 				e.ferryConflict(s, o, z, now, judged)
-			case e.crossingFerry(o):
+			case o.ferry:
 				e.ferryConflict(o, s, z, now, judged)
 			}
 		}
 	}
+	if len(s.keys) == 0 {
+		return
+	}
 	e.episodesOf(s, func(k string, a *Alert) {
-		if (a.Kind == AlertCollisionRisk || a.Kind == AlertFerryConflict) && !judged[k] {
+		if judged[k] {
+			return
+		}
+		// Collision pairs are judged again only on a scan (or when s stops).
+		if a.Kind == AlertCollisionRisk && (scan || !active) || a.Kind == AlertFerryConflict {
 			e.clear(k, now)
 		}
 	})
+}
+
+// rescan reports whether the pair rules should look at s's neighbours on
+// this report: every DefaultPairEvery, at once on a change of course
+// (10°) or speed (2 kn), and always while it has a pair alert open, so
+// that a risk opens within a report of appearing from a change and clears
+// within a report of passing.
+func (e *Engine) rescan(s *vstate) bool {
+	if s.pairAt.IsZero() || s.at.Sub(s.pairAt) >= DefaultPairEvery || math.Abs(s.sog-s.pairSOG) > 2 {
+		return true
+	}
+	if d := math.Abs(math.Mod(s.cog-s.pairCOG+540, 360) - 180); d > 10 {
+		return true
+	}
+	for _, k := range s.keys {
+		if ep := e.episodes[k]; ep != nil && ep.alert.Kind == AlertCollisionRisk {
+			return true
+		}
+	}
+	return false
 }
 
 // crossingFerry reports whether s is a passenger vessel under way on a
@@ -68,53 +100,68 @@ func (e *Engine) crossingFerry(s *vstate) bool {
 
 // cpa returns the time to and the other vessel's position relative to s at
 // the closest point of approach, in metres east and north, with o dead
-// reckoned to s's report time. ok is false without both courses and speeds.
-func cpa(s, o *vstate) (tcpa, dx, dy float64, ok bool) {
-	if math.IsNaN(s.sog) || math.IsNaN(s.cog) || math.IsNaN(o.sog) || math.IsNaN(o.cog) {
-		return 0, 0, 0, false
-	}
-	kx := 111_320 * math.Cos(s.lat*math.Pi/180)
+// reckoned to s's report time. Both must be moving (known course and
+// speed).
+func cpa(s, o *vstate) (tcpa, dx, dy float64) {
 	dt := s.at.Sub(o.at).Seconds()
-	ovx, ovy := velocity(o.sog, o.cog)
-	rx := (o.lon-s.lon)*kx + ovx*dt
-	ry := (o.lat-s.lat)*111_320 + ovy*dt
-	svx, svy := velocity(s.sog, s.cog)
-	vx, vy := ovx-svx, ovy-svy
-	v2 := vx*vx + vy*vy
-	if v2 > 1e-9 {
-		tcpa = -(rx*vx + ry*vy) / v2
+	rx := (o.lon-s.lon)*s.kx + o.vx*dt
+	ry := (o.lat-s.lat)*mPerDegLat + o.vy*dt
+	vx, vy := o.vx-s.vx, o.vy-s.vy
+	if v2 := vx*vx + vy*vy; v2 > 1e-9 {
+		tcpa = max(0, -(rx*vx+ry*vy)/v2) // already opening: the closest point is now
 	}
-	if tcpa < 0 {
-		tcpa = 0 // already opening: the closest point is now
-	}
-	return tcpa, rx + vx*tcpa, ry + vy*tcpa, true
+	return tcpa, rx + vx*tcpa, ry + vy*tcpa
 }
 
-func velocity(sogKn, cogDeg float64) (vx, vy float64) {
-	c := cogDeg * math.Pi / 180
-	return sogKn * knToMS * math.Sin(c), sogKn * knToMS * math.Cos(c)
+// setMotion keeps what the pair rules need of a new fix: metres per degree
+// of longitude, the velocity in m/s east and north, the course's sine and
+// cosine.
+func (s *vstate) setMotion() {
+	s.kx = mPerDegLat * math.Cos(s.lat*math.Pi/180)
+	s.moving = !math.IsNaN(s.sog) && !math.IsNaN(s.cog)
+	if !s.moving {
+		s.vx, s.vy = 0, 0
+		return
+	}
+	s.sinC, s.cosC = math.Sincos(s.cog * math.Pi / 180)
+	v := s.sog * knToMS
+	s.vx, s.vy = v*s.sinC, v*s.cosC
 }
 
-// domain is a vessel's ship domain: an ellipse along its course, four
-// lengths ahead and astern and 1.6 lengths abeam (after Fujii's domain for
-// narrow waters, as the Danish Maritime Authority's AisAbnormal uses),
-// never smaller than 150 m by 50 m: a river is a few hundred metres wide,
-// so open-sea rules of thumb (2 NM) would alarm all day.
+// domain is a vessel's ship domain: an ellipse along its course, three
+// lengths ahead and astern and 0.8 lengths abeam (Fujii and Tanaka's domain
+// for narrow channels, 6L by 1.6L; the Danish Maritime Authority's
+// AisAbnormal uses ship domains the same way), never smaller than 120 m by
+// 30 m. A river is a few hundred metres wide and vessels pass each other at
+// 50–150 m, so open-sea rules of thumb (2 NM) would alarm all day.
 func domain(s *vstate) (semiMajor, semiMinor float64) {
 	l := s.length
 	if l <= 0 {
 		l = 30
 	}
-	return math.Max(150, 4*l), math.Max(50, 1.6*l)
+	l = min(l, maxDomainLength) // AIS lengths are sent, not trusted
+	return math.Max(120, 3*l), math.Max(30, 0.8*l)
+}
+
+// maxDomainLength caps the length a domain is drawn for: the longest
+// vessels on Jilin's rivers are well under 200 m.
+const (
+	maxDomainLength = 200.0
+	maxDomainReach  = 3 * maxDomainLength
+)
+
+// domainReach is the semi-major axis of s's domain.
+func domainReach(s *vstate) float64 {
+	a, _ := domain(s)
+	return a
 }
 
 // inDomain reports how far into s's domain the point (dx, dy) metres from
 // s lies: < 1 inside.
 func inDomain(s *vstate, dx, dy float64) float64 {
 	a, b := domain(s)
-	c := s.cog * math.Pi / 180
-	along := dx*math.Sin(c) + dy*math.Cos(c)
-	across := dx*math.Cos(c) - dy*math.Sin(c)
+	along := dx*s.sinC + dy*s.cosC
+	across := dx*s.cosC - dy*s.sinC
 	return math.Sqrt((along/a)*(along/a) + (across/b)*(across/b))
 }
 
@@ -122,8 +169,14 @@ func inDomain(s *vstate, dx, dy float64) float64 {
 // courses, o passes inside s's domain (or s inside o's) within
 // CollisionTCPA; it clears with 30% hysteresis or once they open.
 func (e *Engine) collision(s, o *vstate, now time.Time, judged map[string]bool) {
-	t, dx, dy, ok := cpa(s, o)
-	if !ok {
+	t, dx, dy := cpa(s, o)
+	if t > e.cfg.CollisionTCPA.Seconds() {
+		return
+	}
+	// No domain reaches further ahead than its semi-major axis, with the
+	// hysteresis: a cheap test before the ellipses.
+	reach := 1.3 * math.Max(domainReach(s), domainReach(o))
+	if dx*dx+dy*dy > reach*reach {
 		return
 	}
 	k := key(AlertCollisionRisk, s.mmsi, o.mmsi, "")
@@ -146,14 +199,11 @@ func (e *Engine) collision(s, o *vstate, now time.Time, judged map[string]bool) 
 // DefaultFerryConflictFor.
 func (e *Engine) ferryClosing(s, o *vstate, now time.Time, judged map[string]bool) {
 	ferry, other := s, o
-	if !e.crossingFerry(ferry) {
+	if !ferry.ferry {
 		ferry, other = o, s
-		if !e.crossingFerry(ferry) {
-			return
-		}
 	}
-	t, dx, dy, ok := cpa(ferry, other)
-	if !ok || t > DefaultFerryConflictFor.Seconds() {
+	t, dx, dy := cpa(ferry, other)
+	if t > DefaultFerryConflictFor.Seconds() {
 		return
 	}
 	d := math.Hypot(dx, dy)
@@ -190,66 +240,4 @@ func (e *Engine) crossingOf(s *vstate) *Zone {
 		}
 	}
 	return nil
-}
-
-// ---- vessel grid
-
-// gridLat and gridLon are the vessel grid's cell size in degrees, about
-// 2.2 km square in Jilin.
-const (
-	gridLat = 0.02
-	gridLon = 0.03
-)
-
-type cellKey struct{ lat, lon int32 }
-
-// vesselGrid is a spatial hash of vessels by position: neighbours within a
-// few kilometres are found by looking at the cells around, so the pair rules
-// cost the vessels nearby, not the whole fleet.
-type vesselGrid struct{ cells map[cellKey][]uint32 }
-
-func newVesselGrid() vesselGrid { return vesselGrid{cells: map[cellKey][]uint32{}} }
-
-func cellOf(lat, lon float64) cellKey {
-	return cellKey{int32(math.Floor(lat / gridLat)), int32(math.Floor(lon / gridLon))}
-}
-
-func (g *vesselGrid) move(s *vstate) {
-	c := cellOf(s.lat, s.lon)
-	if s.inGrid && c == s.cell {
-		return
-	}
-	g.remove(s)
-	g.cells[c] = append(g.cells[c], s.mmsi)
-	s.cell, s.inGrid = c, true
-}
-
-func (g *vesselGrid) remove(s *vstate) {
-	if !s.inGrid {
-		return
-	}
-	ms := g.cells[s.cell]
-	if i := slices.Index(ms, s.mmsi); i >= 0 {
-		ms[i] = ms[len(ms)-1]
-		ms = ms[:len(ms)-1]
-	}
-	if len(ms) == 0 {
-		delete(g.cells, s.cell)
-	} else {
-		g.cells[s.cell] = ms
-	}
-	s.inGrid = false
-}
-
-// appendNear appends the vessels in the cells within about d metres of s.
-func (g *vesselGrid) appendNear(dst []uint32, s *vstate, d float64) []uint32 {
-	nLat := int32(math.Ceil(d / (gridLat * 111_320)))
-	nLon := int32(math.Ceil(d / (gridLon * 111_320 * math.Cos(s.lat*math.Pi/180))))
-	c := cellOf(s.lat, s.lon)
-	for i := c.lat - nLat; i <= c.lat+nLat; i++ {
-		for j := c.lon - nLon; j <= c.lon+nLon; j++ {
-			dst = append(dst, g.cells[cellKey{i, j}]...)
-		}
-	}
-	return dst
 }

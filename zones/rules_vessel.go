@@ -13,14 +13,14 @@ import (
 func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
 	if isSART(s.mmsi) || s.navStatus == 14 {
 		e.raise(e.alert(AlertDistress, SeverityCritical, s, nil, nil), now)
-	} else if e.has(s, AlertDistress) {
-		e.clear(key(AlertDistress, s.mmsi, 0, ""), now)
+	} else {
+		e.clearKind(s, AlertDistress, "", now)
 	}
 
 	if slices.Contains(v.Flags, "position_jump") {
 		e.raise(e.alert(AlertPositionJump, SeverityWarning, s, nil, nil), now)
-	} else if e.has(s, AlertPositionJump) {
-		e.clear(key(AlertPositionJump, s.mmsi, 0, ""), now)
+	} else {
+		e.clearKind(s, AlertPositionJump, "", now)
 	}
 
 	persons := s.persons
@@ -76,9 +76,7 @@ func (e *Engine) grounding(s *vstate, now time.Time) {
 		}
 	case s.sog >= 2:
 		s.dropAt, s.lastFast = time.Time{}, time.Time{}
-		if e.has(s, AlertGroundingSuspect) {
-			e.clear(key(AlertGroundingSuspect, s.mmsi, 0, ""), now)
-		}
+		e.clearKind(s, AlertGroundingSuspect, "", now)
 	}
 }
 
@@ -88,9 +86,7 @@ func (e *Engine) grounding(s *vstate, now time.Time) {
 func (e *Engine) anchorDrag(s *vstate, now time.Time) {
 	if s.navStatus != 1 && s.navStatus != 5 {
 		s.anchorNav = -1
-		if e.has(s, AlertAnchorDrag) {
-			e.clear(key(AlertAnchorDrag, s.mmsi, 0, ""), now)
-		}
+		e.clearKind(s, AlertAnchorDrag, "", now)
 		return
 	}
 	if s.anchorNav != s.navStatus || !s.anchor.valid() {
@@ -101,8 +97,8 @@ func (e *Engine) anchorDrag(s *vstate, now time.Time) {
 	switch {
 	case d > e.cfg.AnchorDragM:
 		e.raise(e.alert(AlertAnchorDrag, SeverityAlarm, s, nil, map[string]float64{"distance_m": math.Round(d)}), now)
-	case d < 0.7*e.cfg.AnchorDragM && e.has(s, AlertAnchorDrag):
-		e.clear(key(AlertAnchorDrag, s.mmsi, 0, ""), now)
+	case d < 0.7*e.cfg.AnchorDragM:
+		e.clearKind(s, AlertAnchorDrag, "", now)
 	}
 }
 

@@ -15,27 +15,41 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	p := s.point()
 	ix := e.index
 	hyst := e.cfg.HysteresisM
-	e.near = ix.AppendNear(e.near[:0], p, math.Max(hyst, e.cfg.BorderLoiterM))
-
+	// Inside: what contains p, and what it was in and is still within the
+	// hysteresis of. Borders, which have no inside, from their own index.
+	e.containing = ix.AppendContaining(e.containing[:0], p)
 	old := s.inside
-	next := make([]string, 0, len(old)+2)
-	var borders []Near
-	for _, n := range e.near {
-		z := n.Zone
-		if z.Kind == KindBorder {
-			borders = append(borders, n)
+	next := e.next[:0]
+	for _, z := range e.containing {
+		next = append(next, z.ID)
+	}
+	for _, id := range old {
+		if slices.Contains(next, id) {
 			continue
 		}
-		if n.DistanceM == 0 || (n.DistanceM <= hyst && slices.Contains(old, z.ID)) {
-			next = append(next, z.ID)
+		if z, ok := ix.Zone(id); ok && DistanceM(z, p) <= hyst {
+			next = append(next, id)
 		}
+	}
+	var borders []Near
+	if e.borders.Len() > 0 {
+		e.near = e.borders.AppendNear(e.near[:0], p, math.Max(hyst, e.cfg.BorderLoiterM))
+		borders = e.near
 	}
 
 	// Zones the segment from the last report crosses although neither end
 	// is in them: a sparse reporter jumped over them (tile38's cross).
 	e.crossed = e.crossed[:0]
 	if prev.valid() && s.at.After(prev.at) && s.at.Sub(prev.at) <= e.cfg.MaxCrossGap {
-		e.crossed = ix.AppendCrossed(e.crossed, prev.point(), p)
+		a := prev.point()
+		if e.borders.Len() > 0 {
+			e.crossed = e.borders.AppendCrossed(e.crossed, a, p)
+		}
+		// A step shorter than twice the hysteresis cannot jump over a zone
+		// worth telling: it can only clip a corner within position noise.
+		if flatDistanceM(prev.lat, prev.lon, s.lat, s.lon) > 2*hyst {
+			e.crossed = ix.AppendCrossed(e.crossed, a, p)
+		}
 	}
 	for _, z := range e.crossed {
 		switch {
@@ -60,9 +74,10 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 			}
 		}
 	}
-	s.inside = next
+	s.inside = append(s.inside[:0], next...)
+	e.next = next[:0]
 
-	for _, id := range next {
+	for _, id := range s.inside {
 		if z, ok := ix.Zone(id); ok {
 			e.inZone(s, z, now)
 		}
@@ -77,18 +92,18 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 // entered is a vessel coming into z.
 func (e *Engine) entered(s *vstate, z *Zone, now time.Time) {
 	if z.Notify {
-		e.clear(key(AlertZoneExit, s.mmsi, 0, z.ID), now)
+		e.clearKind(s, AlertZoneExit, z.ID, now)
 		e.raise(e.alert(AlertZoneEntry, SeverityInfo, s, z, nil), now)
 	}
 }
 
 // exited is a vessel leaving zone id: the episodes of being inside it end.
 func (e *Engine) exited(s *vstate, id string, now time.Time) {
-	for _, k := range []AlertKind{AlertZoneEntry, AlertRestrictedEntry, AlertBanViolation, AlertSpeeding} {
-		e.clear(key(k, s.mmsi, 0, id), now)
+	for _, k := range [...]AlertKind{AlertZoneEntry, AlertRestrictedEntry, AlertBanViolation, AlertSpeeding} {
+		e.clearKind(s, k, id, now)
 	}
 	delete(s.speeding, id)
-	if z, ok := e.index.Zone(id); ok && z.Notify {
+	if z, ok := e.zone(id); ok && z.Notify {
 		a := e.alert(AlertZoneExit, SeverityInfo, s, z, nil)
 		e.raise(a, now)
 		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
@@ -147,7 +162,6 @@ func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
 		s.speeding = map[string]int{}
 	}
 	n := s.speeding[z.ID]
-	k := key(AlertSpeeding, s.mmsi, 0, z.ID)
 	switch {
 	case s.sog > z.SpeedLimitKn+e.cfg.SpeedingMarginKn:
 		n = max(n, 0) + 1
@@ -161,7 +175,7 @@ func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
 	case s.sog <= z.SpeedLimitKn:
 		n = min(n, 0) - 1
 		if n <= -e.cfg.SpeedingReports {
-			e.clear(k, now)
+			e.clearKind(s, AlertSpeeding, z.ID, now)
 		}
 	}
 	s.speeding[z.ID] = n
@@ -172,7 +186,7 @@ func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
 func (e *Engine) banned(s *vstate, z *Zone, now time.Time) {
 	b := e.violated(s, z.ID, now)
 	if b == nil {
-		e.clear(key(AlertBanViolation, s.mmsi, 0, z.ID), now)
+		e.clearKind(s, AlertBanViolation, z.ID, now)
 		return
 	}
 	sev := SeverityAlarm
@@ -206,14 +220,12 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 	hyst := e.cfg.HysteresisM
 	for _, n := range near {
 		z := n.Zone
-		ka := key(AlertBorderApproach, s.mmsi, 0, z.ID)
 		switch {
 		case s.underWay && n.DistanceM <= e.cfg.BorderApproachM:
 			e.raise(e.alert(AlertBorderApproach, SeverityWarning, s, z, map[string]float64{"distance_m": math.Round(n.DistanceM)}), now)
 		case n.DistanceM > e.cfg.BorderApproachM+hyst || !s.underWay:
-			e.clear(ka, now)
+			e.clearKind(s, AlertBorderApproach, z.ID, now)
 		}
-		kl := key(AlertBorderLoitering, s.mmsi, 0, z.ID)
 		slow := !math.IsNaN(s.sog) && s.sog < e.cfg.BorderLoiterKn && s.navStatus != 5 && !e.atQuay(s)
 		switch {
 		case slow && n.DistanceM <= e.cfg.BorderLoiterM:
@@ -226,7 +238,7 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 			}
 		case !slow || n.DistanceM > e.cfg.BorderLoiterM+hyst:
 			s.loiterSince = time.Time{}
-			e.clear(kl, now)
+			e.clearKind(s, AlertBorderLoitering, z.ID, now)
 		}
 	}
 	// Borders left behind altogether.
@@ -253,7 +265,7 @@ func (e *Engine) borderCrossed(s *vstate, z *Zone, now time.Time) {
 	if s.across[z.ID] {
 		e.raise(e.alert(AlertBorderCrossing, SeverityAlarm, s, z, nil), now)
 	} else {
-		e.clear(key(AlertBorderCrossing, s.mmsi, 0, z.ID), now)
+		e.clearKind(s, AlertBorderCrossing, z.ID, now)
 	}
 }
 

@@ -23,6 +23,9 @@ type Config struct {
 	Simulate   string `yaml:"simulate"`
 	SimVessels int    `yaml:"sim_vessels"`
 	SimSeed    int64  `yaml:"sim_seed"`
+	// SimIncidents makes simulated vessels break each safety rule now
+	// and then, so that every alert kind shows within minutes.
+	SimIncidents bool `yaml:"sim_incidents"`
 
 	DedupWindow     time.Duration `yaml:"dedup_window"`
 	FragmentTimeout time.Duration `yaml:"fragment_timeout"`
@@ -58,6 +61,7 @@ func DefaultConfig() Config {
 		Simulate:        "auto",
 		SimVessels:      100,
 		SimSeed:         1,
+		SimIncidents:    true,
 		DedupWindow:     2 * time.Second,
 		FragmentTimeout: 5 * time.Second,
 		StaleFactor:     3,

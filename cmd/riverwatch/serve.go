@@ -114,10 +114,13 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		s.sources = append(s.sources, src)
 	}
 	if cfg.Simulate == "on" || (cfg.Simulate == "auto" && len(cfg.Inputs) == 0) {
+		routes := simRoutes(water)
 		s.sim, err = simulate.New(simulate.Config{
-			Vessels: cfg.SimVessels,
-			Routes:  simRoutes(water),
-			Seed:    cfg.SimSeed,
+			Vessels:   cfg.SimVessels,
+			Routes:    routes,
+			Seed:      cfg.SimSeed,
+			Hotspots:  simHotspots(s.zones.Zones(), routes), // incidents follow a --zones file too
+			Incidents: cfg.SimIncidents,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("simulator: %w", err)

@@ -33,6 +33,7 @@ func parseServe(args []string, e env) (Config, error) {
 	fs.StringVar(&cfg.Simulate, "simulate", cfg.Simulate, "built-in traffic simulator: auto (on when no input is given), on, off")
 	fs.IntVar(&cfg.SimVessels, "sim-vessels", cfg.SimVessels, "number of simulated vessels")
 	fs.Int64Var(&cfg.SimSeed, "sim-seed", cfg.SimSeed, "seed of the simulated fleet")
+	fs.BoolVar(&cfg.SimIncidents, "sim-incidents", cfg.SimIncidents, "simulated vessels break each safety rule now and then (restricted zones, speeding, the border, collisions, AIS gaps, distress...)")
 	fs.DurationVar(&cfg.DedupWindow, "dedup-window", cfg.DedupWindow, "a message heard again by another station within this window is counted once; 0 = off")
 	fs.DurationVar(&cfg.FragmentTimeout, "fragment-timeout", cfg.FragmentTimeout, "how long to wait for the other fragments of a multi-sentence message")
 	fs.Float64Var(&cfg.StaleFactor, "stale-factor", cfg.StaleFactor, "a vessel is stale when silent longer than its expected reporting interval times this")

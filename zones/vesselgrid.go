@@ -1,0 +1,123 @@
+package zones
+
+import "math"
+
+// gridLat and gridLon are the vessel grid's cell size in degrees, about
+// 2.2 km square in Jilin.
+const (
+	gridLat = 0.02
+	gridLon = 0.03
+)
+
+type cellKey struct{ lat, lon int32 }
+
+// gridEntry is what the pair rules first look at of a vessel, kept compact
+// in its cell so that scanning the neighbours reads contiguous memory and
+// touches a vessel's full state only for the few that may come close.
+type gridEntry struct {
+	s              *vstate
+	lat, lon       float64
+	vx, vy         float64 // m/s east, north
+	atMs           int64
+	underWayMoving bool
+	ferry          bool
+}
+
+// vesselGrid is a spatial hash of vessels by position: neighbours within a
+// few kilometres are found by looking at the cells around, so the pair
+// rules cost the vessels nearby, never the whole fleet.
+type vesselGrid struct{ cells map[cellKey][]gridEntry }
+
+func newVesselGrid() vesselGrid { return vesselGrid{cells: map[cellKey][]gridEntry{}} }
+
+func cellOf(lat, lon float64) cellKey {
+	return cellKey{int32(math.Floor(lat / gridLat)), int32(math.Floor(lon / gridLon))}
+}
+
+func entryOf(s *vstate) gridEntry {
+	return gridEntry{s: s, lat: s.lat, lon: s.lon, vx: s.vx, vy: s.vy, atMs: s.at.UnixMilli(),
+		underWayMoving: s.underWay && s.moving, ferry: s.ferry}
+}
+
+// move puts s's latest fix in the grid.
+func (g *vesselGrid) move(s *vstate) {
+	c := cellOf(s.lat, s.lon)
+	if s.inGrid && c == s.cell {
+		g.cells[c][s.gridIdx] = entryOf(s)
+		return
+	}
+	g.remove(s)
+	es := append(g.cells[c], entryOf(s))
+	g.cells[c] = es
+	s.cell, s.gridIdx, s.inGrid = c, len(es)-1, true
+}
+
+// refresh rewrites s's entry (its ferry flag changed).
+func (g *vesselGrid) refresh(s *vstate) {
+	if s.inGrid {
+		g.cells[s.cell][s.gridIdx] = entryOf(s)
+	}
+}
+
+func (g *vesselGrid) remove(s *vstate) {
+	if !s.inGrid {
+		return
+	}
+	es := g.cells[s.cell]
+	last := len(es) - 1
+	if s.gridIdx != last {
+		es[s.gridIdx] = es[last]
+		es[s.gridIdx].s.gridIdx = s.gridIdx
+	}
+	es = es[:last]
+	if len(es) == 0 {
+		delete(g.cells, s.cell)
+	} else {
+		g.cells[s.cell] = es
+	}
+	s.inGrid = false
+}
+
+// appendCandidates appends the vessels under way within about rangeM of s
+// whose last fix is at most maxPositionAge from s's and which, on present
+// courses, come within maxCPA metres of s within horizon seconds: the only
+// ones a pair rule can find at risk.
+func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon, maxCPA float64) []*vstate {
+	nLat := int32(math.Ceil(rangeM / (gridLat * mPerDegLat)))
+	nLon := int32(math.Ceil(rangeM / (gridLon * s.kx)))
+	c := cellOf(s.lat, s.lon)
+	at := s.at.UnixMilli()
+	maxAge := maxPositionAge.Milliseconds()
+	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
+	for i := c.lat - nLat; i <= c.lat+nLat; i++ {
+		for j := c.lon - nLon; j <= c.lon+nLon; j++ {
+			for k := range g.cells[cellKey{i, j}] {
+				o := &g.cells[cellKey{i, j}][k]
+				dt := at - o.atMs
+				if o.s == s || !o.underWayMoving || dt > maxAge || -dt > maxAge {
+					continue
+				}
+				// o dead reckoned to s's time, relative to s.
+				sec := float64(dt) / 1000
+				rx := (o.lon-s.lon)*s.kx + o.vx*sec
+				ry := (o.lat-s.lat)*mPerDegLat + o.vy*sec
+				if rx*rx+ry*ry > r2 {
+					continue
+				}
+				vx, vy := o.vx-s.vx, o.vy-s.vy
+				t := 0.0
+				if v2 := vx*vx + vy*vy; v2 > 1e-9 {
+					t = max(0, -(rx*vx+ry*vy)/v2)
+				}
+				if t > horizon {
+					continue
+				}
+				if dx, dy := rx+vx*t, ry+vy*t; dx*dx+dy*dy > cpa2 {
+					continue
+				}
+				dst = append(dst, o.s)
+			}
+		}
+	}
+	return dst
+}
