@@ -61,7 +61,7 @@ function buildMap(cfg) {
   const far = () => box.classList.toggle('zoom-far', map.getZoom() < 9);
   map.on('zoomend', far);
   far();
-  map.attributionControl.addAttribution('水系 Waterways: riverwatch (Wikipedia, GeoNames)');
+  map.attributionControl.addAttribution('水系 Waterways: riverwatch (Natural Earth, Wikipedia, GeoNames)');
   if (cfg.tile_url) {
     let errors = 0;
     L.tileLayer(cfg.tile_url, { attribution: plainText(cfg.tile_attribution), maxZoom: 18, crossOrigin: false })
