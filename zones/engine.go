@@ -44,7 +44,7 @@ const (
 	DefaultAnchorDragM      = 100.0
 	DefaultUpdateEvery      = 30 * time.Second // an open alert's position is written at most this often
 	DefaultExitAlertFor     = 10 * time.Minute // a zone_exit alert resolves itself after this
-	DefaultFerryCapacity    = 60
+	DefaultMaxVessels       = 300_000
 	maxPositionAge          = 2 * time.Minute // a neighbour's last fix older than this is not extrapolated
 )
 
@@ -73,6 +73,9 @@ type EngineConfig struct {
 	AnchorDragM      float64
 	UpdateEvery      time.Duration
 	ExitAlertFor     time.Duration
+	// MaxVessels bounds the vessels remembered (default 300,000: the
+	// tracker's live picture and those it lost, kept for long_unsupervised).
+	MaxVessels int
 	Now              func() time.Time
 	Logger           *slog.Logger
 }
@@ -109,6 +112,9 @@ func (c *EngineConfig) defaults() {
 	def(&c.AnchorDragM, DefaultAnchorDragM)
 	defD(&c.UpdateEvery, DefaultUpdateEvery)
 	defD(&c.ExitAlertFor, DefaultExitAlertFor)
+	if c.MaxVessels <= 0 {
+		c.MaxVessels = DefaultMaxVessels
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}

@@ -444,3 +444,18 @@ func TestAdoptedAlertNotRaisedTwice(t *testing.T) {
 		t.Errorf("resolved by hand, re-raised %d times while still inside", n)
 	}
 }
+
+func TestEngineMemoryBounded(t *testing.T) {
+	ix, _ := zones.NewIndex(nil)
+	e := zones.NewEngine(zones.EngineConfig{MaxVessels: 10}, ix, &recorder{})
+	for m := uint32(1); m <= 30; m++ {
+		ev := report{mmsi: 500 + m, sog: 5, cog: 90, at: time.Duration(m) * time.Second}.event()
+		e.Handle(ev)
+		ev.Type = vessels.EventLost
+		e.Handle(ev)
+	}
+	e.Sweep(t0.Add(time.Hour))
+	if n := e.Len(); n > 10 {
+		t.Errorf("engine remembers %d vessels, want at most 10", n)
+	}
+}

@@ -115,7 +115,9 @@ func (e *Engine) sweep(now time.Time) {
 			delete(e.vs, m)
 			continue
 		}
-		if silent > e.cfg.LongUnsupervised && !e.has(s, AlertLongUnsupervised) {
+		// Only a vessel that identified itself (static data) is one the
+		// authorities supervise: a forged MMSI heard once is not.
+		if silent > e.cfg.LongUnsupervised && s.name != "" && !e.has(s, AlertLongUnsupervised) {
 			e.raise(e.alert(AlertLongUnsupervised, SeverityWarning, s, nil, map[string]float64{"hours": math.Round(silent.Hours())}), now)
 		}
 		if s.underWay && s.fix.valid() && !e.has(s, AlertAISGap) {
@@ -125,6 +127,7 @@ func (e *Engine) sweep(now time.Time) {
 			}
 		}
 	}
+	e.forget(now)
 	for k, ep := range e.episodes {
 		a := &ep.alert
 		switch {
@@ -135,6 +138,28 @@ func (e *Engine) sweep(now time.Time) {
 				e.clear(k, now)
 			}
 		}
+	}
+}
+
+// forget keeps the engine's memory bounded: above MaxVessels it drops the
+// vessels the tracker has lost, longest silent first (a flood of forged
+// MMSIs must not grow it for the month a lost vessel is remembered).
+func (e *Engine) forget(now time.Time) {
+	over := len(e.vs) - e.cfg.MaxVessels
+	if over <= 0 {
+		return
+	}
+	gone := make([]*vstate, 0, over)
+	for _, s := range e.vs {
+		if s.gone {
+			gone = append(gone, s)
+		}
+	}
+	slices.SortFunc(gone, func(a, b *vstate) int { return a.lastSeen.Compare(b.lastSeen) })
+	for _, s := range gone[:min(over, len(gone))] {
+		e.episodesOf(s, func(k string, _ *Alert) { e.clear(k, now) })
+		e.grid.remove(s)
+		delete(e.vs, s.mmsi)
 	}
 }
 

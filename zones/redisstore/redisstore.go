@@ -210,5 +210,7 @@ func SetRedisLogger(l *slog.Logger) {
 type redisLogger struct{ l *slog.Logger }
 
 func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
-	r.l.WarnContext(ctx, fmt.Sprintf(format, v...))
+	// go-redis logs each failed dial; the outage itself is logged once by
+	// the zones service, so these are detail.
+	r.l.DebugContext(ctx, fmt.Sprintf(format, v...))
 }
