@@ -76,8 +76,8 @@ type EngineConfig struct {
 	// MaxVessels bounds the vessels remembered (default 300,000: the
 	// tracker's live picture and those it lost, kept for long_unsupervised).
 	MaxVessels int
-	Now              func() time.Time
-	Logger           *slog.Logger
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 func (c *EngineConfig) defaults() {
