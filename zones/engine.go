@@ -145,6 +145,7 @@ type Engine struct {
 
 	mu       sync.Mutex
 	index    *Index            // every zone but the borders
+	bridges  *Index            // the bridge zones again, for looking ahead
 	borders  *Index            // the border lines, which are crossed, never entered
 	bans     map[string][]*Ban // zone id → bans naming it
 	vs       map[uint32]*vstate
@@ -188,26 +189,33 @@ func NewEngine(cfg EngineConfig, ix *Index, sink Sink) *Engine {
 	return e
 }
 
-// setIndex splits the zones into the borders and the rest.
+// setIndex splits the zones into the borders and the rest, and indexes
+// the bridges again on their own: the look-ahead searches a long segment,
+// which in the whole index would visit every zone along it.
 func (e *Engine) setIndex(ix *Index) {
 	if ix == nil {
-		ix, _ = NewIndex(nil)
+		ix = emptyIndex
 	}
-	var borders, rest []Zone
+	var borders, rest, bridges []Zone
 	for _, z := range ix.Zones() {
-		if z.Kind == KindBorder {
+		switch z.Kind {
+		case KindBorder:
 			borders = append(borders, *z)
-		} else {
-			rest = append(rest, *z)
+			continue
+		case KindBridge:
+			bridges = append(bridges, *z)
 		}
+		rest = append(rest, *z)
 	}
-	if len(borders) == 0 {
-		e.index, e.borders = ix, emptyIndex
-		return
+	// Every zone was valid in ix, so none of these fails.
+	e.index, e.borders, e.bridges = ix, emptyIndex, emptyIndex
+	if len(borders) > 0 {
+		e.index, _ = NewIndex(rest)
+		e.borders, _ = NewIndex(borders)
 	}
-	// Both were valid in ix, so neither fails.
-	e.index, _ = NewIndex(rest)
-	e.borders, _ = NewIndex(borders)
+	if len(bridges) > 0 {
+		e.bridges, _ = NewIndex(bridges)
+	}
 }
 
 var emptyIndex, _ = NewIndex(nil)

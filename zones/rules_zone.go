@@ -284,9 +284,9 @@ func (e *Engine) atQuay(s *vstate) bool {
 // BridgeApproachM.
 func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 	e.ahead = e.ahead[:0]
-	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) {
+	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) && e.bridges.Len() > 0 {
 		p := s.point()
-		e.ahead = e.index.AppendCrossed(e.ahead, p, offset(p, s.cog, e.cfg.BridgeApproachM))
+		e.ahead = e.bridges.AppendCrossed(e.ahead, p, offset(p, s.cog, e.cfg.BridgeApproachM))
 	}
 	for _, z := range e.ahead {
 		if z.Kind != KindBridge || slices.Contains(s.inside, z.ID) {
