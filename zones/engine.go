@@ -475,7 +475,13 @@ func (e *Engine) track(a *Alert, add bool) {
 
 // episodesOf calls fn for each episode concerning s; fn may clear it.
 func (e *Engine) episodesOf(s *vstate, fn func(k string, a *Alert)) {
-	for _, k := range slices.Clone(s.keys) {
+	// Backwards: fn clearing k removes it from s.keys, shifting only the
+	// keys already seen.
+	for i := len(s.keys) - 1; i >= 0; i-- {
+		if i >= len(s.keys) {
+			continue
+		}
+		k := s.keys[i]
 		if ep := e.episodes[k]; ep != nil {
 			fn(k, &ep.alert)
 		}

@@ -3,10 +3,11 @@ package zones
 import "math"
 
 // gridLat and gridLon are the vessel grid's cell size in degrees, about
-// 2.2 km square in Jilin.
+// 3.3 km square in Jilin: as large as the collision range, so that a scan
+// looks at the 3 × 3 cells around a vessel.
 const (
-	gridLat = 0.02
-	gridLon = 0.03
+	gridLat = 0.03
+	gridLon = 0.042
 )
 
 type cellKey struct{ lat, lon int32 }
@@ -91,8 +92,9 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
 	for i := c.lat - nLat; i <= c.lat+nLat; i++ {
 		for j := c.lon - nLon; j <= c.lon+nLon; j++ {
-			for k := range g.cells[cellKey{i, j}] {
-				o := &g.cells[cellKey{i, j}][k]
+			es := g.cells[cellKey{i, j}]
+			for k := range es {
+				o := &es[k]
 				dt := at - o.atMs
 				if o.s == s || !o.underWayMoving || dt > maxAge || -dt > maxAge {
 					continue
