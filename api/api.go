@@ -28,6 +28,7 @@
 //	GET /api/v1/alerts/{id}               one zones.Alert
 //	POST /api/v1/alerts/{id}/ack        W 200 with the alert; 409 if resolved
 //	POST /api/v1/alerts/{id}/resolve    W 200 with the alert; 409 if resolved
+//	PUT /api/v1/vessels/{mmsi}/persons  W {"persons":N}: an officer's count of persons on board (null forgets)
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static
 //

@@ -298,6 +298,7 @@ func (fx *fixture) run(tb testing.TB) string {
 // subscribers, called inline as the real watch does.
 type fakeZones struct {
 	mu      sync.Mutex
+	persons map[uint32]int
 	zones   map[string]zones.Zone
 	bans    map[string]zones.Ban
 	alerts  map[string]zones.Alert
@@ -311,6 +312,15 @@ type fakeZones struct {
 
 	next int
 	subs map[int]func(zones.Event)
+}
+
+func (f *fakeZones) SetPersons(mmsi uint32, persons int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.persons == nil {
+		f.persons = map[uint32]int{}
+	}
+	f.persons[mmsi] = persons
 }
 
 func (f *fakeZones) Health() zones.Health {

@@ -66,6 +66,9 @@ type ZoneWatch interface {
 	// Health reports the zone state store: up or down, and what waits to
 	// be written to it.
 	Health() zones.Health
+	// SetPersons records an officer's count of persons on board a vessel
+	// for the overcrowding rule; negative forgets it.
+	SetPersons(mmsi uint32, persons int)
 }
 
 const mimeGeoJSON = "application/geo+json"
@@ -277,4 +280,5 @@ func (s *Server) zoneRoutes(v1 fiber.Router) {
 	v1.Get("/alerts/:id", s.getAlert)
 	v1.Post("/alerts/:id/ack", s.requireOfficer, s.ackAlert)
 	v1.Post("/alerts/:id/resolve", s.requireOfficer, s.resolveAlert)
+	v1.Put("/vessels/:mmsi/persons", s.requireOfficer, s.setPersons)
 }
