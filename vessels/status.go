@@ -27,7 +27,11 @@ const MinStaleAfter = 60 * time.Second
 //
 // An unknown speed counts as slow for class B (its 3 min floor) and as
 // 0-14 kn for class A.
-func ExpectedInterval(v Vessel) time.Duration {
+func ExpectedInterval(v Vessel) time.Duration { return expectedInterval(&v) }
+
+// expectedInterval is ExpectedInterval without copying the record: Judge
+// runs it for every vessel of a listing.
+func expectedInterval(v *Vessel) time.Duration {
 	if v.Lat == nil || v.PositionAt.IsZero() {
 		return intervalStatic
 	}
@@ -73,11 +77,13 @@ func ExpectedInterval(v Vessel) time.Duration {
 
 // StaleAfter is the silence after which v is stale: its expected interval
 // times factor, but never less than MinStaleAfter. A factor <= 0 means 3.
-func StaleAfter(v Vessel, factor float64) time.Duration {
+func StaleAfter(v Vessel, factor float64) time.Duration { return staleAfter(&v, factor) }
+
+func staleAfter(v *Vessel, factor float64) time.Duration {
 	if factor <= 0 {
 		factor = 3
 	}
-	return max(time.Duration(float64(ExpectedInterval(v))*factor), MinStaleAfter)
+	return max(time.Duration(float64(expectedInterval(v))*factor), MinStaleAfter)
 }
 
 // Judge sets v.Stale and v.Lost as of now. Silence for staleness is counted
@@ -92,5 +98,5 @@ func Judge(v *Vessel, now time.Time, factor float64, lostAfter time.Duration) {
 		ref = v.PositionAt
 	}
 	v.Lost = lostAfter > 0 && now.Sub(v.LastSeen) > lostAfter
-	v.Stale = v.Lost || now.Sub(ref) > StaleAfter(*v, factor)
+	v.Stale = v.Lost || now.Sub(ref) > staleAfter(v, factor)
 }

@@ -314,11 +314,13 @@ func (e *Engine) Handle(ev vessels.Event) {
 	s.name = v.Name
 	s.persons = personsOf(v)
 	s.gone = false
-	e.episodesOf(s, func(k string, a *Alert) {
-		if a.Kind == AlertAISGap || a.Kind == AlertLongUnsupervised {
-			e.clear(k, now) // heard again
-		}
-	})
+	if len(s.keys) > 0 {
+		e.episodesOf(s, func(k string, a *Alert) {
+			if a.Kind == AlertAISGap || a.Kind == AlertLongUnsupervised {
+				e.clear(k, now) // heard again
+			}
+		})
+	}
 
 	if v.Lat != nil && v.Lon != nil && !v.PositionAt.IsZero() && v.PositionAt != s.at {
 		prev := s.fix
