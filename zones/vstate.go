@@ -1,0 +1,133 @@
+package zones
+
+import (
+	"math"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/riverwatch/riverwatch/vessels"
+)
+
+// What the engine remembers of each vessel between its reports.
+
+// fix is one accepted position.
+type fix struct {
+	lat, lon float64
+	at       time.Time
+	sog, cog float64 // NaN when not available
+}
+
+func (f fix) point() orb.Point { return orb.Point{f.lon, f.lat} }
+func (f fix) valid() bool      { return !f.at.IsZero() }
+
+// vstate is what the engine remembers of a vessel between its reports.
+type vstate struct {
+	mmsi uint32
+	fix
+	name      string
+	shipType  int
+	class     string
+	navStatus int
+	length    float64
+	underWay  bool
+	lastSeen  time.Time
+	gone      bool // the tracker lost it; kept for long_unsupervised
+
+	// motion, for the pair rules (see setMotion)
+	kx, vx, vy, sinC, cosC float64
+	moving, ferry          bool
+	// when and with what course and speed the pair rules last scanned
+	// its neighbours
+	pairAt           time.Time
+	pairSOG, pairCOG float64
+
+	inside  []string // ids of the zones it is in
+	keys    []string // episodes concerning it
+	cell    cellKey
+	gridIdx int // index of its entry in the cell
+	inGrid  bool
+
+	speeding    map[string]int // zone (or ban) key → consecutive reports over (+) or under (−) the limit
+	across      map[string]bool
+	loiterSince time.Time
+
+	dropAt    time.Time // grounding: when speed fell from above GroundFromKn
+	lastFast  time.Time // last report above GroundFromKn
+	anchor    fix       // where it settled at anchor or moored
+	anchorNav int
+
+	persons, manualPersons int
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+func underWay(v *vessels.Vessel, minKn float64) bool {
+	if v.NavStatus == 1 || v.NavStatus == 5 || v.NavStatus == 6 {
+		return false // at anchor, moored, aground
+	}
+	return v.SOG != nil && *v.SOG >= minKn
+}
+
+func personsOf(v *vessels.Vessel) int {
+	if v.Persons == nil {
+		return -1
+	}
+	n, any := 0, false
+	for _, p := range []*int{v.Persons.Crew, v.Persons.Passengers, v.Persons.Personnel} {
+		if p != nil {
+			n += *p
+			any = true
+		}
+	}
+	if !any {
+		return -1
+	}
+	return n
+}
+
+func isSART(mmsi uint32) bool {
+	p := mmsi / 1_000_000
+	return p == 970 || p == 972 || p == 974
+}
+
+// lost is the tracker giving a vessel up: it leaves its zones and the
+// vessel grid; its episodes end except those that silence itself raises.
+func (e *Engine) lost(s *vstate, now time.Time) {
+	s.gone = true
+	for _, id := range s.inside {
+		e.leave(s, id, now)
+	}
+	s.inside = s.inside[:0]
+	e.grid.remove(s)
+	e.episodesOf(s, func(k string, a *Alert) {
+		if a.Kind != AlertAISGap && a.Kind != AlertLongUnsupervised {
+			e.clear(k, now)
+		}
+	})
+}
+
+func (e *Engine) enter(s *vstate, id string, now time.Time) {
+	m := e.members[id]
+	if m == nil {
+		m = map[uint32]struct{}{}
+		e.members[id] = m
+	}
+	m[s.mmsi] = struct{}{}
+	e.sink.OccupancyChanged(Occupancy{ZoneID: id, MMSI: s.mmsi, In: true, At: now})
+}
+
+func (e *Engine) leave(s *vstate, id string, now time.Time) {
+	if m := e.members[id]; m != nil {
+		delete(m, s.mmsi)
+		if len(m) == 0 {
+			delete(e.members, id)
+		}
+	}
+	e.sink.OccupancyChanged(Occupancy{ZoneID: id, MMSI: s.mmsi, In: false, At: now})
+}
