@@ -459,3 +459,27 @@ func TestEngineMemoryBounded(t *testing.T) {
 		t.Errorf("engine remembers %d vessels, want at most 10", n)
 	}
 }
+
+func TestBorderHysteresis(t *testing.T) {
+	border := zones.Zone{ID: "border", Kind: zones.KindBorder, Geom: orb.LineString{{east(-5000), north(0)}, {east(5000), north(0)}}}
+	e, r := mustEngine(t, border)
+	// Along the line with ±15 m of position noise: never a crossing.
+	var along []report
+	for i := range 40 {
+		n := 15.0
+		if i%2 == 1 {
+			n = -15
+		}
+		along = append(along, report{mmsi: 14, eastM: -3000 + float64(i)*40, north: n, sog: 8, cog: 90, at: time.Duration(i) * 10 * time.Second})
+	}
+	// Settled on one side first, then noise across the line.
+	feed(e, append([]report{{mmsi: 14, eastM: -3100, north: -60, sog: 8, cog: 90, at: -10 * time.Second}}, along...)...)
+	if n := r.opened(zones.AlertBorderCrossing, 14); n != 0 {
+		t.Errorf("position noise along the line raised %d border_crossing", n)
+	}
+	// A sparse jump from 200 m one side to 200 m the other: one crossing.
+	feed(e, report{mmsi: 15, eastM: 0, north: -200, sog: 20, cog: 0, at: 0}, report{mmsi: 15, eastM: 0, north: 200, sog: 20, cog: 0, at: 40 * time.Second})
+	if n := r.opened(zones.AlertBorderCrossing, 15); n != 1 {
+		t.Errorf("a jump across raised %d border_crossing, want 1", n)
+	}
+}

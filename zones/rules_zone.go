@@ -54,7 +54,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	for _, z := range e.crossed {
 		switch {
 		case z.Kind == KindBorder:
-			e.borderCrossed(s, z, now)
+			e.borderSide(s, z, &prev, now)
 		case !slices.Contains(old, z.ID) && !slices.Contains(next, z.ID):
 			e.crossedThrough(s, z, now)
 		}
@@ -220,6 +220,7 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 	hyst := e.cfg.HysteresisM
 	for _, n := range near {
 		z := n.Zone
+		e.borderSide(s, z, nil, now)
 		switch {
 		case s.underWay && n.DistanceM <= e.cfg.BorderApproachM:
 			e.raise(e.alert(AlertBorderApproach, SeverityWarning, s, z, map[string]float64{"distance_m": math.Round(n.DistanceM)}), now)
@@ -255,15 +256,37 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 	})
 }
 
-// borderCrossed toggles which side of border z the vessel is on: across,
-// border_crossing is open until it crosses back.
-func (e *Engine) borderCrossed(s *vstate, z *Zone, now time.Time) {
-	if s.across == nil {
-		s.across = map[string]bool{}
+// borderSide judges which side of border z the vessel is on, with
+// hysteresis: a side counts only more than HysteresisM from the line, so
+// a vessel sailing along the boundary with position noise is not crossing
+// it back and forth. The first side it is judged on is where it came from;
+// border_crossing is open while it is on the other. prev, when the step
+// from it crossed the line, gives where it came from for a vessel first
+// judged after a sparse jump across.
+func (e *Engine) borderSide(s *vstate, z *Zone, prev *fix, now time.Time) {
+	p := s.point()
+	if DistanceM(z, p) <= e.cfg.HysteresisM {
+		return
 	}
-	s.across[z.ID] = !s.across[z.ID]
-	if s.across[z.ID] {
-		e.raise(e.alert(AlertBorderCrossing, SeverityAlarm, s, z, nil), now)
+	side := Side(z, p)
+	if side == 0 {
+		return
+	}
+	if s.homeSide == nil {
+		s.homeSide = map[string]int{}
+	}
+	home := s.homeSide[z.ID]
+	if home == 0 {
+		home = side
+		if prev != nil {
+			if ps := Side(z, prev.point()); ps != 0 {
+				home = ps
+			}
+		}
+		s.homeSide[z.ID] = home
+	}
+	if side != home {
+		e.raise(e.alert(AlertBorderCrossing, SeverityAlarm, s, z, map[string]float64{"distance_m": math.Round(DistanceM(z, p))}), now)
 	} else {
 		e.clearKind(s, AlertBorderCrossing, z.ID, now)
 	}

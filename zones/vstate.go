@@ -49,7 +49,7 @@ type vstate struct {
 	inGrid  bool
 
 	speeding    map[string]int // zone (or ban) key → consecutive reports over (+) or under (−) the limit
-	across      map[string]bool
+	homeSide    map[string]int // border id → the side of it the vessel came from (see Side)
 	loiterSince time.Time
 
 	dropAt    time.Time // grounding: when speed fell from above GroundFromKn
