@@ -31,6 +31,22 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 				e.ferryClosing(s, o, now, judged)
 			}
 		}
+	} else if active {
+		// Between scans, only the vessels it has a collision alert with
+		// are judged again, so that the alert follows and clears promptly.
+		for _, k := range s.keys {
+			ep := e.episodes[k]
+			if ep == nil || ep.alert.Kind != AlertCollisionRisk {
+				continue
+			}
+			other := ep.alert.MMSI
+			if other == s.mmsi {
+				other = ep.alert.OtherMMSI
+			}
+			if o := e.vs[other]; o != nil && o.underWay && o.moving {
+				e.collision(s, o, now, judged)
+			}
+		}
 	}
 	for _, id := range s.inside {
 		z, ok := e.index.Zone(id)
@@ -57,31 +73,22 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 		if judged[k] {
 			return
 		}
-		// Collision pairs are judged again only on a scan (or when s stops).
-		if a.Kind == AlertCollisionRisk && (scan || !active) || a.Kind == AlertFerryConflict {
+		if a.Kind == AlertCollisionRisk || a.Kind == AlertFerryConflict {
 			e.clear(k, now)
 		}
 	})
 }
 
-// rescan reports whether the pair rules should look at s's neighbours on
-// this report: every DefaultPairEvery, at once on a change of course
-// (10°) or speed (2 kn), and always while it has a pair alert open, so
-// that a risk opens within a report of appearing from a change and clears
-// within a report of passing.
+// rescan reports whether the pair rules should look at all of s's
+// neighbours on this report: every DefaultPairEvery, and at once on a
+// change of course (10°) or speed (2 kn), so that a risk opens within a
+// report of appearing from a change.
 func (e *Engine) rescan(s *vstate) bool {
 	if s.pairAt.IsZero() || s.at.Sub(s.pairAt) >= DefaultPairEvery || math.Abs(s.sog-s.pairSOG) > 2 {
 		return true
 	}
-	if d := math.Abs(math.Mod(s.cog-s.pairCOG+540, 360) - 180); d > 10 {
-		return true
-	}
-	for _, k := range s.keys {
-		if ep := e.episodes[k]; ep != nil && ep.alert.Kind == AlertCollisionRisk {
-			return true
-		}
-	}
-	return false
+	d := math.Abs(math.Mod(s.cog-s.pairCOG+540, 360) - 180)
+	return d > 10
 }
 
 // crossingFerry reports whether s is a passenger vessel under way on a
