@@ -166,6 +166,8 @@ type episode struct {
 	// expires, when set, is when an episode of a moment (an exit, a
 	// crossing) resolves itself.
 	expires time.Time
+	// misses counts the judgements in a row that found a pair clear.
+	misses int
 }
 
 // NewEngine returns an engine over the zones of ix (nil: none) that tells
@@ -283,9 +285,6 @@ func (e *Engine) Handle(ev vessels.Event) {
 		}
 		return
 	case vessels.EventStale:
-		if s := e.vs[v.MMSI]; s != nil && isSART(v.MMSI) {
-			e.clearKind(s, AlertDistress, "", now)
-		}
 		return
 	}
 	s := e.vs[v.MMSI]

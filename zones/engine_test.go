@@ -386,11 +386,22 @@ func TestGroundingAndAnchorDrag(t *testing.T) {
 func TestDistressAndJumpAndOvercrowding(t *testing.T) {
 	ferry := zones.Zone{ID: "crossing", Kind: zones.KindFerryCrossing, Geom: orb.LineString{{east(0), north(-200)}, {east(0), north(200)}}, BufferM: 100, CapacityPersons: 40}
 	e, r := mustEngine(t, ferry)
-	feed(e, report{mmsi: 970123456, sog: 0, at: 0})
+	feed(e, report{mmsi: 970123456, sog: 0, nav: 14, at: 0}, report{mmsi: 970123456, sog: 0, nav: 14, at: time.Minute})
 	if r.opened(zones.AlertDistress, 970123456) != 1 {
-		t.Error("AIS-SART raised no distress")
+		t.Error("active AIS-SART raised no distress")
 	}
-	ev := report{mmsi: 51, sog: 5, cog: 0, at: 0}.event()
+	// Silent (stale, lost) it stays open: no all-clear from a dead battery.
+	ev := report{mmsi: 970123456, nav: 14, at: time.Minute}.event()
+	ev.Type = vessels.EventStale
+	e.Handle(ev)
+	if !r.active(zones.AlertDistress, 970123456) {
+		t.Error("distress resolved itself when the SART went stale")
+	}
+	feed(e, report{mmsi: 970654321, sog: 0, nav: 15, at: 0})
+	if r.opened(zones.AlertDistress, 970654321) != 0 {
+		t.Error("AIS-SART in test mode (status 15) raised distress")
+	}
+	ev = report{mmsi: 51, sog: 5, cog: 0, at: 0}.event()
 	ev.Vessel.Flags = []string{"position_jump"}
 	e.Handle(ev)
 	if r.opened(zones.AlertPositionJump, 51) != 1 {
@@ -481,5 +492,36 @@ func TestBorderHysteresis(t *testing.T) {
 	feed(e, report{mmsi: 15, eastM: 0, north: -200, sog: 20, cog: 0, at: 0}, report{mmsi: 15, eastM: 0, north: 200, sog: 20, cog: 0, at: 40 * time.Second})
 	if n := r.opened(zones.AlertBorderCrossing, 15); n != 1 {
 		t.Errorf("a jump across raised %d border_crossing, want 1", n)
+	}
+}
+
+func TestAdoptedPairWaitsForPartner(t *testing.T) {
+	e, r := mustEngine(t)
+	a := track(21, 0, 0, 8, 90, 0, 10*time.Second, 2)
+	b := track(22, 2000, 0, 8, 270, 0, 10*time.Second, 2)
+	feed(e, a[0], b[0], a[1], b[1])
+	var pair zones.Alert
+	for _, x := range r.alerts {
+		if x.a.Kind == zones.AlertCollisionRisk {
+			pair = x.a
+		}
+	}
+	if pair.ID == "" {
+		t.Fatal("no collision risk to adopt")
+	}
+	// A restart: the engine adopts the stored pair; the first vessel
+	// reports before its partner does.
+	e2, r2 := mustEngine(t)
+	e2.Adopt(pair)
+	feed(e2, track(21, 165, 0, 8, 90, 20*time.Second, 10*time.Second, 1)...)
+	feed(e2, track(22, 1835, 0, 8, 270, 21*time.Second, 10*time.Second, 1)...)
+	feed(e2, track(21, 206, 0, 8, 90, 30*time.Second, 10*time.Second, 1)...)
+	if n := r2.opened(zones.AlertCollisionRisk, 21); n != 0 {
+		t.Errorf("after a restart the adopted pair was raised %d times again", n)
+	}
+	for _, x := range r2.alerts {
+		if x.typ == zones.EventAlertResolved {
+			t.Errorf("adopted pair resolved before its partner reported: %+v", x.a)
+		}
 	}
 }

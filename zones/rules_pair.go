@@ -58,6 +58,11 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			if o == nil || o == s {
 				continue
 			}
+			// On a long crossing (a lake's) only a vessel near the ferry
+			// is in its way.
+			if flatDistanceM(s.lat, s.lon, o.lat, o.lon) > ferryConflictNearM {
+				continue
+			}
 			switch {
 			case s.ferry:
 				e.ferryConflict(s, o, z, now, judged)
@@ -70,10 +75,26 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 		return
 	}
 	e.episodesOf(s, func(k string, a *Alert) {
-		if judged[k] {
+		if a.Kind != AlertCollisionRisk && a.Kind != AlertFerryConflict {
 			return
 		}
-		if a.Kind == AlertCollisionRisk || a.Kind == AlertFerryConflict {
+		ep := e.episodes[k]
+		if judged[k] {
+			ep.misses = 0
+			return
+		}
+		// The partner must be one this process hears, and the pair must
+		// have been judged clear twice running: an adopted episode is not
+		// cleared before its partner reports, and a pair at the edge of
+		// the domain does not flap.
+		other := a.OtherMMSI
+		if other == s.mmsi {
+			other = a.MMSI
+		}
+		if o := e.vs[other]; o == nil || !o.fix.valid() {
+			return
+		}
+		if ep.misses++; ep.misses >= 2 || !active {
 			e.clear(k, now)
 		}
 	})
@@ -90,6 +111,10 @@ func (e *Engine) rescan(s *vstate) bool {
 	d := math.Abs(math.Mod(s.cog-s.pairCOG+540, 360) - 180)
 	return d > 10
 }
+
+// ferryConflictNearM is how near a crossing ferry another vessel in the
+// same crossing must be to be in its way.
+const ferryConflictNearM = 1000.0
 
 // crossingFerry reports whether s is a passenger vessel under way on a
 // ferry crossing.

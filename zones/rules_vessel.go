@@ -11,10 +11,11 @@ import (
 // vesselRules runs the rules of a vessel's own report, whatever its
 // position: distress, position jumps, overcrowding.
 func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
-	if isSART(s.mmsi) || s.navStatus == 14 {
-		e.raise(e.alert(AlertDistress, SeverityCritical, s, nil, nil), now)
-	} else {
-		e.clearKind(s, AlertDistress, "", now)
+	// An active AIS-SART, MOB or EPIRB sends navigational status 14; in test
+	// mode it sends 15. Distress stays open until an officer resolves it:
+	// a beacon falling silent is no all-clear.
+	if s.navStatus == 14 || (isSART(s.mmsi) && s.navStatus != 15) {
+		e.raise(e.alert(AlertDistress, SeverityCritical, s, nil, map[string]float64{"source": distressSource(s)}), now)
 	}
 
 	if slices.Contains(v.Flags, "position_jump") {
@@ -45,6 +46,20 @@ func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
 			e.clear(k, now)
 		}
 	})
+}
+
+// distressSource codes what sent a distress: 970 AIS-SART 1, 972 MOB 2,
+// 974 EPIRB-AIS 3, navigational status 14 from a vessel 4.
+func distressSource(s *vstate) float64 {
+	switch s.mmsi / 1_000_000 {
+	case 970:
+		return 1
+	case 972:
+		return 2
+	case 974:
+		return 3
+	}
+	return 4
 }
 
 // has reports whether s has an episode of kind open.
@@ -134,7 +149,9 @@ func (e *Engine) sweep(now time.Time) {
 		case !ep.expires.IsZero() && !now.Before(ep.expires):
 			e.clear(k, now)
 		case a.Kind == AlertBanViolation && !ep.suppressed:
-			if s := e.vs[a.MMSI]; s == nil || e.violated(s, a.ZoneID, now) == nil {
+			// Only a process that hears the vessel judges it: another
+			// process's alert, adopted from the store, is left to it.
+			if s := e.vs[a.MMSI]; s != nil && s.fix.valid() && e.violated(s, a.ZoneID, now) == nil {
 				e.clear(k, now)
 			}
 		}
