@@ -358,6 +358,21 @@ func (e *Engine) Occupants(id string) []uint32 {
 	return out
 }
 
+// Occupancy lists every vessel inside every zone as this process sees it,
+// to write the whole picture back to a store that lost it.
+func (e *Engine) Occupancy() []Occupancy {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.cfg.Now()
+	var out []Occupancy
+	for id, ms := range e.members {
+		for m := range ms {
+			out = append(out, Occupancy{ZoneID: id, MMSI: m, In: true, At: now})
+		}
+	}
+	return out
+}
+
 // SetPersons records the persons on board an officer counted (negative:
 // forget the count), for the overcrowding rule.
 func (e *Engine) SetPersons(mmsi uint32, persons int) {

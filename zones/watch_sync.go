@@ -55,7 +55,8 @@ type writer struct {
 	remap   map[string]string // our alert id → the id another process stored first for the same episode
 	sig     chan struct{}
 
-	needLoad atomic.Bool
+	needLoad   atomic.Bool
+	needResync atomic.Bool // the store was down: it may have come back empty
 
 	hmu     sync.Mutex
 	ok      bool
@@ -159,7 +160,7 @@ func (q *writer) run(ctx context.Context) {
 			return
 		case <-q.sig:
 		case <-retry.C:
-			if !q.needLoad.Load() && q.pending() == 0 {
+			if !q.needLoad.Load() && q.pending() == 0 && q.healthy() {
 				continue
 			}
 		}
@@ -188,11 +189,22 @@ func (q *writer) run(ctx context.Context) {
 // be tried again (occupancy too, unless all ops were written after it).
 func (q *writer) flush(ctx context.Context, ops []op, occ map[occKey]Occupancy) (int, error) {
 	st := q.w.store
+	if !q.healthy() {
+		if err := st.Ping(ctx); err != nil {
+			return 0, err
+		}
+	}
 	if q.needLoad.Load() {
 		if err := q.w.load(ctx); err != nil {
 			return 0, err
 		}
 		q.needLoad.Store(false)
+	}
+	if q.needResync.Load() {
+		if err := q.resync(ctx); err != nil {
+			return 0, err
+		}
+		q.needResync.Store(false)
 	}
 	if len(occ) > 0 {
 		batch := make([]Occupancy, 0, len(occ))
@@ -327,6 +339,7 @@ func (q *writer) down(err error) {
 		return
 	}
 	q.ok, q.since = false, q.w.cfg.Now()
+	q.needResync.Store(true)
 	q.w.log.Warn("state store unavailable: alerting goes on in memory, changes kept until it returns",
 		"store", q.w.cfg.StoreName, "err", err)
 }
@@ -339,6 +352,59 @@ func (q *writer) up(wrote int) {
 	}
 	q.ok, q.since, q.lastErr = true, q.w.cfg.Now(), ""
 	q.w.log.Info("state store back: pending changes written", "store", q.w.cfg.StoreName, "changes", wrote)
+}
+
+func (q *writer) healthy() bool {
+	q.hmu.Lock()
+	defer q.hmu.Unlock()
+	return q.ok
+}
+
+// resync writes back everything this process holds, not only what changed
+// while the store was down: a Redis without persistence comes back empty.
+// Each write is one the store takes again without harm (an alert already
+// stored under its key is kept; an episode another process stored first
+// is merged).
+func (q *writer) resync(ctx context.Context) error {
+	w, st := q.w, q.w.store
+	w.mu.Lock()
+	zs := make([]Zone, 0, len(w.apiZones))
+	for _, z := range w.apiZones {
+		zs = append(zs, z)
+	}
+	var active []Alert
+	for _, a := range w.alerts {
+		if a.Active() {
+			active = append(active, *a)
+		}
+	}
+	w.mu.Unlock()
+	for _, z := range zs {
+		if err := st.PutZone(ctx, z); err != nil {
+			return err
+		}
+	}
+	for _, b := range w.banList() {
+		if err := st.PutBan(ctx, b); err != nil {
+			return err
+		}
+	}
+	for _, a := range active {
+		stored, created, err := st.OpenAlert(ctx, a)
+		if err != nil {
+			return err
+		}
+		if !created && stored.ID != a.ID {
+			q.merged(a, stored)
+		}
+	}
+	if occ := w.engine.Occupancy(); len(occ) > 0 {
+		if err := st.ApplyOccupancy(ctx, occ); err != nil {
+			return err
+		}
+	}
+	w.log.Info("zones state written back after the outage", "api_zones", len(zs), "open_alerts", len(active))
+	return nil
 }
 
 func (q *writer) health() Health {
@@ -369,6 +435,9 @@ func (w *Watch) follow(ctx context.Context) {
 		}
 		if time.Since(started) > maxBackoff {
 			backoff = minBackoff // it ran a good while: a new outage
+		}
+		if errors.Is(err, ErrUnavailable) {
+			w.w.down(err) // an idle process learns of the outage here
 		}
 		if errors.Is(err, ErrInvalid) { // cannot resume: read the whole state again
 			mu.Lock()

@@ -308,6 +308,24 @@ func TestZonesTwoProcessesOneRedis(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
+	// A ban set on a, a vessel under way in it heard by a only, over
+	// several seconds (b sweeps every second): one ban_violation, in both.
+	now := time.Now().UTC()
+	if code, msg := post(t, baseA+"/api/v1/bans", map[string]any{"zone_ids": []string{"reach"}, "kind": "prohibit", "reason": "ice",
+		"from": now.Add(-time.Minute).Format(time.RFC3339), "until": now.Add(time.Hour).Format(time.RFC3339)}); code != 201 {
+		t.Fatalf("POST ban: %d %s", code, msg)
+	}
+	for i := range 3 {
+		fs := runFixes(mBanned, -2000+float64(i)*100, 20000, 6, 90, 2)
+		sendUDP(t, a.sourceAddr(t, "udp"), fs)
+		time.Sleep(1200 * time.Millisecond)
+	}
+	for _, base := range []string{baseA, baseB} {
+		if l := alerts(t, base, fmt.Sprintf("kind=ban_violation&mmsi=%d", mBanned)); l.Count != 1 || !l.Alerts[0].Active() {
+			t.Errorf("%s: ban_violation alerts %+v, want one open", base, l.Alerts)
+		}
+	}
+
 	// A third process on the same Redis (a restart of a): the vessel still
 	// inside is not raised again.
 	c := startServer(t, "--zones", file, "--redis", url)
@@ -324,29 +342,63 @@ func TestZonesTwoProcessesOneRedis(t *testing.T) {
 // reach the API and /healthz shows the outage; once Redis returns the state
 // is written back.
 func TestZonesRedisOutage(t *testing.T) {
-	rs := redistest.StartServer(t)
+	rs := redistest.StartServer(t) // no persistence: it comes back empty
 	file := userZones(t)
 	a := startServer(t, "--zones", file, "--redis", "redis://"+rs.Addr)
+	idle := startServer(t, "--zones", file, "--redis", "redis://"+rs.Addr)
 	base := "http://" + a.api.Addr()
+	now := time.Now().UTC()
+	if code, msg := post(t, base+"/api/v1/bans", map[string]any{"zone_ids": []string{"reach"}, "kind": "restrict", "reason": "fog",
+		"from": now.Add(-time.Minute).Format(time.RFC3339), "until": now.Add(time.Hour).Format(time.RFC3339), "max_speed_kn": 4}); code != 201 {
+		t.Fatalf("POST ban: %d %s", code, msg)
+	}
+	if code, msg := post(t, base+"/api/v1/zones", `{"type":"Feature","properties":{"id":"api-quay","kind":"quay","radius_m":200},"geometry":{"type":"Point","coordinates":[126.05,44.05]}}`); code != 201 {
+		t.Fatalf("POST zone: %d %s", code, msg)
+	}
+	time.Sleep(300 * time.Millisecond) // written
 	rs.Stop(t)
 
 	sendUDP(t, a.sourceAddr(t, "udp"), runFixes(mSpeeder, -400, 5000, 12, 90, 6))
 	waitAlert(t, base, zones.AlertSpeeding, mSpeeder, 5*time.Second)
-	deadline := time.Now().Add(15 * time.Second)
-	for a.zones.Health().StoreOK {
+	for _, p := range []*server{a, idle} {
+		deadline := time.Now().Add(15 * time.Second)
+		for p.zones.Health().StoreOK {
+			if time.Now().After(deadline) {
+				t.Fatalf("the outage does not show in the zones health of %s", p.api.Addr())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	var h struct {
+		Status string `json:"status"`
+	}
+	getJSON(t, base+"/healthz", &h)
+	if h.Status != "degraded" {
+		t.Errorf("healthz during the outage: %q, want degraded", h.Status)
+	}
+
+	rs.Restart(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for !a.zones.Health().StoreOK || a.zones.Health().Pending > 0 {
 		if time.Now().After(deadline) {
-			t.Fatal("the outage does not show in the zones health")
+			t.Fatalf("the store did not come back in the health: %+v", a.zones.Health())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	var h map[string]any
-	getJSON(t, base+"/healthz", &h)
-	t.Logf("healthz during the outage: %v", h)
-
-	rs.Restart(t)
-	b := startServer(t, "--zones", file, "--redis", "redis://"+rs.Addr)
-	waitAlert(t, "http://"+b.api.Addr(), zones.AlertSpeeding, mSpeeder, 30*time.Second)
-	if !a.zones.Health().StoreOK {
-		t.Error("health still shows the store down after it returned")
+	// A new process reads back the whole state, not only what changed in
+	// the outage: the ban and the API zone from before it too.
+	c := startServer(t, "--zones", file, "--redis", "redis://"+rs.Addr)
+	cb := "http://" + c.api.Addr()
+	waitAlert(t, cb, zones.AlertSpeeding, mSpeeder, 10*time.Second)
+	var bans struct {
+		Count int `json:"count"`
+	}
+	getJSON(t, cb+"/api/v1/bans", &bans)
+	if bans.Count != 1 {
+		t.Errorf("bans after Redis came back empty: %d, want the 1 set before the outage", bans.Count)
+	}
+	var z map[string]any
+	if code := getJSON(t, cb+"/api/v1/zones/api-quay", &z); code != 200 {
+		t.Errorf("API zone after Redis came back empty: %d", code)
 	}
 }
