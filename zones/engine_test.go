@@ -2,6 +2,7 @@ package zones_test
 
 import (
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -524,4 +525,24 @@ func TestAdoptedPairWaitsForPartner(t *testing.T) {
 			t.Errorf("adopted pair resolved before its partner reported: %+v", x.a)
 		}
 	}
+}
+
+func TestAlertMessagesBilingual(t *testing.T) {
+	e, r := mustEngine(t, zones.Zone{ID: "slow", Name: "Jilin quay speed limit", NameZH: "吉林码头限速区", Kind: zones.KindSpeedLimit,
+		Geom: orb.Point{east(0), north(0)}, RadiusM: 3000, SpeedLimitKn: 6})
+	feed(e, track(5, 0, 0, 9, 90, 0, 10*time.Second, 4)...)
+	for _, x := range r.alerts {
+		if x.a.Kind != zones.AlertSpeeding {
+			continue
+		}
+		zh, en := x.a.MessageZH, x.a.MessageEN
+		if !strings.Contains(zh, "超速") || !strings.Contains(zh, "吉林码头限速区") || !strings.Contains(zh, "限速 6.0 节") || strings.Contains(zh, "kn") {
+			t.Errorf("Chinese message %q", zh)
+		}
+		if !strings.Contains(en, "speeding") || !strings.Contains(en, "Jilin quay speed limit") || !strings.Contains(en, "limit 6.0 kn") {
+			t.Errorf("English message %q", en)
+		}
+		return
+	}
+	t.Fatal("no speeding alert")
 }

@@ -125,6 +125,9 @@ func (z *Zone) Validate() error {
 	if z.BufferM > MaxBufferM || z.RadiusM > MaxRadiusM || z.SpeedLimitKn > 100 || z.CapacityPersons < 0 {
 		return bad("buffer_m ≤ %d, radius_m ≤ %d, speed_limit_kn ≤ 100, capacity_persons ≥ 0", MaxBufferM, MaxRadiusM)
 	}
+	if z.Kind == KindSpeedLimit && z.SpeedLimitKn <= 0 {
+		return bad("a speed_limit zone needs speed_limit_kn > 0")
+	}
 	if z.Geom == nil {
 		return bad("no geometry")
 	}

@@ -611,7 +611,7 @@ func randomZones(rng *rand.Rand, n int) []Zone {
 				r := between(rng, 200, 1500)
 				mp = append(mp, orb.Polygon{star(rng, at(c, float64(j)*4000, 0), 4+rng.IntN(8), r, 1.5*r)})
 			}
-			z.Kind, z.Geom = KindSpeedLimit, mp
+			z.Kind, z.Geom, z.SpeedLimitKn = KindSpeedLimit, mp, 6
 		case k < 950:
 			z.Kind, z.Geom, z.BufferM = KindFerryCrossing, riverLine(rng, c, 2+rng.IntN(19), between(rng, 0.2, 20)), between(rng, 20, 1500)
 		default:

@@ -74,45 +74,62 @@ func (e *Engine) describe(a *Alert) {
 		a.MessageZH += "，" + zzh
 		a.MessageEN += ", " + zen
 	}
-	if d := detail(a.Values); d != "" {
-		a.MessageZH += "，" + d
-		a.MessageEN += ", " + d
+	if zh, en := detail(a.Values); zh != "" {
+		a.MessageZH += "，" + zh
+		a.MessageEN += ", " + en
 	}
 }
 
-// detail writes the figures that explain an alert, unit-labelled the same
-// in both languages.
-func detail(vals map[string]float64) string {
-	out := ""
-	add := func(s string) {
-		if out != "" {
-			out += " "
+// details are the figures that explain an alert, each with its label in
+// Chinese and English, in the order they are written.
+var details = []struct {
+	key    string
+	zh, en string // format of the value
+}{
+	{"source", "", ""}, // written by sourceName
+	{"sog_kn", "航速 %.1f 节", "%.1f kn"},
+	{"limit_kn", "限速 %.1f 节", "limit %.1f kn"},
+	{"cpa_m", "最近会遇距离 %.0f 米", "CPA %.0f m"},
+	{"tcpa_s", "%.0f 秒后", "TCPA %.0f s"},
+	{"distance_m", "距离 %.0f 米", "distance %.0f m"},
+	{"persons", "船上 %.0f 人", "%.0f persons on board"},
+	{"capacity", "核定 %.0f 人", "capacity %.0f"},
+	{"gap_s", "已 %.0f 秒无信号", "silent %.0f s"},
+	{"hours", "已 %.0f 小时未见", "unseen %.0f h"},
+	{"minutes", "已 %.0f 分钟", "for %.0f min"},
+}
+
+// distressSources name what sent a distress (Values["source"]).
+var distressSources = map[float64][2]string{
+	1: {"AIS搜救应答器（SART）", "AIS-SART"},
+	2: {"落水人员示位标（MOB）", "man overboard (MOB)"},
+	3: {"应急无线电示位标（EPIRB）", "EPIRB-AIS"},
+	4: {"船舶报告遇险状态", "vessel reports distress (status 14)"},
+}
+
+// detail writes the figures in Chinese and in English.
+func detail(vals map[string]float64) (zh, en string) {
+	for _, d := range details {
+		v, ok := vals[d.key]
+		if !ok {
+			continue
 		}
-		out += s
+		z, e := "", ""
+		if d.key == "source" {
+			n := distressSources[v]
+			z, e = n[0], n[1]
+		} else {
+			z, e = fmt.Sprintf(d.zh, v), fmt.Sprintf(d.en, v)
+		}
+		if z == "" {
+			continue
+		}
+		if zh != "" {
+			zh += "，"
+			en += ", "
+		}
+		zh += z
+		en += e
 	}
-	if v, ok := vals["sog_kn"]; ok {
-		add(fmt.Sprintf("%.1f kn", v))
-	}
-	if v, ok := vals["limit_kn"]; ok {
-		add(fmt.Sprintf("(limit %.1f kn)", v))
-	}
-	if v, ok := vals["cpa_m"]; ok {
-		add(fmt.Sprintf("CPA %.0f m", v))
-	}
-	if v, ok := vals["tcpa_s"]; ok {
-		add(fmt.Sprintf("TCPA %.0f s", v))
-	}
-	if v, ok := vals["distance_m"]; ok {
-		add(fmt.Sprintf("%.0f m", v))
-	}
-	if v, ok := vals["persons"]; ok {
-		add(fmt.Sprintf("%.0f/%.0f persons", v, vals["capacity"]))
-	}
-	if v, ok := vals["gap_s"]; ok {
-		add(fmt.Sprintf("silent %.0f s", v))
-	}
-	if v, ok := vals["hours"]; ok {
-		add(fmt.Sprintf("unseen %.0f h", v))
-	}
-	return out
+	return zh, en
 }

@@ -92,8 +92,13 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 // entered is a vessel coming into z.
 func (e *Engine) entered(s *vstate, z *Zone, now time.Time) {
 	if z.Notify {
+		// An entry is a moment: its alert resolves itself after
+		// ExitAlertFor, so a ferry working its own crossing all day does
+		// not keep one open.
 		e.clearKind(s, AlertZoneExit, z.ID, now)
-		e.raise(e.alert(AlertZoneEntry, SeverityInfo, s, z, nil), now)
+		a := e.alert(AlertZoneEntry, SeverityInfo, s, z, nil)
+		e.raise(a, now)
+		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
 	}
 }
 
@@ -221,8 +226,9 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 	for _, n := range near {
 		z := n.Zone
 		e.borderSide(s, z, nil, now)
+		across := s.homeSide[z.ID] != 0 && Side(z, s.point()) != s.homeSide[z.ID]
 		switch {
-		case s.underWay && n.DistanceM <= e.cfg.BorderApproachM:
+		case s.underWay && n.DistanceM <= e.cfg.BorderApproachM && !across:
 			e.raise(e.alert(AlertBorderApproach, SeverityWarning, s, z, map[string]float64{"distance_m": math.Round(n.DistanceM)}), now)
 		case n.DistanceM > e.cfg.BorderApproachM+hyst || !s.underWay:
 			e.clearKind(s, AlertBorderApproach, z.ID, now)
@@ -286,6 +292,7 @@ func (e *Engine) borderSide(s *vstate, z *Zone, prev *fix, now time.Time) {
 		s.homeSide[z.ID] = home
 	}
 	if side != home {
+		e.clearKind(s, AlertBorderApproach, z.ID, now) // superseded
 		e.raise(e.alert(AlertBorderCrossing, SeverityAlarm, s, z, map[string]float64{"distance_m": math.Round(DistanceM(z, p))}), now)
 	} else {
 		e.clearKind(s, AlertBorderCrossing, z.ID, now)

@@ -321,6 +321,13 @@ func (w *Watch) DeleteZone(ctx context.Context, id, by string) error {
 		w.mu.Unlock()
 		return fmt.Errorf("zone %q: %w", id, ErrNotFound)
 	}
+	now := w.cfg.Now()
+	for _, b := range w.bans {
+		if !b.Ended(now) && slices.Contains(b.ZoneIDs, id) {
+			w.mu.Unlock()
+			return fmt.Errorf("%w: zone %q has ban %q in force or to come: lift it first", ErrConflict, id, b.ID)
+		}
+	}
 	delete(w.apiZones, id)
 	w.mu.Unlock()
 	if err := w.reindex(); err != nil {
@@ -421,6 +428,9 @@ func (w *Watch) SetBan(ctx context.Context, b Ban, by string) (Ban, error) {
 		}
 	}
 	now := w.cfg.Now().UTC()
+	if !b.Yearly && !b.Until.After(now) {
+		return Ban{}, fmt.Errorf("%w: ban: until %s is already past", ErrInvalid, b.Until.UTC().Format(time.RFC3339))
+	}
 	b.ID, b.CreatedBy, b.CreatedAt = NewID("B", now), by, now
 	b.LiftedBy, b.LiftedAt = "", time.Time{}
 	b.From, b.Until = b.From.UTC(), b.Until.UTC()

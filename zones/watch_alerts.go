@@ -52,6 +52,10 @@ func (w *Watch) Alert(ctx context.Context, id string) (Alert, error) {
 // Ack records that an officer has seen an alert. ErrNotFound; ErrConflict
 // for a resolved alert.
 func (w *Watch) Ack(ctx context.Context, id, by string) (Alert, error) {
+	// Acknowledged already: the first officer's acknowledgement stands.
+	if a, err := w.Alert(ctx, id); err == nil && a.State == StateAcknowledged {
+		return a, nil
+	}
 	return w.officer(ctx, id, EventAlertAcked, func(a *Alert, now time.Time) {
 		a.State, a.AckedBy, a.AckedAt = StateAcknowledged, by, now
 	})

@@ -83,6 +83,9 @@ func TestWatchSharesAlertsBetweenProcesses(t *testing.T) {
 		x, err := a.Alert(context.Background(), id)
 		return err == nil && x.State == zones.StateAcknowledged && x.AckedBy == "officer-li"
 	})
+	if x, err := a.Ack(context.Background(), id, "officer-wang"); err != nil || x.AckedBy != "officer-li" {
+		t.Errorf("a second acknowledgement: %+v %v, want the first one kept", x, err)
+	}
 	if _, err := b.Resolve(context.Background(), id, "officer-li"); err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +149,19 @@ func TestWatchBansAndZones(t *testing.T) {
 	// A second process reads the API zone from the store.
 	other := startWatch(t, store, "q", reach)
 	eventually(t, "the API zone in the other process", func() bool { _, err := other.Zone("new-quay"); return err == nil })
+	if _, err := w.SetBan(ctx, zones.Ban{ZoneIDs: []string{"new-quay"}, Kind: zones.BanProhibit, Reason: zones.ReasonFog, From: now.Add(-2 * time.Hour), Until: now.Add(-time.Hour)}, "o"); !errors.Is(err, zones.ErrInvalid) {
+		t.Errorf("a ban already over: %v, want ErrInvalid", err)
+	}
+	qb, err := w.SetBan(ctx, zones.Ban{ZoneIDs: []string{"new-quay"}, Kind: zones.BanProhibit, Reason: zones.ReasonFog, From: now, Until: now.Add(time.Hour)}, "o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.DeleteZone(ctx, "new-quay", "o"); !errors.Is(err, zones.ErrConflict) {
+		t.Errorf("deleting a zone under a ban: %v, want ErrConflict", err)
+	}
+	if _, err := w.LiftBan(ctx, qb.ID, "o"); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.DeleteZone(ctx, "new-quay", "o"); err != nil {
 		t.Fatal(err)
 	}
