@@ -82,8 +82,8 @@ func setDemoBan(ctx context.Context, w *zones.Watch, logger *slog.Logger) {
 // zonesCollector exposes the zones service: the state store's health, what
 // waits to be written, and the open alerts by kind.
 type zonesCollector struct {
-	w                       *zones.Watch
-	up, pending, open, seen *prometheus.Desc
+	w                                    *zones.Watch
+	up, pending, open, seen, count, bans *prometheus.Desc
 }
 
 func newZonesCollector(w *zones.Watch) *zonesCollector {
@@ -92,6 +92,8 @@ func newZonesCollector(w *zones.Watch) *zonesCollector {
 		pending: prometheus.NewDesc("riverwatch_zones_store_pending", "Zone state changes waiting to be written to the store.", nil, nil),
 		open:    prometheus.NewDesc("riverwatch_alerts_open", "Alerts not yet resolved, by kind.", []string{"kind"}, nil),
 		seen:    prometheus.NewDesc("riverwatch_zones_vessels", "Vessels the rules engine remembers.", nil, nil),
+		count:   prometheus.NewDesc("riverwatch_zones", "Zones watched, by kind.", []string{"kind"}, nil),
+		bans:    prometheus.NewDesc("riverwatch_bans_active", "Navigation bans in force now.", nil, nil),
 	}
 }
 
@@ -100,6 +102,8 @@ func (c *zonesCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.pending
 	ch <- c.open
 	ch <- c.seen
+	ch <- c.count
+	ch <- c.bans
 }
 
 func (c *zonesCollector) Collect(ch chan<- prometheus.Metric) {
@@ -119,4 +123,19 @@ func (c *zonesCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, k := range zones.AlertKinds {
 		ch <- prometheus.MustNewConstMetric(c.open, prometheus.GaugeValue, float64(n[k]), string(k))
 	}
+	kinds := map[zones.Kind]int{}
+	for _, z := range c.w.Zones() {
+		kinds[z.Kind]++
+	}
+	for _, k := range zones.Kinds {
+		ch <- prometheus.MustNewConstMetric(c.count, prometheus.GaugeValue, float64(kinds[k]), string(k))
+	}
+	bans, _ := c.w.Bans(context.Background())
+	active, now := 0, time.Now()
+	for _, b := range bans {
+		if b.ActiveAt(now) {
+			active++
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(c.bans, prometheus.GaugeValue, float64(active))
 }
