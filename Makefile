@@ -26,7 +26,7 @@ run: build
 ## service fails. Reference data in ../shared is not a service: its tests skip
 ## on a bare clone unless RIVERWATCH_REQUIRE_SHARED=1 (as .ci/run sets).
 test: deps-test vet lint
-	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -race -count=1 -timeout 15m ./...
+	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -race -count=1 -timeout 15m ./...
 
 ## test-short: the tests that need nothing installed (services skip).
 test-short:
@@ -71,8 +71,9 @@ $(APT_STAMP):
 ## deps-test: Chromium for the browser tests, and a CJK font so that the
 ## screenshots they take show the board's Chinese text; redis-server and
 ## redis-cli for the Redis store's tests, which start their own servers
-## (a single node and a cluster) on free ports.
-deps-test:
+## (a single node and a cluster) on free ports; influxd for the InfluxDB
+## history's tests (deps-influxd).
+deps-test: deps-influxd
 	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-headless-shell >/dev/null 2>&1; } && \
 		fc-list 2>/dev/null | grep -qi -e wqy -e cjk || \
 		{ $(MAKE) --no-print-directory $(APT_STAMP) && \
@@ -80,6 +81,14 @@ deps-test:
 	@{ command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } || \
 		{ $(MAKE) --no-print-directory $(APT_STAMP) && \
 		  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server redis-tools; }
+
+## deps-influxd: InfluxDB OSS 1.8.3, built once from the Go module proxy
+## (about a minute) into .cache/bin; its tests start it on free ports.
+INFLUXD := $(abspath .cache/bin/influxd)
+deps-influxd: $(INFLUXD)
+
+$(INFLUXD):
+	GOBIN=$(abspath .cache/bin) $(GO) install github.com/influxdata/influxdb/cmd/influxd@v1.8.3
 
 deps-bench:
 	@command -v gpsdecode >/dev/null 2>&1 || \

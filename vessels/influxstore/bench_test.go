@@ -1,0 +1,155 @@
+package influxstore_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/vessels/influxstore"
+	"github.com/riverwatch/riverwatch/vessels/influxstore/influxtest"
+)
+
+// loaderWriters and loaderBatch shape the plain loader the history is
+// measured against: several concurrent HTTP writers posting 5,000-point
+// batches of line protocol to /api/v2/write.
+const (
+	loaderWriters = 4
+	loaderBatch   = 5000
+)
+
+// BenchmarkWrite measures points per second into a real influxd through
+// History.Append (until Flush returns) and, in the same run and on the same
+// server, through a plain batched line-protocol loader. Both write the same
+// six-field position points of 1,000 vessels, each into a database of its
+// own.
+func BenchmarkWrite(b *testing.B) {
+	srv := influxtest.StartServer(b)
+	var run atomic.Int32
+	newDB := func(b *testing.B, kind string) string {
+		db := fmt.Sprintf("bench_%s_%d", kind, run.Add(1))
+		srv.Exec(b, "CREATE DATABASE "+db)
+		return db
+	}
+	b.Run("History", func(b *testing.B) {
+		db := newDB(b, "history")
+		pts := benchPoints(b.N)
+		h := mustNew(b, srv.URL, db+"/autogen", func(c *influxstore.Config) {
+			c.MaxBuffered = b.N + influxstore.DefaultBatchSize // measure InfluxDB, not drops
+			c.FlushInterval = time.Second
+		})
+		ctx := context.Background()
+		b.ResetTimer()
+		for i := range pts {
+			if err := h.AppendPosition(ctx, pts[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := h.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		reportRate(b)
+		if st := h.Stats(); st.Dropped != 0 || st.Written != uint64(b.N) {
+			b.Fatalf("stats %+v, want %d written", st, b.N)
+		}
+		if err := h.Close(); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.Run("Loader", func(b *testing.B) {
+		db := newDB(b, "loader")
+		pts := benchPoints(b.N)
+		target := srv.URL + "/api/v2/write?" + url.Values{"bucket": {db + "/autogen"}, "precision": {"ns"}}.Encode()
+		client := &http.Client{Timeout: time.Minute}
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		var failed atomic.Value
+		b.ResetTimer()
+		for range loaderWriters {
+			wg.Go(func() {
+				buf := make([]byte, 0, loaderBatch*120)
+				for {
+					start := int(next.Add(loaderBatch)) - loaderBatch
+					if start >= len(pts) {
+						return
+					}
+					buf = buf[:0]
+					for i := start; i < min(start+loaderBatch, len(pts)); i++ {
+						buf = appendLine(buf, &pts[i])
+					}
+					resp, err := client.Post(target, "text/plain; charset=utf-8", bytes.NewReader(buf))
+					if err == nil {
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusNoContent {
+							err = fmt.Errorf("write: %s", resp.Status)
+						}
+					}
+					if err != nil {
+						failed.Store(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		b.StopTimer()
+		if err, _ := failed.Load().(error); err != nil {
+			b.Fatal(err)
+		}
+		reportRate(b)
+	})
+}
+
+func reportRate(b *testing.B) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+// benchPoints returns n positions of 1,000 vessels a millisecond apart.
+func benchPoints(n int) []influxstore.Position {
+	base := time.Now().Add(-24 * time.Hour).Truncate(time.Second)
+	out := make([]influxstore.Position, n)
+	for i := range out {
+		out[i] = influxstore.Position{
+			MMSI: uint32(413000000 + i%1000), Class: "A", Station: "jilin", NavStatus: i % 16,
+			TrackPoint: vessels.TrackPoint{
+				Time: base.Add(time.Duration(i) * time.Millisecond),
+				Lat:  43.85 + float64(i%5000)*1e-5, Lon: 126.55 + float64(i%7000)*1e-5,
+				SOG: float64(i%150) / 10, COG: float64(i%3600) / 10, Heading: i % 360,
+			},
+		}
+	}
+	return out
+}
+
+// appendLine is the loader's own line-protocol encoding of a position.
+func appendLine(b []byte, p *influxstore.Position) []byte {
+	b = append(b, "position,class="...)
+	b = append(b, p.Class...)
+	b = append(b, ",mmsi="...)
+	b = strconv.AppendUint(b, uint64(p.MMSI), 10)
+	b = append(b, ",station="...)
+	b = append(b, p.Station...)
+	b = append(b, " lat="...)
+	b = strconv.AppendFloat(b, p.Lat, 'f', -1, 64)
+	b = append(b, ",lon="...)
+	b = strconv.AppendFloat(b, p.Lon, 'f', -1, 64)
+	b = append(b, ",sog="...)
+	b = strconv.AppendFloat(b, p.SOG, 'f', -1, 64)
+	b = append(b, ",cog="...)
+	b = strconv.AppendFloat(b, p.COG, 'f', -1, 64)
+	b = append(b, ",heading="...)
+	b = strconv.AppendInt(b, int64(p.Heading), 10)
+	b = append(b, "i,nav_status="...)
+	b = strconv.AppendInt(b, int64(p.NavStatus), 10)
+	b = append(b, "i "...)
+	b = strconv.AppendInt(b, p.Time.UnixNano(), 10)
+	return append(b, '\n')
+}
