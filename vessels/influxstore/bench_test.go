@@ -153,3 +153,74 @@ func appendLine(b []byte, p *influxstore.Position) []byte {
 	b = strconv.AppendInt(b, p.Time.UnixNano(), 10)
 	return append(b, '\n')
 }
+
+// load writes pts into db through the plain loader's encoding, in one
+// goroutine, for the read benchmarks' setup.
+func load(b *testing.B, srvURL, db string, pts []influxstore.Position) {
+	b.Helper()
+	target := srvURL + "/api/v2/write?" + url.Values{"bucket": {db + "/autogen"}, "precision": {"ns"}}.Encode()
+	for start := 0; start < len(pts); start += loaderBatch {
+		var buf []byte
+		for i := start; i < min(start+loaderBatch, len(pts)); i++ {
+			buf = appendLine(buf, &pts[i])
+		}
+		resp, err := http.Post(target, "text/plain", bytes.NewReader(buf))
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			b.Fatalf("load: %s", resp.Status)
+		}
+	}
+}
+
+// BenchmarkRead times a one-day track of one vessel (a report every 10 s,
+// 8,640 points; whole and thinned to 2,000) and a snapshot of 1,000 vessels
+// (30 reports each in the last 5 minutes).
+func BenchmarkRead(b *testing.B) {
+	srv := influxtest.StartServer(b)
+	srv.Exec(b, "CREATE DATABASE bench_read")
+	day := time.Now().Add(-25 * time.Hour).Truncate(time.Second)
+	var pts []influxstore.Position
+	for i := range 8640 {
+		pts = append(pts, influxstore.Position{MMSI: 413999999, Class: "A", Station: "jilin", NavStatus: 0,
+			TrackPoint: vessels.TrackPoint{Time: day.Add(time.Duration(i) * 10 * time.Second), Lat: 43.85 + float64(i)*1e-5, Lon: 126.55, SOG: 8, COG: 45, Heading: 44}})
+	}
+	at := time.Now().Truncate(time.Second)
+	for r := range 30 {
+		for v := range 1000 {
+			pts = append(pts, influxstore.Position{MMSI: uint32(413000000 + v), Class: "A", Station: "jilin", NavStatus: 0,
+				TrackPoint: vessels.TrackPoint{Time: at.Add(-time.Duration(r) * 10 * time.Second), Lat: 43.85 + float64(v)*1e-4, Lon: 126.55, SOG: 5, COG: 90, Heading: 91}})
+		}
+	}
+	load(b, srv.URL, "bench_read", pts)
+	h := mustNew(b, srv.URL, "bench_read/autogen", nil)
+	defer h.Close()
+	ctx := context.Background()
+	until := day.Add(24*time.Hour - time.Second)
+	b.Run("TrackDay", func(b *testing.B) {
+		for b.Loop() {
+			got, err := h.Track(ctx, 413999999, day, until, 0)
+			if err != nil || len(got) != 8640 {
+				b.Fatalf("%d points, %v", len(got), err)
+			}
+		}
+	})
+	b.Run("TrackDayThinned", func(b *testing.B) {
+		for b.Loop() {
+			got, err := h.TrackThinned(ctx, 413999999, day, until, 2000)
+			if err != nil || len(got) > 2001 || len(got) < 1500 {
+				b.Fatalf("%d points, %v", len(got), err)
+			}
+		}
+	})
+	b.Run("Snapshot1000", func(b *testing.B) {
+		for b.Loop() {
+			got, err := h.Snapshot(ctx, at, 5*time.Minute)
+			if err != nil || len(got) != 1000 {
+				b.Fatalf("%d vessels, %v", len(got), err)
+			}
+		}
+	})
+}
