@@ -59,6 +59,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
@@ -84,6 +85,9 @@ type History struct {
 	writer api.WriteAPIBlocking
 	query  api.QueryAPI
 	bucket string // as a Flux string literal
+
+	queryFirst sync.Mutex  // the first query runs alone (see runQuery)
+	queryReady atomic.Bool // a query has returned
 
 	mu       sync.Mutex
 	cur      *batch   // filling

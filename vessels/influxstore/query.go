@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/influxdata/influxdb-client-go/v2/api"
 	"github.com/influxdata/influxdb-client-go/v2/api/query"
 	http2 "github.com/influxdata/influxdb-client-go/v2/api/http"
 	"github.com/riverwatch/riverwatch/vessels"
@@ -145,7 +146,7 @@ func (h *History) countPositions(ctx context.Context, mmsi uint32, start, stop s
   |> filter(fn: (r) => r._measurement == "position" and r.mmsi == "%d" and r._field == "lat")
   |> group()
   |> count()`, h.bucket, start, stop, mmsi)
-	res, err := h.query.Query(ctx, q)
+	res, err := h.runQuery(ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("%w: count %d: %v", ErrUnavailable, mmsi, err)
 	}
@@ -163,7 +164,7 @@ func (h *History) countPositions(ctx context.Context, mmsi uint32, start, stop s
 }
 
 func (h *History) readTrack(ctx context.Context, mmsi uint32, q string) ([]vessels.TrackPoint, error) {
-	res, err := h.query.Query(ctx, q)
+	res, err := h.runQuery(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("%w: track %d: %v", ErrUnavailable, mmsi, err)
 	}
@@ -185,6 +186,20 @@ func (h *History) readTrack(ctx context.Context, mmsi uint32, q string) ([]vesse
 		return nil, fmt.Errorf("%w: track %d: %v", ErrUnavailable, mmsi, err)
 	}
 	return pts, nil
+}
+
+// runQuery runs a Flux query. The client builds its query URL lazily
+// without locking the read, so the first query runs alone; once one has
+// returned the URL is set and queries run concurrently.
+func (h *History) runQuery(ctx context.Context, q string) (*api.QueryTableResult, error) {
+	if h.queryReady.Load() {
+		return h.query.Query(ctx, q)
+	}
+	h.queryFirst.Lock()
+	defer h.queryFirst.Unlock()
+	res, err := h.query.Query(ctx, q)
+	h.queryReady.Store(true)
+	return res, err
 }
 
 // awaitPending waits, for at most ReadWait, until what was appended before
@@ -223,7 +238,7 @@ func (h *History) Snapshot(ctx context.Context, at time.Time, lookback time.Dura
   |> filter(fn: (r) => r._measurement == "position")
   |> group(columns: ["mmsi", "_field"])
   |> last()`, h.bucket, fluxTime(at.Add(-lookback)), fluxTime(at.Add(time.Nanosecond)))
-	res, err := h.query.Query(ctx, q)
+	res, err := h.runQuery(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("%w: snapshot: %v", ErrUnavailable, err)
 	}
