@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/influxdata/influxdb-client-go/v2/api"
-	"github.com/influxdata/influxdb-client-go/v2/api/query"
 	http2 "github.com/influxdata/influxdb-client-go/v2/api/http"
+	"github.com/influxdata/influxdb-client-go/v2/api/query"
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
