@@ -45,6 +45,15 @@ type Config struct {
 	Redis       string `yaml:"redis"`
 	RedisPrefix string `yaml:"redis_prefix"`
 
+	// Influx* choose InfluxDB for the track history ("" URL = memory).
+	// For 1.8 the token is "user:password" or empty and the bucket
+	// "database/retention-policy".
+	InfluxURL    string `yaml:"influx_url"`
+	InfluxToken  string `yaml:"influx_token"`
+	InfluxOrg    string `yaml:"influx_org"`
+	InfluxBucket string `yaml:"influx_bucket"`
+	InfluxSpill  string `yaml:"influx_spill"` // folder for points that wait while InfluxDB is down
+
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
 	MaxLiveClients  int    `yaml:"max_live_clients"`

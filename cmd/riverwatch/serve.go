@@ -15,6 +15,7 @@ import (
 	"github.com/riverwatch/riverwatch/ais/source"
 	"github.com/riverwatch/riverwatch/api"
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/vessels/influxstore"
 	"github.com/riverwatch/riverwatch/web"
 	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -61,11 +62,10 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 	}
 
 	s.broker = vessels.NewBroker()
-	s.history = vessels.NewMemoryHistory(vessels.HistoryConfig{
-		MaxPoints:   cfg.HistoryPoints,
-		MaxAge:      cfg.HistoryAge,
-		MinInterval: cfg.HistoryInterval,
-	})
+	s.history, err = openHistory(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	s.tracker = vessels.NewTracker(vessels.TrackerConfig{
 		StaleFactor:   cfg.StaleFactor,
 		LostAfter:     cfg.LostAfter,
@@ -134,6 +134,9 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 
 	extra := prometheus.NewRegistry()
 	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones))
+	if h, ok := s.history.(*influxstore.History); ok {
+		extra.MustRegister(newHistoryCollector(h))
+	}
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
 		TileURL:         cfg.TileURL,
