@@ -1,6 +1,8 @@
-// Package aistest finds the project's shared test data: the real AIS
-// captures and the reference waterway geometry in ../shared beside the
-// checkout.
+// Package aistest is the project's shared test support: it finds the
+// shared test data (the real AIS captures and the reference waterway
+// geometry in ../shared beside the checkout), says whether services are
+// required, and runs the server processes (Server) that the Redis and
+// InfluxDB test helpers start.
 //
 // Those files are too large, and not ours, to commit; a test that needs one
 // asks SharedFile for it and is skipped when it is absent — or fails, under

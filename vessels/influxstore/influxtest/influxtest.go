@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -22,8 +21,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -46,36 +43,9 @@ const startTimeout = 30 * time.Second
 type Server struct {
 	URL string // http://127.0.0.1:port
 
-	bin    string
-	dir    string
-	conf   string
-	cmd    *exec.Cmd
-	exited chan struct{}
-	out    syncBuffer
-}
-
-// syncBuffer is influxd's output, written by exec's copier and read on failure.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
+	dir  string
+	conf string
+	proc aistest.Server
 }
 
 // Start starts influxd with the database Database and returns its URL.
@@ -125,13 +95,15 @@ func StartServer(tb testing.TB) *Server {
 	bin := Bin(tb)
 	var err error
 	for range 5 {
-		s := &Server{bin: bin, dir: tb.TempDir()}
-		s.URL = "http://127.0.0.1:" + strconv.Itoa(freePort(tb))
-		if err = s.writeConfig(freePort(tb)); err != nil {
+		s := &Server{dir: tb.TempDir()}
+		s.URL = "http://127.0.0.1:" + strconv.Itoa(aistest.FreePort(tb))
+		if err = s.writeConfig(aistest.FreePort(tb)); err != nil {
 			tb.Fatal(err)
 		}
-		if err = s.start(); err == nil {
-			tb.Cleanup(s.stop)
+		s.proc = aistest.Server{Name: "influxd", Args: []string{bin, "run", "-config", s.conf}, Dir: s.dir,
+			Env: []string{"INFLUXDB_HTTP_FLUX_ENABLED=true"}, Ready: s.ping, StartTimeout: startTimeout, StopTimeout: 10 * time.Second}
+		if err = s.proc.Start(); err == nil {
+			tb.Cleanup(s.proc.Stop)
 			if err := s.exec("CREATE DATABASE " + Database); err != nil {
 				tb.Fatalf("influxd: %v", err)
 			}
@@ -174,60 +146,22 @@ bind-address = "127.0.0.1:%d"
 	return os.WriteFile(s.conf, []byte(conf), 0o644)
 }
 
-func freePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// ping is influxd's readiness: /ping answers 204.
+func (s *Server) ping(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/ping", nil)
 	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// start runs influxd and waits until /ping answers 204.
-func (s *Server) start() error {
-	cmd := exec.Command(s.bin, "run", "-config", s.conf)
-	cmd.Dir = s.dir
-	cmd.Env = append(os.Environ(), "INFLUXDB_HTTP_FLUX_ENABLED=true")
-	cmd.SysProcAttr = sysProcAttr()
-	s.out.Reset()
-	cmd.Stdout, cmd.Stderr = &s.out, &s.out
-	if err := cmd.Start(); err != nil {
 		return err
 	}
-	s.cmd, s.exited = cmd, make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(s.exited)
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
 	client := &http.Client{Timeout: time.Second}
-	for {
-		resp, err := client.Get(s.URL + "/ping")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusNoContent {
-				return nil
-			}
-		}
-		select {
-		case <-s.exited:
-			return fmt.Errorf("exited at start: %s", s.tail())
-		case <-ctx.Done():
-			s.stop()
-			return fmt.Errorf("no answer on %s within %v: %v\n%s", s.URL, startTimeout, err, s.tail())
-		case <-time.After(50 * time.Millisecond):
-		}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
 	}
-}
-
-func (s *Server) tail() string {
-	out := s.out.String()
-	if len(out) > 3000 {
-		out = out[len(out)-3000:]
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("/ping: %s", resp.Status)
 	}
-	return out
+	return nil
 }
 
 // exec runs an InfluxQL statement through /query.
@@ -253,37 +187,14 @@ func (s *Server) Exec(tb testing.TB, stmt string) {
 	}
 }
 
-// stop ends influxd: SIGTERM, then SIGKILL after a few seconds.
-func (s *Server) stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
-	s.cmd = nil
-}
-
 // Stop stops influxd; its port and data stay for Restart.
 func (s *Server) Stop(tb testing.TB) {
 	tb.Helper()
-	s.stop()
+	s.proc.Stop()
 }
 
 // Restart starts influxd again on the same port with the same data.
 func (s *Server) Restart(tb testing.TB) {
 	tb.Helper()
-	s.stop()
-	var err error
-	for range 20 {
-		if err = s.start(); err == nil {
-			return
-		}
-		time.Sleep(200 * time.Millisecond) // the port may be in use for a moment
-	}
-	tb.Fatalf("influxd restart on %s: %v", s.URL, err)
+	s.proc.Restart(tb)
 }

@@ -9,7 +9,6 @@
 package redistest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -52,11 +50,7 @@ func need(tb testing.TB, command string) string {
 type Server struct {
 	Addr string // 127.0.0.1:port
 
-	bin    string
-	dir    string
-	args   []string
-	cmd    *exec.Cmd
-	exited chan struct{}
+	proc aistest.Server
 }
 
 // Start starts a single redis-server and returns its address.
@@ -83,7 +77,7 @@ func StartCluster(tb testing.TB) []string {
 	for range 3 {
 		s := startNode(tb, bin, func() []string {
 			return []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-				"--cluster-port", strconv.Itoa(freePort(tb)), "--cluster-node-timeout", "5000"}
+				"--cluster-port", strconv.Itoa(aistest.FreePort(tb)), "--cluster-node-timeout", "5000"}
 		})
 		addrs = append(addrs, s.Addr)
 	}
@@ -110,70 +104,35 @@ func startNode(tb testing.TB, bin string, extra func() []string) *Server {
 	tb.Helper()
 	var err error
 	for range 5 {
-		s := &Server{bin: bin, dir: tb.TempDir()}
-		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(tb)))
-		_, port, _ := net.SplitHostPort(s.Addr)
-		s.args = []string{"--port", port, "--bind", "127.0.0.1", "--dir", s.dir,
+		dir := tb.TempDir()
+		port := strconv.Itoa(aistest.FreePort(tb))
+		s := &Server{Addr: net.JoinHostPort("127.0.0.1", port)}
+		args := []string{bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir,
 			"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "redis.log"}
 		if extra != nil {
-			s.args = append(s.args, extra()...)
+			args = append(args, extra()...)
 		}
-		if err = s.start(); err == nil {
-			tb.Cleanup(func() { s.stop() })
+		s.proc = aistest.Server{Name: "redis-server", Args: args, Dir: dir, StartTimeout: startTimeout, Ready: s.ping}
+		if err = s.proc.Start(); err == nil {
+			tb.Cleanup(s.proc.Stop)
 			return s
 		}
+		err = fmt.Errorf("%w%s", err, logTail(dir))
 	}
 	tb.Fatalf("redis-server: %v", err)
 	return nil
 }
 
-func freePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// start runs the server and waits until it answers PING.
-func (s *Server) start() error {
-	cmd := exec.Command(s.bin, s.args...)
-	cmd.Dir = s.dir
-	cmd.SysProcAttr = sysProcAttr()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	s.cmd, s.exited = cmd, make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(s.exited)
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
+// ping is the server's readiness: it answers PING.
+func (s *Server) ping(ctx context.Context) error {
 	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1, DialTimeout: time.Second, DisableIdentity: true})
 	defer c.Close()
-	for {
-		err := c.Ping(ctx).Err()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-s.exited:
-			return fmt.Errorf("exited at start: %s%s", out.String(), s.logTail())
-		case <-ctx.Done():
-			s.stop()
-			return fmt.Errorf("no answer on %s within %v: %v%s", s.Addr, startTimeout, err, s.logTail())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return c.Ping(ctx).Err()
 }
 
-func (s *Server) logTail() string {
-	data, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+// logTail is the end of the server's log file in dir.
+func logTail(dir string) string {
+	data, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
 	if len(data) > 2000 {
 		data = data[len(data)-2000:]
 	}
@@ -183,40 +142,17 @@ func (s *Server) logTail() string {
 	return "\nredis.log:\n" + string(data)
 }
 
-// stop ends the server: SIGTERM, then SIGKILL after a few seconds.
-func (s *Server) stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
-	s.cmd = nil
-}
-
 // Stop stops the server; its port stays reserved for Restart.
 func (s *Server) Stop(tb testing.TB) {
 	tb.Helper()
-	s.stop()
+	s.proc.Stop()
 }
 
 // Restart starts the server again on the same port, empty (there is no
 // persistence).
 func (s *Server) Restart(tb testing.TB) {
 	tb.Helper()
-	s.stop()
-	var err error
-	for range 20 {
-		if err = s.start(); err == nil {
-			return
-		}
-		time.Sleep(100 * time.Millisecond) // the port may be in use for a moment
-	}
-	tb.Fatalf("redis-server restart on %s: %v", s.Addr, err)
+	s.proc.Restart(tb)
 }
 
 // waitClusterOK waits until the node reports cluster_state:ok and knows

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package influxtest
+package aistest
 
 import "syscall"
 
