@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/influxstore"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // openHistory is where tracks are kept: InfluxDB when --influx-url is set,
@@ -63,4 +65,51 @@ func (c *historyCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.pending, prometheus.GaugeValue, float64(s.Spilled), "spill")
 	ch <- prometheus.MustNewConstMetric(c.dropped, prometheus.CounterValue, float64(s.Dropped))
 	ch <- prometheus.MustNewConstMetric(c.upDesc, prometheus.GaugeValue, up)
+}
+
+// feedHistory writes to InfluxDB, besides the tracks the tracker appends,
+// every change of a vessel's static data and every alert's opening,
+// acknowledgement and resolution: the one flow of events, into history.
+// Both writes are batched and never block the publisher.
+func feedHistory(h *influxstore.History, broker *vessels.Broker, w *zones.Watch, logger *slog.Logger) {
+	ctx := context.Background()
+	broker.Subscribe(func(ev vessels.Event) {
+		v := &ev.Vessel
+		if ev.Type != vessels.EventUpdate || v.StaticAt.IsZero() {
+			return
+		}
+		if _, err := h.AppendStatic(ctx, staticOf(v)); err != nil {
+			logger.Debug("history: static", "mmsi", v.MMSI, "err", err)
+		}
+	})
+	w.Subscribe(func(e zones.Event) {
+		if e.Alert == nil || e.Type == zones.EventAlertUpdated {
+			return
+		}
+		a := e.Alert
+		state := string(a.State)
+		if a.State == zones.StateAcknowledged {
+			state = "acked"
+		}
+		if err := h.AppendAlert(ctx, influxstore.Alert{Time: a.UpdatedAt, ID: a.ID, Kind: string(a.Kind), Zone: a.ZoneID,
+			Severity: string(a.Severity), State: state, MMSI: a.MMSI, OtherMMSI: a.OtherMMSI,
+			Lat: a.Lat, Lon: a.Lon, Message: a.MessageZH + " / " + a.MessageEN}); err != nil {
+			logger.Debug("history: alert", "alert", a.ID, "err", err)
+		}
+	})
+}
+
+// staticOf is a vessel's static data as the history keeps it.
+func staticOf(v *vessels.Vessel) influxstore.Static {
+	persons := -1
+	if p := v.Persons; p != nil {
+		for _, n := range []*int{p.Crew, p.Passengers, p.Personnel} {
+			if n != nil {
+				persons = max(persons, 0) + *n
+			}
+		}
+	}
+	return influxstore.Static{Time: v.StaticAt, MMSI: v.MMSI, Class: v.Class, Name: v.Name, CallSign: v.CallSign,
+		IMO: v.IMO, ShipType: v.ShipType, Length: v.Length, Beam: v.Beam, Draught: v.Draught,
+		Destination: v.Destination, ETA: v.ETA, Persons: persons}
 }

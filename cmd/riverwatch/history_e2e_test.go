@@ -1,24 +1,88 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"net"
+	"net/http"
+	neturl "net/url"
 	"testing"
 	"time"
 
+	goais "github.com/BertoldVdb/go-ais"
+
 	"github.com/riverwatch/riverwatch/vessels/influxstore/influxtest"
+	"github.com/riverwatch/riverwatch/zones"
 )
+
+// influxCount counts the points of a measurement with InfluxQL.
+func influxCount(t *testing.T, url, measurement, field string) int {
+	t.Helper()
+	q := fmt.Sprintf("SELECT count(%q) FROM %q", field, measurement)
+	resp, err := http.Get(url + "/query?db=" + influxtest.Database + "&q=" + neturl.QueryEscape(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Results []struct {
+			Series []struct {
+				Values [][]any `json:"values"`
+			} `json:"series"`
+		} `json:"results"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range body.Results {
+		for _, s := range r.Series {
+			for _, v := range s.Values {
+				if len(v) > 1 {
+					if n, ok := v[1].(float64); ok {
+						return int(n)
+					}
+				}
+			}
+		}
+	}
+	return 0
+}
 
 // TestServeHistoryInInflux: with --influx-url, a vessel's track is kept in
 // a real InfluxDB: every position sent is on the API in order, and a new
 // process on the same InfluxDB still has it (the in-memory ring would not).
 func TestServeHistoryInInflux(t *testing.T) {
 	url := influxtest.Start(t)
-	args := []string{"--influx-url", url, "--influx-bucket", influxtest.Database + "/autogen", "--influx-spill", t.TempDir()}
+	args := []string{"--influx-url", url, "--influx-bucket", influxtest.Database + "/autogen", "--influx-spill", t.TempDir(),
+		"--zones", userZones(t)}
 	a := startServer(t, args...)
 	const mmsi = 412100099
-	fixes := runFixes(mmsi, 0, 0, 6, 45, 8) // a report every 10 s, the last now
+	fixes := runFixes(mmsi, 0, 0, 6, 45, 8) // a report every 10 s, the last now, into the restricted square
 	sendUDP(t, a.sourceAddr(t, "udp"), fixes)
+	stat := goais.ShipStaticData{Header: goais.Header{MessageID: 5, UserID: mmsi}, Valid: true, CallSign: "BHIST", Name: "LI SHI 1", Type: 70}
+	udp, err := net.Dial("udp", a.sourceAddr(t, "udp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range mustEncode(t, stat, 2) {
+		if _, err := udp.Write([]byte(l + "\r\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	udp.Close()
+	waitAlert(t, "http://"+a.api.Addr(), zones.AlertRestrictedEntry, mmsi, 5*time.Second)
+
+	// The static data and the alert are in InfluxDB too.
+	for _, m := range []struct{ measurement, field string }{{"static", "name"}, {"alert", "id"}} {
+		deadline := time.Now().Add(10 * time.Second)
+		for n := influxCount(t, url, m.measurement, m.field); n < 1; n = influxCount(t, url, m.measurement, m.field) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s points in InfluxDB", m.measurement)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 
 	check := func(base string) {
 		t.Helper()

@@ -136,6 +136,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones))
 	if h, ok := s.history.(*influxstore.History); ok {
 		extra.MustRegister(newHistoryCollector(h))
+		feedHistory(h, s.broker, s.zones, logger)
 	}
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
