@@ -1,6 +1,7 @@
 package zones
 
 import (
+	"fmt"
 	"log/slog"
 	"math"
 	"sync"
@@ -184,33 +185,54 @@ func NewEngine(cfg EngineConfig, ix *Index, sink Sink) *Engine {
 	return e
 }
 
-// setIndex splits the zones into the borders and the rest, and indexes
-// the bridges again on their own: the look-ahead searches a long segment,
-// which in the whole index would visit every zone along it.
+// setIndex takes the zones of an index the caller built.
 func (e *Engine) setIndex(ix *Index) {
 	if ix == nil {
 		ix = emptyIndex
 	}
-	var borders, rest, bridges []Zone
+	zs := make([]Zone, 0, ix.Len())
 	for _, z := range ix.Zones() {
+		zs = append(zs, *z)
+	}
+	// Every zone was valid in ix, so this does not fail.
+	_ = e.setZones(zs)
+}
+
+// setZones splits the zones into the borders and the rest, and indexes
+// the bridges again on their own (the look-ahead searches a long segment,
+// which in the whole index would visit every zone along it). Each index
+// is built once; nothing changes on an error.
+func (e *Engine) setZones(zs []Zone) error {
+	var borders, rest, bridges []Zone
+	seen := make(map[string]bool, len(zs))
+	for _, z := range zs {
+		if seen[z.ID] { // the split indexes could not see a duplicate across them
+			return fmt.Errorf("%w: duplicate zone id %q", ErrInvalid, z.ID)
+		}
+		seen[z.ID] = true
 		switch z.Kind {
 		case KindBorder:
-			borders = append(borders, *z)
+			borders = append(borders, z)
 			continue
 		case KindBridge:
-			bridges = append(bridges, *z)
+			bridges = append(bridges, z)
 		}
-		rest = append(rest, *z)
+		rest = append(rest, z)
 	}
-	// Every zone was valid in ix, so none of these fails.
-	e.index, e.borders, e.bridges = ix, emptyIndex, emptyIndex
-	if len(borders) > 0 {
-		e.index, _ = NewIndex(rest)
-		e.borders, _ = NewIndex(borders)
+	ix, err := NewIndex(rest)
+	if err != nil {
+		return err
 	}
-	if len(bridges) > 0 {
-		e.bridges, _ = NewIndex(bridges)
+	bix, err := NewIndex(borders)
+	if err != nil {
+		return err
 	}
+	brx, err := NewIndex(bridges)
+	if err != nil {
+		return err
+	}
+	e.index, e.borders, e.bridges = ix, bix, brx
+	return nil
 }
 
 var emptyIndex, _ = NewIndex(nil)
@@ -221,6 +243,14 @@ func (e *Engine) SetIndex(ix *Index) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.setIndex(ix)
+}
+
+// SetZones replaces the zones, validated and indexed. ErrInvalid (nothing
+// changes) for a bad zone or a duplicate id.
+func (e *Engine) SetZones(zs []Zone) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.setZones(zs)
 }
 
 // SetBans replaces the bans the engine enforces.

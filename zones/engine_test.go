@@ -1,6 +1,7 @@
 package zones_test
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"sync"
@@ -545,4 +546,12 @@ func TestAlertMessagesBilingual(t *testing.T) {
 		return
 	}
 	t.Fatal("no speeding alert")
+}
+
+func TestEngineSetZonesDuplicateAcrossKinds(t *testing.T) {
+	e, _ := mustEngine(t, circle("a", zones.KindQuay, 0, 0, 100))
+	line := zones.Zone{ID: "a", Kind: zones.KindBorder, Geom: orb.LineString{{east(-100), north(0)}, {east(100), north(0)}}}
+	if err := e.SetZones([]zones.Zone{circle("a", zones.KindQuay, 0, 0, 100), line}); !errors.Is(err, zones.ErrInvalid) {
+		t.Errorf("a quay and a border with one id: %v, want ErrInvalid", err)
+	}
 }

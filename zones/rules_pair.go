@@ -240,6 +240,9 @@ func (e *Engine) ferryClosing(s, o *vstate, now time.Time, judged map[string]boo
 	}
 	d := math.Hypot(dx, dy)
 	z := e.crossingOf(ferry)
+	if z == nil { // its crossing was removed since it was judged a ferry
+		return
+	}
 	k := key(AlertFerryConflict, ferry.mmsi, other.mmsi, z.ID)
 	switch {
 	case d < e.cfg.FerryConflictM:

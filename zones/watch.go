@@ -113,12 +113,11 @@ func NewWatch(cfg WatchConfig) (*Watch, error) {
 		}
 		w.base[z.ID] = z
 	}
-	ix, err := NewIndex(cfg.Base)
-	if err != nil {
+	w.w = newWriter(w)
+	w.engine = NewEngine(cfg.Engine, nil, (*watchSink)(w))
+	if err := w.engine.SetZones(cfg.Base); err != nil {
 		return nil, err
 	}
-	w.w = newWriter(w)
-	w.engine = NewEngine(cfg.Engine, ix, (*watchSink)(w))
 	return w, nil
 }
 
@@ -340,14 +339,7 @@ func (w *Watch) DeleteZone(ctx context.Context, id, by string) error {
 }
 
 // reindex rebuilds the spatial index from every zone.
-func (w *Watch) reindex() error {
-	ix, err := NewIndex(w.Zones())
-	if err != nil {
-		return err
-	}
-	w.engine.SetIndex(ix)
-	return nil
-}
+func (w *Watch) reindex() error { return w.engine.SetZones(w.Zones()) }
 
 // ZoneVessels returns who is inside a zone now: from the store (every
 // process's vessels), or this process's view while the store is down.

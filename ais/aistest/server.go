@@ -30,7 +30,7 @@ type Server struct {
 
 	cmd    *exec.Cmd
 	exited chan struct{}
-	out    syncBuffer
+	out    SyncBuffer
 }
 
 // Start runs the server and waits until it is ready, it exits, or
@@ -130,26 +130,27 @@ func FreePort(tb testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// syncBuffer is a server's output, written by exec's copier and read on
-// failure.
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for one writer and readers at once: a
+// server's output, written by exec's copier, or a logger's, read by the
+// test.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
-func (b *syncBuffer) Reset() {
+func (b *SyncBuffer) Reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.buf.Reset()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -73,11 +74,20 @@ func (c *historyCollector) Collect(ch chan<- prometheus.Metric) {
 // Both writes are batched and never block the publisher.
 func feedHistory(h *influxstore.History, broker *vessels.Broker, w *zones.Watch, logger *slog.Logger) {
 	ctx := context.Background()
+	// The broker calls its subscribers one event at a time, so the map
+	// needs no lock. It keeps the ingest path to one lookup per event: the
+	// static record is built and compared only when new static data came.
+	staticAt := map[uint32]time.Time{}
 	broker.Subscribe(func(ev vessels.Event) {
 		v := &ev.Vessel
-		if ev.Type != vessels.EventUpdate || v.StaticAt.IsZero() {
+		if ev.Type == vessels.EventLost {
+			delete(staticAt, v.MMSI)
 			return
 		}
+		if ev.Type != vessels.EventUpdate || v.StaticAt.IsZero() || staticAt[v.MMSI].Equal(v.StaticAt) {
+			return
+		}
+		staticAt[v.MMSI] = v.StaticAt
 		if _, err := h.AppendStatic(ctx, staticOf(v)); err != nil {
 			logger.Debug("history: static", "mmsi", v.MMSI, "err", err)
 		}

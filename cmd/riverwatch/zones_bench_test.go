@@ -97,15 +97,11 @@ func benchTraffic(tb testing.TB) [][]byte {
 
 // benchZonesPath runs the whole path, sentence to alert, over store.
 func benchZonesPath(b *testing.B, store zones.StateStore) {
-	benchZonesPathWith(b, store, func(zs []zones.Zone) []zones.Zone { return zs })
-}
-
-func benchZonesPathWith(b *testing.B, store zones.StateStore, edit func([]zones.Zone) []zones.Zone) {
 	lines := benchTraffic(b)
 	clock := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
 	quiet := slog.New(slog.DiscardHandler)
-	w, err := zones.NewWatch(zones.WatchConfig{Base: edit(benchZoneSet()), Store: store, Now: now, Logger: quiet})
+	w, err := zones.NewWatch(zones.WatchConfig{Base: benchZoneSet(), Store: store, Now: now, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package influxstore_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverwatch/riverwatch/ais/aistest"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/influxstore"
 	"github.com/riverwatch/riverwatch/vessels/influxstore/influxtest"
@@ -70,7 +70,7 @@ func TestNewInvalid(t *testing.T) {
 // holds: they spill, and once it is back every point is there, in order.
 func TestOutage(t *testing.T) {
 	srv := influxtest.StartServer(t)
-	var logs syncBuffer
+	var logs aistest.SyncBuffer
 	h := mustNew(t, srv.URL, influxtest.Bucket, func(c *influxstore.Config) {
 		c.BatchSize, c.MaxBuffered, c.Writers = 50, 200, 2
 		c.SpillDir = t.TempDir()
@@ -324,21 +324,4 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
