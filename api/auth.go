@@ -11,6 +11,9 @@ import (
 type Principal struct {
 	Name  string
 	Roles []string
+	// Station is the rescue station (a waterway rescue_station id such as
+	// "rs-jiutai") a station account belongs to; "" for everyone else.
+	Station string
 }
 
 // HasRole reports whether p holds role.
@@ -23,6 +26,11 @@ const (
 	// RoleOfficer may change zones, set and lift bans, and acknowledge and
 	// resolve alerts.
 	RoleOfficer = "officer"
+	// RoleStation belongs to one rescue station (Principal.Station): it
+	// sees vessels everywhere, but the alerts and cameras of its own area.
+	RoleStation = "station"
+	// RoleAdmin, beside RoleOfficer, may manage accounts and feed keys.
+	RoleAdmin = "admin"
 )
 
 // Authenticator decides who a request is. An error rejects the request with
