@@ -178,6 +178,9 @@ func (s *Server) putZone(c *fiber.Ctx) error {
 	if err := jsonBody(c); err != nil {
 		return err
 	}
+	if err := zones.CheckPositions(c.Body()); err != nil {
+		return err
+	}
 	f, err := geojson.UnmarshalFeature(c.Body())
 	if err != nil {
 		return fmt.Errorf("%w: not a GeoJSON Feature: %v", zones.ErrInvalid, err)

@@ -28,6 +28,9 @@ var zoneID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$`)
 // be a valid zone (see ParseZone) and ids must be unique. Errors wrap
 // ErrInvalid and name the feature.
 func ParseZones(data []byte) ([]Zone, error) {
+	if err := CheckPositions(data); err != nil {
+		return nil, err
+	}
 	fc, err := geojson.UnmarshalFeatureCollection(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not a GeoJSON FeatureCollection: %v", ErrInvalid, err)
@@ -50,6 +53,9 @@ func ParseZones(data []byte) ([]Zone, error) {
 
 // ParseZone reads one GeoJSON Feature as a zone.
 func ParseZone(data []byte) (Zone, error) {
+	if err := CheckPositions(data); err != nil {
+		return Zone{}, err
+	}
 	f, err := geojson.UnmarshalFeature(data)
 	if err != nil {
 		return Zone{}, fmt.Errorf("%w: not a GeoJSON Feature: %v", ErrInvalid, err)
@@ -248,7 +254,7 @@ func checkPolygon(p orb.Polygon) error {
 			return fmt.Errorf("ring %d intersects itself (edges %d and %d)", i, a, b)
 		}
 	}
-	return nil
+	return checkHoles(p)
 }
 
 // selfIntersection finds two non-adjacent edges of a closed ring that
