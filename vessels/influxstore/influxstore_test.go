@@ -40,10 +40,10 @@ func mustNew(tb testing.TB, url, bucket string, edit func(*influxstore.Config)) 
 	return h
 }
 
-func TestHistory(t *testing.T) {
+func TestArchive(t *testing.T) {
 	srv := influxtest.StartServer(t)
 	var n atomic.Int32
-	vesselstest.TestHistory(t, func(t *testing.T) vessels.History {
+	vesselstest.TestArchive(t, func(t *testing.T) vessels.Archive {
 		db := fmt.Sprintf("suite%d", n.Add(1))
 		srv.Exec(t, "CREATE DATABASE "+db)
 		return mustNew(t, srv.URL, db+"/autogen", nil)

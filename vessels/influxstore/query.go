@@ -224,19 +224,20 @@ func intOr(rec *query.FluxRecord, key string) int64 {
 	return -1
 }
 
-// Snapshot returns the last position of every vessel at or before at,
-// within lookback before it, in MMSI order. Class, station and navigational
-// status are those of that position (NavStatus -1 when not stored); SOG,
-// COG and heading are -1 when that position lacked them.
-func (h *History) Snapshot(ctx context.Context, at time.Time, lookback time.Duration) ([]Position, error) {
-	if at.IsZero() || lookback <= 0 {
-		return nil, fmt.Errorf("%w: influxstore: snapshot needs a time and a positive lookback", vessels.ErrInvalid)
-	}
-	h.awaitPending(ctx)
+// snapshotPositions returns the last position of every vessel at or
+// before at, within lookback before it, in MMSI order. Class, station and
+// navigational status are those of that position (NavStatus -1 when not
+// stored); SOG, COG and heading are -1 when that position lacked them.
+//
+// The last point of each series is taken first, then the latest of a
+// vessel's series (one per class and station it was heard with).
+func (h *History) snapshotPositions(ctx context.Context, at time.Time, lookback time.Duration) ([]Position, error) {
 	q := fmt.Sprintf(`from(bucket: %s)
   |> range(start: %s, stop: %s)
   |> filter(fn: (r) => r._measurement == "position")
+  |> last()
   |> group(columns: ["mmsi", "_field"])
+  |> sort(columns: ["_time"])
   |> last()`, h.bucket, fluxTime(at.Add(-lookback)), fluxTime(at.Add(time.Nanosecond)))
 	res, err := h.runQuery(ctx, q)
 	if err != nil {
