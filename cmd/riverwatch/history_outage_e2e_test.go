@@ -14,7 +14,7 @@ import (
 // the API has every report, in order, with no gap.
 func TestServeHistoryOutage(t *testing.T) {
 	srv := influxtest.StartServer(t)
-	a := startServer(t, "--influx-url", srv.URL, "--influx-bucket", influxtest.Bucket, "--influx-spill", t.TempDir())
+	a := startServer(t, append(srv.DB().Flags(), "--influx-spill", t.TempDir())...)
 	c, err := net.Dial("udp", a.sourceAddr(t, "udp"))
 	if err != nil {
 		t.Fatal(err)

@@ -80,12 +80,11 @@ func writeCapture(tb testing.TB, path string, fleet, reports int, base time.Time
 // track over the API: every position, in order, at the capture's own
 // times, equal to what was sent; the snapshot and the static change too.
 func TestReplayIntoHistory(t *testing.T) {
-	url := influxtest.Start(t)
 	base := time.Now().Add(-7 * 24 * time.Hour).Truncate(time.Second).UTC()
 	const fleet, reports = 5, 120
 	capture := filepath.Join(t.TempDir(), "week-ago.nmea")
 	sent := writeCapture(t, capture, fleet, reports, base)
-	influx := []string{"--influx-url", url, "--influx-bucket", influxtest.Bucket}
+	influx := influxtest.NewDB(t).Flags()
 	_, stderr, err := runCmd(t, "", append([]string{"replay", capture, "--into-history", "--quiet"}, influx...)...)
 	if err != nil {
 		t.Fatalf("replay: %v\n%s", err, stderr)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -31,17 +30,11 @@ const (
 // six-field position points of 1,000 vessels, each into a database of its
 // own.
 func BenchmarkWrite(b *testing.B) {
-	srv := influxtest.StartServer(b)
-	var run atomic.Int32
-	newDB := func(b *testing.B, kind string) string {
-		db := fmt.Sprintf("bench_%s_%d", kind, run.Add(1))
-		srv.Exec(b, "CREATE DATABASE "+db)
-		return db
-	}
+	newDB := influxtest.DBs(b)
 	b.Run("History", func(b *testing.B) {
-		db := newDB(b, "history")
+		db := newDB(b)
 		pts := benchPoints(b.N)
-		h := mustNew(b, srv.URL, db+"/autogen", func(c *influxstore.Config) {
+		h := mustNew(b, db, func(c *influxstore.Config) {
 			c.MaxBuffered = b.N + influxstore.DefaultBatchSize // measure InfluxDB, not drops
 			c.FlushInterval = time.Second
 		})
@@ -65,9 +58,9 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	})
 	b.Run("Loader", func(b *testing.B) {
-		db := newDB(b, "loader")
+		db := newDB(b)
 		pts := benchPoints(b.N)
-		target := srv.URL + "/api/v2/write?" + url.Values{"bucket": {db + "/autogen"}, "precision": {"ns"}}.Encode()
+		target, auth := db.WriteURL()
 		client := &http.Client{Timeout: time.Minute}
 		var next atomic.Int64
 		var wg sync.WaitGroup
@@ -85,7 +78,7 @@ func BenchmarkWrite(b *testing.B) {
 					for i := start; i < min(start+loaderBatch, len(pts)); i++ {
 						buf = appendLine(buf, &pts[i])
 					}
-					resp, err := client.Post(target, "text/plain; charset=utf-8", bytes.NewReader(buf))
+					resp, err := post(client, target, auth, buf)
 					if err == nil {
 						resp.Body.Close()
 						if resp.StatusCode != http.StatusNoContent {
@@ -156,15 +149,15 @@ func appendLine(b []byte, p *influxstore.Position) []byte {
 
 // load writes pts into db through the plain loader's encoding, in one
 // goroutine, for the read benchmarks' setup.
-func load(b *testing.B, srvURL, db string, pts []influxstore.Position) {
+func load(b *testing.B, db influxtest.DB, pts []influxstore.Position) {
 	b.Helper()
-	target := srvURL + "/api/v2/write?" + url.Values{"bucket": {db + "/autogen"}, "precision": {"ns"}}.Encode()
+	target, auth := db.WriteURL()
 	for start := 0; start < len(pts); start += loaderBatch {
 		var buf []byte
 		for i := start; i < min(start+loaderBatch, len(pts)); i++ {
 			buf = appendLine(buf, &pts[i])
 		}
-		resp, err := http.Post(target, "text/plain", bytes.NewReader(buf))
+		resp, err := post(http.DefaultClient, target, auth, buf)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -179,8 +172,7 @@ func load(b *testing.B, srvURL, db string, pts []influxstore.Position) {
 // 8,640 points; whole and thinned to 2,000) and a snapshot of 1,000 vessels
 // (30 reports each in the last 5 minutes).
 func BenchmarkRead(b *testing.B) {
-	srv := influxtest.StartServer(b)
-	srv.Exec(b, "CREATE DATABASE bench_read")
+	db := influxtest.NewDB(b)
 	day := time.Now().Add(-25 * time.Hour).Truncate(time.Second)
 	var pts []influxstore.Position
 	for i := range 8640 {
@@ -194,8 +186,8 @@ func BenchmarkRead(b *testing.B) {
 				TrackPoint: vessels.TrackPoint{Time: at.Add(-time.Duration(r) * 10 * time.Second), Lat: 43.85 + float64(v)*1e-4, Lon: 126.55, SOG: 5, COG: 90, Heading: 91}})
 		}
 	}
-	load(b, srv.URL, "bench_read", pts)
-	h := mustNew(b, srv.URL, "bench_read/autogen", nil)
+	load(b, db, pts)
+	h := mustNew(b, db, nil)
 	defer h.Close()
 	ctx := context.Background()
 	until := day.Add(24*time.Hour - time.Second)
@@ -223,4 +215,17 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// post writes one batch of line protocol.
+func post(c *http.Client, target, auth string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	return c.Do(req)
 }

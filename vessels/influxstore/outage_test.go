@@ -25,7 +25,7 @@ func TestOutageTenMinutesAt2000(t *testing.T) {
 		steps = 1200 // half seconds: 10 minutes
 	)
 	srv := influxtest.StartServer(t)
-	h := mustNew(t, srv.URL, influxtest.Bucket, func(c *influxstore.Config) {
+	h := mustNew(t, srv.DB(), func(c *influxstore.Config) {
 		c.SpillDir = t.TempDir()
 		c.BatchSize, c.MaxBuffered, c.MaxSpillBytes = 0, 0, 0 // the defaults
 	})
