@@ -31,16 +31,29 @@ func openHistory(cfg Config, logger *slog.Logger) (vessels.Archive, error) {
 	return h, nil
 }
 
+// outagePoints is what an outage of 10 minutes at 2,000 points per second
+// leaves to keep: the history is sized to hold it.
+const outagePoints = 10 * 60 * 2000
+
+// memoryOnlyBuffer is the memory buffer without a spill folder: the
+// outage's points and a margin, about 200 MB of line protocol at worst.
+const memoryOnlyBuffer = outagePoints + outagePoints/10
+
 // influxConfig is the InfluxDB history of cfg, sized so that an outage
 // of 10 minutes at 2,000 points per second (1.2 million points, about
-// 160 MB of line protocol) loses nothing: 200,000 points wait in memory,
-// the rest in the spill folder of up to 1 GiB.
+// 185 MB of line protocol) loses nothing: with a spill folder 200,000
+// points wait in memory and the rest on disk (up to 1 GiB); without one
+// all of them wait in memory.
 func influxConfig(cfg Config, logger *slog.Logger) influxstore.Config {
-	return influxstore.Config{
+	c := influxstore.Config{
 		URL: cfg.InfluxURL, Token: cfg.InfluxToken, Org: cfg.InfluxOrg, Bucket: cfg.InfluxBucket,
 		SpillDir: cfg.InfluxSpill, MaxBuffered: influxstore.DefaultMaxBuffered, MaxSpillBytes: influxstore.DefaultMaxSpillBytes,
 		Logger: logger,
 	}
+	if c.SpillDir == "" {
+		c.MaxBuffered = memoryOnlyBuffer
+	}
+	return c
 }
 
 // historyCollector exposes the history's counters (all zero but up for
