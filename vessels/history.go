@@ -139,10 +139,12 @@ type reportAppender interface {
 
 // appendAccepted hands an accepted position to the history, with its
 // class, station and navigational status when the history keeps them.
+// Status 15 is "not defined" (class B sends no status): not known, as in
+// the vessel's JSON.
 func appendAccepted(ctx context.Context, h History, v *Vessel, p TrackPoint) error {
 	if ra, ok := h.(reportAppender); ok {
 		nav := v.NavStatus
-		if nav < 0 || nav > 15 {
+		if nav < 0 || nav >= navStatusUndefined {
 			nav = -1
 		}
 		return ra.AppendReport(ctx, Report{MMSI: v.MMSI, Class: v.Class, Station: v.PositionStation, NavStatus: nav, TrackPoint: p})

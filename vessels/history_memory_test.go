@@ -1,9 +1,11 @@
 package vessels_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/riverwatch/riverwatch/ais"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/vesselstest"
 )
@@ -31,5 +33,35 @@ func TestThinTrack(t *testing.T) {
 		if !got[i].Time.After(got[i-1].Time) {
 			t.Errorf("out of order at %d", i)
 		}
+	}
+}
+
+// reportRecorder is a History that keeps report tags, recording them.
+type reportRecorder struct {
+	*vessels.MemoryHistory
+	reports []vessels.Report
+}
+
+func (r *reportRecorder) AppendReport(ctx context.Context, rep vessels.Report) error {
+	r.reports = append(r.reports, rep)
+	return r.Append(ctx, rep.MMSI, rep.TrackPoint)
+}
+
+// TestTrackerAppendsReports: a History that keeps report tags gets each
+// accepted position with the vessel's class, the station that heard it
+// and its navigational status.
+func TestTrackerAppendsReports(t *testing.T) {
+	h := &reportRecorder{MemoryHistory: vessels.NewMemoryHistory(vessels.HistoryConfig{Now: func() time.Time { return at(60) }})}
+	tr := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return at(60) }}, nil, h, nil)
+	tr.Handle(with(pos(mmsiA, 0, jilinLat, jilinLon, 5), func(m *ais.Message) {
+		m.Station = "jilin-1"
+		m.Position.NavStatus = 5
+	}))
+	if len(h.reports) != 1 {
+		t.Fatalf("%d reports, want 1", len(h.reports))
+	}
+	r := h.reports[0]
+	if r.MMSI != mmsiA || r.Class != "A" || r.Station != "jilin-1" || r.NavStatus != 5 || !r.Time.Equal(at(0)) || r.Lat != jilinLat {
+		t.Errorf("report %+v, want class A, station jilin-1, status 5 at %v", r, at(0))
 	}
 }

@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"net"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +38,7 @@ func TestServeHistoryOutage(t *testing.T) {
 		case 30:
 			srv.Stop(t)
 		case 90:
+			waitHealth(t, "http://"+a.api.Addr(), "degraded")
 			srv.Restart(t)
 		}
 		f := e2eFix{mmsi: mmsi, eastM: float64(i) * 0.15, sog: 6, cog: 90, ago: time.Since(start.Add(time.Duration(i) * every))}
@@ -63,9 +68,49 @@ func TestServeHistoryOutage(t *testing.T) {
 	if len(tr.Points) != n {
 		t.Fatalf("%d track points after the outage, want the %d sent", len(tr.Points), n)
 	}
-	for i := 1; i < n; i++ {
-		if gap := tr.Points[i].Time.Sub(tr.Points[i-1].Time); gap <= 0 || gap > every+time.Millisecond {
-			t.Fatalf("gap of %v between points %d and %d", gap, i-1, i)
+	waitHealth(t, "http://"+a.api.Addr(), "ok")
+	for i, p := range tr.Points {
+		if want := start.Add(time.Duration(i) * every); !p.Time.Equal(want) || math.Abs(p.Lon-e2eEast(sent[i].eastM)) > 1e-5 {
+			t.Fatalf("point %d at %v lon %v, sent at %v lon %v: a gap", i, p.Time, p.Lon, want, e2eEast(sent[i].eastM))
 		}
+	}
+}
+
+// waitHealth waits up to 15 s for /healthz to say status, with the
+// history's health to match, and checks /metrics agrees.
+func waitHealth(t *testing.T, base, status string) {
+	t.Helper()
+	var h struct {
+		Status  string `json:"status"`
+		History struct {
+			OK        bool   `json:"ok"`
+			LastError string `json:"last_error"`
+			Buffered  int    `json:"buffered"`
+			Spilled   int    `json:"spilled"`
+			Dropped   uint64 `json:"dropped"`
+		} `json:"history"`
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for getJSON(t, base+"/healthz", &h); h.Status != status; getJSON(t, base+"/healthz", &h) {
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz %+v, want %s", h, status)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if h.History.OK != (status == "ok") || (status != "ok" && h.History.LastError == "") || h.History.Dropped != 0 {
+		t.Errorf("/healthz history %+v, want ok %v, an error when down, nothing dropped", h.History, status == "ok")
+	}
+	up := "riverwatch_history_up 1"
+	if status != "ok" {
+		up = "riverwatch_history_up 0"
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), up) || !strings.Contains(string(body), "riverwatch_history_points_dropped_total 0") {
+		t.Errorf("/metrics lacks %q or the dropped count", up)
 	}
 }
