@@ -253,18 +253,21 @@ func (a *MemoryArchive) ZoneEntries(ctx context.Context, since, until time.Time,
 // what its bounds forget.
 func (a *MemoryArchive) Health() HistoryHealth { return HistoryHealth{Backend: "memory", OK: true} }
 
-// Prune forgets, beside what MemoryHistory.Prune forgets, the tags and
-// static records of vessels left without a track.
+// Prune forgets, beside what MemoryHistory.Prune forgets, the tags of
+// vessels left without a track and the static records of vessels without
+// a track whose last record is older than the history's MaxAge.
 func (a *MemoryArchive) Prune() int {
 	n := a.MemoryHistory.Prune()
-	if n == 0 {
-		return 0
-	}
+	cut := a.now().Add(-a.maxAge)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for mmsi := range a.tags {
-		if !a.hasTrack(mmsi) {
+		if n > 0 && !a.hasTrack(mmsi) {
 			delete(a.tags, mmsi)
+		}
+	}
+	for mmsi, list := range a.statics {
+		if list[len(list)-1].Time.Before(cut) && !a.hasTrack(mmsi) {
 			delete(a.statics, mmsi)
 		}
 	}

@@ -65,3 +65,31 @@ func TestTrackerAppendsReports(t *testing.T) {
 		t.Errorf("report %+v, want class A, station jilin-1, status 5 at %v", r, at(0))
 	}
 }
+
+// TestMemoryArchivePrune: static records of a vessel without a track go
+// once older than MaxAge; those of a vessel with one stay.
+func TestMemoryArchivePrune(t *testing.T) {
+	now := at(0)
+	a := vessels.NewMemoryArchive(vessels.HistoryConfig{Now: func() time.Time { return now }, MaxAge: time.Hour})
+	ctx := t.Context()
+	if err := a.AppendReport(ctx, vessels.Report{MMSI: mmsiA, Class: "A", TrackPoint: vessels.TrackPoint{Time: now, Lat: jilinLat, Lon: jilinLon}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []uint32{mmsiA, mmsiB} {
+		if _, err := a.AppendStatic(ctx, vessels.StaticRecord{Time: now, MMSI: m, Name: "X", Persons: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(30 * time.Minute)
+	a.Prune()
+	if got, _ := a.Changes(ctx, mmsiB, time.Time{}, time.Time{}); len(got) != 1 {
+		t.Errorf("static records of a silent vessel within MaxAge: %d, want 1", len(got))
+	}
+	now = now.Add(31 * time.Minute) // the track point is older than an hour too
+	a.Prune()
+	for _, m := range []uint32{mmsiA, mmsiB} {
+		if got, _ := a.Changes(ctx, m, time.Time{}, time.Time{}); len(got) != 0 {
+			t.Errorf("static records of %d past MaxAge without a track: %d, want none", m, len(got))
+		}
+	}
+}

@@ -169,8 +169,9 @@ func load(b *testing.B, db influxtest.DB, pts []influxstore.Position) {
 }
 
 // BenchmarkRead times a one-day track of one vessel (a report every 10 s,
-// 8,640 points; whole and thinned to 2,000) and a snapshot of 1,000 vessels
-// (30 reports each in the last 5 minutes).
+// 8,640 points; whole and thinned to 2,000), a week of another (60,480
+// points, counted and thinned to 5,000 as the API does) and a snapshot of
+// 1,000 vessels (30 reports each in the last 5 minutes, with names).
 func BenchmarkRead(b *testing.B) {
 	db := influxtest.NewDB(b)
 	day := time.Now().Add(-25 * time.Hour).Truncate(time.Second)
@@ -178,6 +179,11 @@ func BenchmarkRead(b *testing.B) {
 	for i := range 8640 {
 		pts = append(pts, influxstore.Position{MMSI: 413999999, Class: "A", Station: "jilin", NavStatus: 0,
 			TrackPoint: vessels.TrackPoint{Time: day.Add(time.Duration(i) * 10 * time.Second), Lat: 43.85 + float64(i)*1e-5, Lon: 126.55, SOG: 8, COG: 45, Heading: 44}})
+	}
+	week := time.Now().Add(-8 * 24 * time.Hour).Truncate(time.Second)
+	for i := range 7 * 8640 {
+		pts = append(pts, influxstore.Position{MMSI: 413999998, Class: "A", Station: "jilin", NavStatus: 0,
+			TrackPoint: vessels.TrackPoint{Time: week.Add(time.Duration(i) * 10 * time.Second), Lat: 43.85 + float64(i)*1e-6, Lon: 126.55, SOG: 8, COG: 45, Heading: 44}})
 	}
 	at := time.Now().Truncate(time.Second)
 	for r := range 30 {
@@ -203,6 +209,19 @@ func BenchmarkRead(b *testing.B) {
 		for b.Loop() {
 			got, err := h.TrackThinned(ctx, 413999999, day, until, 2000)
 			if err != nil || len(got) > 2001 || len(got) < 1500 {
+				b.Fatalf("%d points, %v", len(got), err)
+			}
+		}
+	})
+	b.Run("TrackWeekThinned", func(b *testing.B) { // as the API answers a week: count, then thin to 5,000
+		weekEnd := week.Add(7*24*time.Hour - time.Second)
+		for b.Loop() {
+			n, err := h.CountTrack(ctx, 413999998, week, weekEnd)
+			if err != nil || n != 7*8640 {
+				b.Fatalf("count %d, %v", n, err)
+			}
+			got, err := h.TrackThinned(ctx, 413999998, week, weekEnd, 5000)
+			if err != nil || len(got) > 5001 || len(got) < 4000 {
 				b.Fatalf("%d points, %v", len(got), err)
 			}
 		}
