@@ -70,10 +70,11 @@ func (h *History) Snapshot(ctx context.Context, at time.Time, lookback time.Dura
 	q := fmt.Sprintf(`from(bucket: %s)
   |> range(start: %s, stop: %s)
   |> filter(fn: (r) => r._measurement == "static" and (r._field == "name" or r._field == "ship_type"))
-  |> last()
-  |> group(columns: ["mmsi", "_field"])
-  |> sort(columns: ["_time"])
   |> last()`, h.bucket, fluxTime(openStart), fluxTime(at.Add(time.Nanosecond)))
+	// One row per series and field: a vessel has a series per class it
+	// was heard with, and the latest wins.
+	nameAt := make([]time.Time, len(out))
+	typeAt := make([]time.Time, len(out))
 	err = h.each(ctx, q, func(rec *query.FluxRecord) {
 		mmsi, ok := mmsiOf(rec)
 		if !ok {
@@ -85,9 +86,13 @@ func (h *History) Snapshot(ctx context.Context, at time.Time, lookback time.Dura
 		}
 		switch v := rec.Value().(type) {
 		case string:
-			out[i].Name = v
+			if rec.Time().After(nameAt[i]) {
+				out[i].Name, nameAt[i] = v, rec.Time()
+			}
 		case int64:
-			out[i].ShipType = int(v)
+			if rec.Time().After(typeAt[i]) {
+				out[i].ShipType, typeAt[i] = int(v), rec.Time()
+			}
 		}
 	})
 	if err != nil {
