@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	goais "github.com/BertoldVdb/go-ais"
+
 	"github.com/riverwatch/riverwatch/vessels/influxstore/influxtest"
 )
 
@@ -41,8 +43,8 @@ func TestServeHistoryOutage(t *testing.T) {
 			waitHealth(t, "http://"+a.api.Addr(), "degraded")
 			srv.Restart(t)
 		}
-		f := e2eFix{mmsi: mmsi, eastM: float64(i) * 0.15, sog: 6, cog: 90, ago: time.Since(start.Add(time.Duration(i) * every))}
-		if _, err := c.Write([]byte(f.line(t) + "\r\n")); err != nil {
+		f := e2eFix{mmsi: mmsi, eastM: float64(i) * 0.15, sog: 6, cog: 90}
+		if _, err := c.Write([]byte(f.lineAt(t, start.Add(time.Duration(i)*every)) + "\r\n")); err != nil {
 			t.Fatal(err)
 		}
 		sent = append(sent, f)
@@ -113,4 +115,13 @@ func waitHealth(t *testing.T, base, status string) {
 	if !strings.Contains(string(body), up) || !strings.Contains(string(body), "riverwatch_history_points_dropped_total 0") {
 		t.Errorf("/metrics lacks %q or the dropped count", up)
 	}
+}
+
+// lineAt is the report f timed by a tag block at exactly at.
+func (f e2eFix) lineAt(t *testing.T, at time.Time) string {
+	t.Helper()
+	p := goais.PositionReport{Header: goais.Header{MessageID: 1, UserID: f.mmsi}, Valid: true, NavigationalStatus: f.nav,
+		Sog: goais.Field10(f.sog), Longitude: goais.FieldLatLonFine(e2eEast(f.eastM)), Latitude: goais.FieldLatLonFine(e2eNorth(f.north)),
+		Cog: goais.Field10(f.cog), TrueHeading: uint16(f.cog) % 360, Timestamp: 60}
+	return tagBlock(fmt.Sprintf("s:e2e,c:%d", at.UnixMilli())) + mustEncode(t, p, 0)[0]
 }
