@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,6 +18,8 @@ import (
 	"github.com/riverwatch/riverwatch/ais/source"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/influxstore"
+	"github.com/riverwatch/riverwatch/zones"
+	"github.com/riverwatch/riverwatch/zones/waterway"
 )
 
 // replaySource names the import's lines in the pipeline.
@@ -53,16 +57,29 @@ func replayIntoHistory(ctx context.Context, file string, cfg Config, quiet bool,
 	}
 	start := time.Now()
 
-	// The capture's clock: the time of the message being handled.
-	var clock time.Time
+	// The capture's clock: the time of the message being handled (the
+	// zones' sweeps read it from their own goroutine).
+	var clock atomic.Int64
 	now := func() time.Time {
-		if clock.IsZero() {
-			return time.Now()
+		if ns := clock.Load(); ns != 0 {
+			return time.Unix(0, ns).UTC()
 		}
-		return clock
+		return time.Now()
 	}
 	broker := vessels.NewBroker()
 	feedStatic(h, broker, logger)
+	w, err := importZones(cfg, now, logger)
+	if err != nil {
+		_ = h.Close()
+		return st, err
+	}
+	broker.Subscribe(w.Handle)
+	entries := &zoneEntryFeed{h: h, w: w, log: logger, in: make(chan zones.Occupancy, zoneEntryQueue)}
+	w.OnOccupancy(entries.offer)
+	zctx, stopZones := context.WithCancel(context.Background())
+	var zwg sync.WaitGroup
+	zwg.Go(func() { _ = w.Run(zctx) })
+	zwg.Go(func() { _ = entries.Run(zctx) })
 	tracker := vessels.NewTracker(vessels.TrackerConfig{
 		StaleFactor: cfg.StaleFactor, LostAfter: cfg.LostAfter, MaxSpeedKnots: cfg.MaxSpeedKnots,
 		MaxClockSkew: cfg.MaxClockSkew, MaxVessels: cfg.MaxVessels, Now: now, Logger: logger,
@@ -71,7 +88,7 @@ func replayIntoHistory(ctx context.Context, file string, cfg Config, quiet bool,
 		DedupWindow: cfg.DedupWindow, FragmentTimeout: cfg.FragmentTimeout, Now: now, Logger: logger,
 		OnMessage: func(m *ais.Message) {
 			if !m.Received.IsZero() {
-				clock = m.Received
+				clock.Store(m.Received.UnixNano())
 			}
 			tracker.Handle(m)
 		},
@@ -99,6 +116,9 @@ func replayIntoHistory(ctx context.Context, file string, cfg Config, quiet bool,
 		err = importLines(ctx, source.NewLineReader(r, source.DefaultMaxLine), pipeline, h, bar, &st)
 	}
 	_ = bar.Finish()
+	stopZones()
+	zwg.Wait() // the zone entries are appended
+	_ = w.Close()
 	flushCtx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	ferr := h.Flush(flushCtx)
 	cancel()
@@ -164,6 +184,7 @@ func historyFlags(fs *flag.FlagSet, cfg *Config) *bool {
 	fs.StringVar(&cfg.InfluxOrg, "influx-org", cfg.InfluxOrg, "InfluxDB organisation (2.x and Cloud)")
 	fs.StringVar(&cfg.InfluxBucket, "influx-bucket", cfg.InfluxBucket, "InfluxDB bucket (1.8: database/retention-policy)")
 	fs.StringVar(&cfg.InfluxSpill, "influx-spill", cfg.InfluxSpill, "`DIR` where points wait on disk if InfluxDB goes away during the import")
+	fs.StringVar(&cfg.Zones, "zones", cfg.Zones, "GeoJSON `FILE` of the zones whose entries the import counts (default the built-in Jilin zones)")
 	return into
 }
 
@@ -178,4 +199,33 @@ func runImport(ctx context.Context, file string, cfg Config, quiet bool, e env) 
 	fmt.Fprintf(e.stderr, "replay: %d lines, %d messages, %d positions; %d points written to InfluxDB in %v (%.0f points/s), %d dropped\n",
 		st.Lines, st.Messages, st.Positions, st.Written, st.Took.Round(time.Millisecond), rate, st.Dropped)
 	return err
+}
+
+// importZones is the zones service of an import, on the capture's clock:
+// the built-in zones or the --zones file, in memory, so that vessels
+// entering zones are counted in the history as they were live. Its
+// alerts stay out of the history: they were not raised at the time.
+func importZones(cfg Config, now func() time.Time, logger *slog.Logger) (*zones.Watch, error) {
+	water, err := waterway.Load()
+	if err != nil {
+		return nil, fmt.Errorf("waterways: %w", err)
+	}
+	base := zones.DefaultZones(water)
+	if cfg.Zones != "" {
+		data, err := os.ReadFile(cfg.Zones)
+		if err != nil {
+			return nil, fmt.Errorf("zones: %w", err)
+		}
+		if base, err = zones.ParseZones(data); err != nil {
+			return nil, fmt.Errorf("zones %s: %w", cfg.Zones, err)
+		}
+	}
+	w, err := zones.NewWatch(zones.WatchConfig{Base: base, Now: now, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("zones: %w", err)
+	}
+	if err := w.Open(context.Background()); err != nil {
+		return nil, fmt.Errorf("zones: %w", err)
+	}
+	return w, nil
 }

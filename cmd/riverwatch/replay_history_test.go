@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -85,11 +86,22 @@ func TestReplayIntoHistory(t *testing.T) {
 	capture := filepath.Join(t.TempDir(), "week-ago.nmea")
 	sent := writeCapture(t, capture, fleet, reports, base)
 	influx := influxtest.NewDB(t).Flags()
-	_, stderr, err := runCmd(t, "", append([]string{"replay", capture, "--into-history", "--quiet"}, influx...)...)
+	// A quay on vessel 0's way at its report 60; the others pass far off.
+	quay := feature("import-quay", "quay", map[string]any{"radius_m": 150}, "Point", [2]float64{126.506, 43.818})
+	data, err := json.Marshal(map[string]any{"type": "FeatureCollection", "features": []any{quay}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zonesFile := filepath.Join(t.TempDir(), "zones.geojson")
+	if err := os.WriteFile(zonesFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runCmd(t, "", append([]string{"replay", capture, "--into-history", "--quiet", "--zones", zonesFile}, influx...)...)
 	if err != nil {
 		t.Fatalf("replay: %v\n%s", err, stderr)
 	}
-	if want := fmt.Sprintf("%d positions; %d points written", len(sent), len(sent)+1); !strings.Contains(stderr, want) {
+	// The positions, the static data and the zone entry.
+	if want := fmt.Sprintf("%d positions; %d points written", len(sent), len(sent)+2); !strings.Contains(stderr, want) {
 		t.Errorf("replay said %q, want it to contain %q", stderr, want)
 	}
 
@@ -160,6 +172,23 @@ func TestReplayIntoHistory(t *testing.T) {
 	getJSON(t, api+"/api/v1/vessels/412200000/changes", &ch)
 	if len(ch.Changes) != 1 || ch.Changes[0].Name != "DAO RU 1" || ch.Changes[0].Destination != "JILIN" || !ch.Changes[0].At.Equal(base.Add(-time.Second)) {
 		t.Errorf("changes = %+v, want DAO RU 1 to JILIN at %v", ch.Changes, base.Add(-time.Second))
+	}
+
+	var zs struct {
+		Zones []struct {
+			Zone    string `json:"zone_id"`
+			Kind    string `json:"kind"`
+			Entries int    `json:"entries"`
+			Vessels int    `json:"vessels"`
+			Buckets []struct {
+				Start   time.Time `json:"start"`
+				Entries int       `json:"entries"`
+			} `json:"buckets"`
+		} `json:"zones"`
+	}
+	getJSON(t, api+"/api/v1/stats/zones?every=1h&since="+base.Format(time.RFC3339)+"&until="+base.Add(30*time.Minute).Format(time.RFC3339), &zs)
+	if len(zs.Zones) != 1 || zs.Zones[0].Zone != "import-quay" || zs.Zones[0].Kind != "quay" || zs.Zones[0].Entries != 1 || zs.Zones[0].Vessels != 1 {
+		t.Errorf("zone statistics of the import = %+v, want one entry of import-quay", zs.Zones)
 	}
 }
 
