@@ -44,13 +44,17 @@ $(STATICCHECK):
 ## bench: every Go benchmark once; on one core the ingest path, the zone
 ## check (indexed and brute force, 10,000 zones) and sentence to alert with
 ## 10,000 zones and vessels (memory and Redis); then riverwatch decode beside
-## gpsdecode on the same files.
-bench: deps-bench build
+## gpsdecode on the same files; the InfluxDB history: writes beside a plain
+## loader, a one-day track, a snapshot of 1,000 vessels, and replay
+## --into-history of a million sentences beside the plain loader.
+bench: deps-bench deps-influxd build
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
 	$(GO) test -run='^$$' -bench='WholePath$$' -benchmem -cpu=1 -benchtime=2000000x -count=5 ./cmd/riverwatch/
 	$(GO) test -run='^$$' -bench='ZoneCheck|ZoneCrossed|ZoneNear' -benchmem -cpu=1 -count=3 ./zones/
 	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -run='^$$' -bench='WholePathZones' -benchmem -cpu=1 -benchtime=2000000x -count=3 ./cmd/riverwatch/
 	$(GO) test -run='^$$' -bench='DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
+	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -run='^$$' -bench='Write|Read' -count=1 ./vessels/influxstore/
+	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -run='^$$' -bench='ReplayIntoHistory' -benchtime=1x -count=1 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
 
 ## bench-decode: riverwatch decode beside gpsdecode on the San Francisco

@@ -10,7 +10,11 @@
 //	GET /metrics                          Prometheus text format
 //	GET /api/v1/vessels                   {"count":N,"vessels":[...]}; bbox, class, type, stale, q, limit
 //	GET /api/v1/vessels/{mmsi}            one vessels.Vessel
-//	GET /api/v1/vessels/{mmsi}/track      {"mmsi":M,"points":[...]}; since, until, limit
+//	GET /api/v1/vessels/{mmsi}/track      {"mmsi":M,"points":[...],"count":N,"thinned":B}; since, until, limit, thin=N|auto|off
+//	GET /api/v1/vessels/{mmsi}/changes    {"mmsi":M,"changes":[{"at","name","callsign","ship_type","destination","draught_m","persons"}]}; since, until
+//	GET /api/v1/snapshot                  {"at":T,"count":N,"vessels":[...]}: last report at or before at; at, lookback, bbox
+//	GET /api/v1/stats/zones               {"zones":[{"zone_id","kind","entries","vessels","buckets":[...]}]}; since, until, every=1h|1d, zone
+//	GET /api/v1/alerts/history            {"count":N,"alerts":[...]}: alert state changes, newest first; since, until, kind, zone, mmsi, limit
 //	GET /api/v1/sources                   {"sources":[...],"total":{...}}
 //	GET /api/v1/config                    what the board needs: tiles, centre, zoom, time zone
 //	GET /api/v1/waterways                 GeoJSON FeatureCollection (application/geo+json)
@@ -122,12 +126,14 @@ type LiveFeed interface {
 }
 
 // Deps are the domain services the API reads. Vessels, Sources, Live and
-// Zones are required; Gatherer adds metrics of other components to /metrics.
+// Zones are required; Gatherer adds metrics of other components to /metrics;
+// History, when nil, reads tracks from Vessels and has nothing else.
 type Deps struct {
 	Vessels  VesselReader
 	Sources  SourceCounter
 	Live     LiveFeed
 	Zones    ZoneWatch
+	History  HistoryReader
 	Gatherer prometheus.Gatherer
 }
 
@@ -156,6 +162,9 @@ type Server struct {
 func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Vessels == nil || deps.Sources == nil || deps.Live == nil || deps.Zones == nil {
 		return nil, fmt.Errorf("%w: Deps.Vessels, Deps.Sources, Deps.Live and Deps.Zones are required", ErrConfig)
+	}
+	if deps.History == nil {
+		deps.History = defaultHistory(deps.Vessels)
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
@@ -217,7 +226,7 @@ func (s *Server) routes() {
 	v1 := s.app.Group("/api/v1", s.authenticate)
 	v1.Get("/vessels", s.listVessels)
 	v1.Get("/vessels/:mmsi", s.getVessel)
-	v1.Get("/vessels/:mmsi/track", s.getTrack)
+	s.historyRoutes(v1) // before zoneRoutes: /alerts/history is not an alert id
 	v1.Get("/sources", s.listSources)
 	v1.Get("/config", s.boardConfig)
 	v1.Get("/waterways", s.waterways)

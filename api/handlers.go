@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverwatch/riverwatch/ais"
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // requestTimeout bounds each call into the domain services.
@@ -26,12 +27,6 @@ var (
 type VesselList struct {
 	Count   int              `json:"count"`
 	Vessels []vessels.Vessel `json:"vessels"`
-}
-
-// Track is the body of GET /api/v1/vessels/{mmsi}/track.
-type Track struct {
-	MMSI   uint32               `json:"mmsi"`
-	Points []vessels.TrackPoint `json:"points"`
 }
 
 // Sources is the body of GET /api/v1/sources.
@@ -53,16 +48,20 @@ func (s *Server) ctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.UserContext(), requestTimeout)
 }
 
-// healthz answers 200 while the process serves: a state store that is
-// down makes it "degraded", not failed, since ingest and alerting go on in
-// memory; the store's state is reported beside.
+// healthz answers 200 while the process serves: a state store or history
+// that is down makes it "degraded", not failed, since ingest and alerting
+// go on in memory; their states are reported beside.
 func (s *Server) healthz(c *fiber.Ctx) error {
-	h := s.deps.Zones.Health()
+	h, hist := s.deps.Zones.Health(), s.deps.History.Health()
 	status := "ok"
-	if !h.StoreOK {
+	if !h.StoreOK || !hist.OK {
 		status = "degraded"
 	}
-	return c.JSON(fiber.Map{"status": status, "zones": h})
+	return c.JSON(struct {
+		Status  string                `json:"status"`
+		Zones   zones.Health          `json:"zones"`
+		History vessels.HistoryHealth `json:"history"`
+	}{status, h, hist})
 }
 
 func (s *Server) listVessels(c *fiber.Ctx) error {
@@ -129,27 +128,6 @@ func (s *Server) getVessel(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
-}
-
-func (s *Server) getTrack(c *fiber.Ctx) error {
-	mmsi, err := parseMMSI(c.Params("mmsi"))
-	if err != nil {
-		return err
-	}
-	r, err := parseTrackRange(c.Query, s.cfg.Now())
-	if err != nil {
-		return err
-	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	points, err := s.deps.Vessels.Track(ctx, mmsi, r.since, r.until, r.limit)
-	if err != nil {
-		return err
-	}
-	if points == nil {
-		points = []vessels.TrackPoint{}
-	}
-	return c.JSON(Track{MMSI: mmsi, Points: points})
 }
 
 func (s *Server) listSources(c *fiber.Ctx) error {

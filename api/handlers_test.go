@@ -40,7 +40,7 @@ var endpointCases = []struct {
 	status int
 	want   string // substring of the body
 }{
-	{"healthz", "/healthz", 200, `{"status":"ok","zones":{"store":"fake","store_ok":true,"since":"0001-01-01T00:00:00Z","pending":0}}`},
+	{"healthz", "/healthz", 200, `{"status":"ok","zones":{"store":"fake","store_ok":true,"since":"0001-01-01T00:00:00Z","pending":0},"history":{"backend":"memory","ok":true`},
 	{"vessels all", "/api/v1/vessels", 200, `"count":3`},
 	{"vessels bbox", "/api/v1/vessels?bbox=124,40,125,41", 200, `"count":1`},
 	{"vessels bbox spaces", "/api/v1/vessels?bbox=124,%2040,125,41", 200, `"count":1`},

@@ -246,7 +246,7 @@ func (t *Tracker) Handle(m *ais.Message) {
 	res, st := t.cur.res, t.cur.st
 	t.count(res, &v)
 	if res.accepted {
-		if err := t.history.Append(ctx, m.MMSI, res.point); err != nil {
+		if err := appendAccepted(ctx, t.history, &v, res.point); err != nil {
 			t.stats.Errors++
 			t.log.Debug("history append failed", "mmsi", m.MMSI, "err", err)
 		}

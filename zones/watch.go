@@ -62,8 +62,9 @@ type Watch struct {
 	alerts   map[string]*Alert // active and recently resolved, by id
 	resolved []string          // ids of resolved alerts, oldest first
 
-	subs atomic.Pointer[[]*watchSub]
-	smu  sync.Mutex
+	subs  atomic.Pointer[[]*watchSub]
+	smu   sync.Mutex
+	onOcc atomic.Pointer[func(Occupancy)] // see OnOccupancy
 
 	w          *writer
 	streamFrom string // where follow starts: the stream's head as Open found it
@@ -209,6 +210,19 @@ func (w *Watch) Close() error { return w.store.Close() }
 
 // Health reports the store's state.
 func (w *Watch) Health() Health { return w.w.health() }
+
+// OnOccupancy makes fn see every vessel entering or leaving a zone, as
+// this process judges it (the history counts traffic per zone from it).
+// fn runs on the rules' path, under the Engine's lock: it must return at
+// once and must not call back into the Watch. A later call replaces fn.
+func (w *Watch) OnOccupancy(fn func(Occupancy)) { w.onOcc.Store(&fn) }
+
+func (w *Watch) occupancyChanged(o Occupancy) {
+	w.w.occupancy(o)
+	if fn := w.onOcc.Load(); fn != nil && *fn != nil {
+		(*fn)(o)
+	}
+}
 
 // Subscribe calls fn for every change of alerts, bans and zones, this
 // process's and the others'. fn must not block.

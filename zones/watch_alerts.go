@@ -145,4 +145,4 @@ func (s *watchSink) AlertChanged(typ EventType, a Alert) {
 	w.emit(Event{Type: typ, Alert: &a, At: a.UpdatedAt, Origin: w.cfg.Origin})
 }
 
-func (s *watchSink) OccupancyChanged(o Occupancy) { (*Watch)(s).w.occupancy(o) }
+func (s *watchSink) OccupancyChanged(o Occupancy) { (*Watch)(s).occupancyChanged(o) }

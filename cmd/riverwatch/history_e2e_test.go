@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net"
-	"net/http"
-	neturl "net/url"
 	"testing"
 	"time"
 
@@ -16,46 +13,11 @@ import (
 	"github.com/riverwatch/riverwatch/zones"
 )
 
-// influxCount counts the points of a measurement with InfluxQL.
-func influxCount(t *testing.T, url, measurement, field string) int {
-	t.Helper()
-	q := fmt.Sprintf("SELECT count(%q) FROM %q", field, measurement)
-	resp, err := http.Get(url + "/query?db=" + influxtest.Database + "&q=" + neturl.QueryEscape(q))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Results []struct {
-			Series []struct {
-				Values [][]any `json:"values"`
-			} `json:"series"`
-		} `json:"results"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range body.Results {
-		for _, s := range r.Series {
-			for _, v := range s.Values {
-				if len(v) > 1 {
-					if n, ok := v[1].(float64); ok {
-						return int(n)
-					}
-				}
-			}
-		}
-	}
-	return 0
-}
-
 // TestServeHistoryInInflux: with --influx-url, a vessel's track is kept in
 // a real InfluxDB: every position sent is on the API in order, and a new
 // process on the same InfluxDB still has it (the in-memory ring would not).
 func TestServeHistoryInInflux(t *testing.T) {
-	url := influxtest.Start(t)
-	args := []string{"--influx-url", url, "--influx-bucket", influxtest.Database + "/autogen", "--influx-spill", t.TempDir(),
-		"--zones", userZones(t)}
+	args := append(influxtest.NewDB(t).Flags(), "--influx-spill", t.TempDir(), "--zones", userZones(t))
 	a := startServer(t, args...)
 	const mmsi = 412100099
 	fixes := runFixes(mmsi, 0, 0, 6, 45, 8) // a report every 10 s, the last now, into the restricted square
@@ -74,11 +36,24 @@ func TestServeHistoryInInflux(t *testing.T) {
 	waitAlert(t, "http://"+a.api.Addr(), zones.AlertRestrictedEntry, mmsi, 5*time.Second)
 
 	// The static data and the alert are in InfluxDB too.
-	for _, m := range []struct{ measurement, field string }{{"static", "name"}, {"alert", "id"}} {
+	api := "http://" + a.api.Addr()
+	for _, target := range []string{fmt.Sprintf("/api/v1/vessels/%d/changes", mmsi), fmt.Sprintf("/api/v1/alerts/history?mmsi=%d", mmsi)} {
 		deadline := time.Now().Add(10 * time.Second)
-		for n := influxCount(t, url, m.measurement, m.field); n < 1; n = influxCount(t, url, m.measurement, m.field) {
+		for {
+			var got struct {
+				Changes []struct{ Name string } `json:"changes"`
+				Alerts  []struct{ Kind string } `json:"alerts"`
+			}
+			getJSON(t, api+target, &got)
+			done := len(got.Changes) == 1 && got.Changes[0].Name == "LI SHI 1"
+			for _, a := range got.Alerts {
+				done = done || a.Kind == string(zones.AlertRestrictedEntry)
+			}
+			if done {
+				break
+			}
 			if time.Now().After(deadline) {
-				t.Fatalf("no %s points in InfluxDB", m.measurement)
+				t.Fatalf("%s: %+v, want the static change or the alert", target, got)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}

@@ -30,9 +30,14 @@ func runReplay(ctx context.Context, args []string, e env) error {
 	speed := fs.Float64("speed", 0, "follow the file's receive timestamps, this many times faster than real time (overrides --rate)")
 	loop := fs.Bool("loop", false, "start again at the end of the file")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	cfg := DefaultConfig()
+	intoHistory := historyFlags(fs, &cfg)
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "Usage: riverwatch replay FILE --to udp://HOST:PORT [--rate N | --speed X] [--loop]\n\nSends a capture (plain or .gz; lines may start with a unix receive time\nor an NMEA 4.0 tag block) to a running riverwatch.\n\nFlags:\n")
+		fmt.Fprint(e.stderr, "Usage: riverwatch replay FILE --to udp://HOST:PORT [--rate N | --speed X] [--loop]\n       riverwatch replay FILE --into-history --influx-url URL --influx-bucket B [--influx-token T] [--influx-org O]\n\nSends a capture (plain or .gz; lines may start with a unix receive time\nor an NMEA 4.0 tag block) to a running riverwatch, or imports it straight\ninto InfluxDB at full speed with the capture's own times.\n\nFlags:\n")
 		fs.PrintDefaults()
+	}
+	if err := applyEnv(fs, &inputList{values: new([]string)}, e.getenv); err != nil {
+		return err
 	}
 	file, rest := splitFirstArg(args)
 	if err := fs.Parse(rest); err != nil {
@@ -43,6 +48,9 @@ func runReplay(ctx context.Context, args []string, e env) error {
 	}
 	if file == "" && fs.NArg() == 1 {
 		file = fs.Arg(0)
+	}
+	if *intoHistory && file != "" {
+		return runImport(ctx, file, cfg, *quiet, e)
 	}
 	if file == "" || *to == "" {
 		fs.Usage()

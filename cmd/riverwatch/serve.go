@@ -15,7 +15,6 @@ import (
 	"github.com/riverwatch/riverwatch/ais/source"
 	"github.com/riverwatch/riverwatch/api"
 	"github.com/riverwatch/riverwatch/vessels"
-	"github.com/riverwatch/riverwatch/vessels/influxstore"
 	"github.com/riverwatch/riverwatch/web"
 	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -43,7 +42,8 @@ type server struct {
 	logger   *slog.Logger
 	pipeline *ais.Pipeline
 	tracker  *vessels.Tracker
-	history  vessels.History
+	history  vessels.Archive
+	entries  *zoneEntryFeed
 	broker   *vessels.Broker
 	sources  []source.Source
 	nmeaOut  *nmeaout.Server
@@ -133,11 +133,8 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 	}
 
 	extra := prometheus.NewRegistry()
-	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones))
-	if h, ok := s.history.(*influxstore.History); ok {
-		extra.MustRegister(newHistoryCollector(h))
-		feedHistory(h, s.broker, s.zones, logger)
-	}
+	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones), newHistoryCollector(s.history))
+	s.entries = feedHistory(s.history, s.broker, s.zones, logger)
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
 		TileURL:         cfg.TileURL,
@@ -146,7 +143,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, History: s.history, Gatherer: extra})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -172,6 +169,7 @@ func (s *server) run(ctx context.Context) error {
 	}
 	zl := st.layer("zones") // stops after the inputs, so what they fed is written
 	st.goLog(zl, "zones", s.zones.Run)
+	st.goLog(zl, "history zone entries", s.entries.Run)
 	inputs := st.layer("inputs")
 	for _, src := range s.sources {
 		src := src

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -31,17 +30,11 @@ const (
 // six-field position points of 1,000 vessels, each into a database of its
 // own.
 func BenchmarkWrite(b *testing.B) {
-	srv := influxtest.StartServer(b)
-	var run atomic.Int32
-	newDB := func(b *testing.B, kind string) string {
-		db := fmt.Sprintf("bench_%s_%d", kind, run.Add(1))
-		srv.Exec(b, "CREATE DATABASE "+db)
-		return db
-	}
+	newDB := influxtest.DBs(b)
 	b.Run("History", func(b *testing.B) {
-		db := newDB(b, "history")
+		db := newDB(b)
 		pts := benchPoints(b.N)
-		h := mustNew(b, srv.URL, db+"/autogen", func(c *influxstore.Config) {
+		h := mustNew(b, db, func(c *influxstore.Config) {
 			c.MaxBuffered = b.N + influxstore.DefaultBatchSize // measure InfluxDB, not drops
 			c.FlushInterval = time.Second
 		})
@@ -65,9 +58,9 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	})
 	b.Run("Loader", func(b *testing.B) {
-		db := newDB(b, "loader")
+		db := newDB(b)
 		pts := benchPoints(b.N)
-		target := srv.URL + "/api/v2/write?" + url.Values{"bucket": {db + "/autogen"}, "precision": {"ns"}}.Encode()
+		target, auth := db.WriteURL()
 		client := &http.Client{Timeout: time.Minute}
 		var next atomic.Int64
 		var wg sync.WaitGroup
@@ -85,7 +78,7 @@ func BenchmarkWrite(b *testing.B) {
 					for i := start; i < min(start+loaderBatch, len(pts)); i++ {
 						buf = appendLine(buf, &pts[i])
 					}
-					resp, err := client.Post(target, "text/plain; charset=utf-8", bytes.NewReader(buf))
+					resp, err := post(client, target, auth, buf)
 					if err == nil {
 						resp.Body.Close()
 						if resp.StatusCode != http.StatusNoContent {
@@ -156,15 +149,15 @@ func appendLine(b []byte, p *influxstore.Position) []byte {
 
 // load writes pts into db through the plain loader's encoding, in one
 // goroutine, for the read benchmarks' setup.
-func load(b *testing.B, srvURL, db string, pts []influxstore.Position) {
+func load(b *testing.B, db influxtest.DB, pts []influxstore.Position) {
 	b.Helper()
-	target := srvURL + "/api/v2/write?" + url.Values{"bucket": {db + "/autogen"}, "precision": {"ns"}}.Encode()
+	target, auth := db.WriteURL()
 	for start := 0; start < len(pts); start += loaderBatch {
 		var buf []byte
 		for i := start; i < min(start+loaderBatch, len(pts)); i++ {
 			buf = appendLine(buf, &pts[i])
 		}
-		resp, err := http.Post(target, "text/plain", bytes.NewReader(buf))
+		resp, err := post(http.DefaultClient, target, auth, buf)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -176,16 +169,21 @@ func load(b *testing.B, srvURL, db string, pts []influxstore.Position) {
 }
 
 // BenchmarkRead times a one-day track of one vessel (a report every 10 s,
-// 8,640 points; whole and thinned to 2,000) and a snapshot of 1,000 vessels
-// (30 reports each in the last 5 minutes).
+// 8,640 points; whole and thinned to 2,000), a week of another (60,480
+// points, counted and thinned to 5,000 as the API does) and a snapshot of
+// 1,000 vessels (30 reports each in the last 5 minutes, with names).
 func BenchmarkRead(b *testing.B) {
-	srv := influxtest.StartServer(b)
-	srv.Exec(b, "CREATE DATABASE bench_read")
+	db := influxtest.NewDB(b)
 	day := time.Now().Add(-25 * time.Hour).Truncate(time.Second)
 	var pts []influxstore.Position
 	for i := range 8640 {
 		pts = append(pts, influxstore.Position{MMSI: 413999999, Class: "A", Station: "jilin", NavStatus: 0,
 			TrackPoint: vessels.TrackPoint{Time: day.Add(time.Duration(i) * 10 * time.Second), Lat: 43.85 + float64(i)*1e-5, Lon: 126.55, SOG: 8, COG: 45, Heading: 44}})
+	}
+	week := time.Now().Add(-8 * 24 * time.Hour).Truncate(time.Second)
+	for i := range 7 * 8640 {
+		pts = append(pts, influxstore.Position{MMSI: 413999998, Class: "A", Station: "jilin", NavStatus: 0,
+			TrackPoint: vessels.TrackPoint{Time: week.Add(time.Duration(i) * 10 * time.Second), Lat: 43.85 + float64(i)*1e-6, Lon: 126.55, SOG: 8, COG: 45, Heading: 44}})
 	}
 	at := time.Now().Truncate(time.Second)
 	for r := range 30 {
@@ -194,8 +192,8 @@ func BenchmarkRead(b *testing.B) {
 				TrackPoint: vessels.TrackPoint{Time: at.Add(-time.Duration(r) * 10 * time.Second), Lat: 43.85 + float64(v)*1e-4, Lon: 126.55, SOG: 5, COG: 90, Heading: 91}})
 		}
 	}
-	load(b, srv.URL, "bench_read", pts)
-	h := mustNew(b, srv.URL, "bench_read/autogen", nil)
+	load(b, db, pts)
+	h := mustNew(b, db, nil)
 	defer h.Close()
 	ctx := context.Background()
 	until := day.Add(24*time.Hour - time.Second)
@@ -215,6 +213,19 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
+	b.Run("TrackWeekThinned", func(b *testing.B) { // as the API answers a week: count, then thin to 5,000
+		weekEnd := week.Add(7*24*time.Hour - time.Second)
+		for b.Loop() {
+			n, err := h.CountTrack(ctx, 413999998, week, weekEnd)
+			if err != nil || n != 7*8640 {
+				b.Fatalf("count %d, %v", n, err)
+			}
+			got, err := h.TrackThinned(ctx, 413999998, week, weekEnd, 5000)
+			if err != nil || len(got) > 5001 || len(got) < 4000 {
+				b.Fatalf("%d points, %v", len(got), err)
+			}
+		}
+	})
 	b.Run("Snapshot1000", func(b *testing.B) {
 		for b.Loop() {
 			got, err := h.Snapshot(ctx, at, 5*time.Minute)
@@ -223,4 +234,17 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// post writes one batch of line protocol.
+func post(c *http.Client, target, auth string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	return c.Do(req)
 }

@@ -26,6 +26,10 @@
 //	                       fields id, message (string), mmsi, other_mmsi (int),
 //	                              lat, lon (float)
 //	                       one point per state change
+//	measurement zone_entry tags  kind (the zone's kind), mmsi, zone (its id)
+//	                       field n (int, always 1)
+//	                       one point per vessel entering a zone, for the
+//	                       traffic counts per zone per hour and per day
 //
 // A value that is not available (SOG, COG or heading of -1, an empty
 // string, a zero IMO) is left out of its point rather than stored as a
@@ -48,7 +52,9 @@
 //
 // # Reading
 //
-// Track, TrackThinned and Snapshot read with Flux on /api/v2/query.
+// Every read (Track, TrackThinned, CountTrack, Snapshot, Changes, Alerts,
+// ZoneEntries: the vessels.Archive contract) is Flux on /api/v2/query, and
+// first waits briefly for what was appended before it (Config.ReadWait).
 package influxstore
 
 import (

@@ -3,12 +3,10 @@ package influxstore_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,12 +19,12 @@ import (
 
 var discard = slog.New(slog.DiscardHandler)
 
-// mustNew opens a History on url's database db with fast retries; edit
-// changes the config further.
-func mustNew(tb testing.TB, url, bucket string, edit func(*influxstore.Config)) *influxstore.History {
+// mustNew opens a History on db with fast retries; edit changes the
+// config further.
+func mustNew(tb testing.TB, db influxtest.DB, edit func(*influxstore.Config)) *influxstore.History {
 	tb.Helper()
 	cfg := influxstore.Config{
-		URL: url, Bucket: bucket,
+		URL: db.URL, Token: db.Token, Org: db.Org, Bucket: db.Bucket,
 		FlushInterval: 20 * time.Millisecond, RetryInterval: 20 * time.Millisecond,
 		MaxRetryInterval: 200 * time.Millisecond, Logger: discard,
 	}
@@ -40,13 +38,10 @@ func mustNew(tb testing.TB, url, bucket string, edit func(*influxstore.Config)) 
 	return h
 }
 
-func TestHistory(t *testing.T) {
-	srv := influxtest.StartServer(t)
-	var n atomic.Int32
-	vesselstest.TestHistory(t, func(t *testing.T) vessels.History {
-		db := fmt.Sprintf("suite%d", n.Add(1))
-		srv.Exec(t, "CREATE DATABASE "+db)
-		return mustNew(t, srv.URL, db+"/autogen", nil)
+func TestArchive(t *testing.T) {
+	newDB := influxtest.DBs(t)
+	vesselstest.TestArchive(t, func(t *testing.T) vessels.Archive {
+		return mustNew(t, newDB(t), nil)
 	})
 }
 
@@ -71,7 +66,7 @@ func TestNewInvalid(t *testing.T) {
 func TestOutage(t *testing.T) {
 	srv := influxtest.StartServer(t)
 	var logs aistest.SyncBuffer
-	h := mustNew(t, srv.URL, influxtest.Bucket, func(c *influxstore.Config) {
+	h := mustNew(t, srv.DB(), func(c *influxstore.Config) {
 		c.BatchSize, c.MaxBuffered, c.Writers = 50, 200, 2
 		c.SpillDir = t.TempDir()
 		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
@@ -123,13 +118,13 @@ func TestSpillSurvivesClose(t *testing.T) {
 	const mmsi = 211000301
 	all := vesselstest.Points(time.Now().Add(-time.Hour).Truncate(time.Second).UTC(), 300, time.Second)
 	srv.Stop(t)
-	h := mustNew(t, srv.URL, influxtest.Bucket, edit)
+	h := mustNew(t, srv.DB(), edit)
 	appendSome(t, h, mmsi, all)
 	if err := h.Close(); err != nil {
 		t.Fatalf("Close during an outage with a spill folder: %v", err)
 	}
 	srv.Restart(t)
-	h = mustNew(t, srv.URL, influxtest.Bucket, edit)
+	h = mustNew(t, srv.DB(), edit)
 	defer h.Close()
 	pts, err := h.Track(t.Context(), mmsi, time.Time{}, time.Time{}, 0)
 	if err != nil {
@@ -174,7 +169,7 @@ func TestDeadServerNeverBlocks(t *testing.T) {
 		}
 	}()
 	for _, url := range []string{refused, "http://" + hang.Addr().String()} {
-		h := mustNew(t, url, "db/rp", func(c *influxstore.Config) {
+		h := mustNew(t, influxtest.DB{URL: url, Bucket: "db/rp"}, func(c *influxstore.Config) {
 			c.BatchSize, c.MaxBuffered = 100, 1000
 			c.Timeout, c.CloseTimeout = 200*time.Millisecond, 200*time.Millisecond
 		})
@@ -210,8 +205,7 @@ func TestDeadServerNeverBlocks(t *testing.T) {
 }
 
 func TestThinnedAndSnapshot(t *testing.T) {
-	url := influxtest.Start(t)
-	h := mustNew(t, url, influxtest.Bucket, nil)
+	h := mustNew(t, influxtest.NewDB(t), nil)
 	defer h.Close()
 	ctx := t.Context()
 	base := time.Now().Add(-2 * time.Hour).Truncate(time.Second).UTC()
@@ -266,8 +260,7 @@ func TestThinnedAndSnapshot(t *testing.T) {
 }
 
 func TestStaticOnChangeAndAlerts(t *testing.T) {
-	url := influxtest.Start(t)
-	h := mustNew(t, url, influxtest.Bucket, nil)
+	h := mustNew(t, influxtest.NewDB(t), nil)
 	defer h.Close()
 	ctx := t.Context()
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)

@@ -9,51 +9,20 @@ import (
 )
 
 // Position is one point of the position measurement: a track point with
-// the tags and fields that vessels.TrackPoint does not carry. Empty Class
-// and Station leave the tags out; NavStatus < 0 leaves the field out.
-type Position struct {
-	MMSI      uint32
-	Class     string // "A", "B", "base", "aton", "sar"
-	Station   string // the receiving station
-	NavStatus int    // 0..15; -1 = not known
-	vessels.TrackPoint
-}
+// its tags and navigational status. Empty Class and Station leave the
+// tags out; NavStatus < 0 leaves the field out.
+type Position = vessels.Report
 
-// Static is one point of the static measurement: the voyage and ship data
-// of a vessel at Time. AppendStatic writes it only when it differs from the
-// vessel's last one.
-type Static struct {
-	Time        time.Time
-	MMSI        uint32
-	Class       string
-	Name        string
-	CallSign    string
-	IMO         uint32
-	ShipType    int
-	Length      float64 // metres
-	Beam        float64 // metres
-	Draught     float64 // metres
-	Destination string
-	ETA         string
-	// Persons on board (crew + passengers + personnel as reported), -1 when
-	// not reported.
-	Persons int
-}
+// Static is one point of the static measurement. AppendStatic writes it
+// only when it differs from the vessel's last one.
+type Static = vessels.StaticRecord
 
 // Alert is one point of the alert measurement: one state change of an
-// alert (opened, acknowledged, resolved, severity changed), at Time.
-type Alert struct {
-	Time      time.Time
-	ID        string
-	Kind      string // tag
-	Zone      string // tag; empty for alerts without a zone
-	Severity  string // tag
-	State     string // tag: open, acked, resolved
-	MMSI      uint32
-	OtherMMSI uint32 // 0 = none
-	Lat, Lon  float64
-	Message   string
-}
+// alert (opened, acknowledged, resolved), at Time.
+type Alert = vessels.AlertRecord
+
+// ZoneEntry is one point of the zone_entry measurement.
+type ZoneEntry = vessels.ZoneEntry
 
 // appendPosition appends p as one line of line protocol.
 //
@@ -143,6 +112,23 @@ func appendAlert(b []byte, a *Alert) []byte {
 	f.float("lon", a.Lon, true)
 	f.str("message", a.Message)
 	return appendTime(f.b, a.Time)
+}
+
+// appendZoneEntry appends e as one line of line protocol. The MMSI is a
+// tag as well as in position, so that two vessels entering one zone at
+// the same instant are two points, not one overwriting the other.
+func appendZoneEntry(b []byte, e *ZoneEntry) []byte {
+	b = append(b, "zone_entry"...)
+	if e.Kind != "" {
+		b = append(b, ",kind="...)
+		b = appendTag(b, e.Kind)
+	}
+	b = append(b, ",mmsi="...)
+	b = strconv.AppendUint(b, uint64(e.MMSI), 10)
+	b = append(b, ",zone="...)
+	b = appendTag(b, e.Zone)
+	b = append(b, " n=1i"...)
+	return appendTime(b, e.Time)
 }
 
 func appendTime(b []byte, t time.Time) []byte {

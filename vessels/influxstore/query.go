@@ -224,19 +224,18 @@ func intOr(rec *query.FluxRecord, key string) int64 {
 	return -1
 }
 
-// Snapshot returns the last position of every vessel at or before at,
-// within lookback before it, in MMSI order. Class, station and navigational
-// status are those of that position (NavStatus -1 when not stored); SOG,
-// COG and heading are -1 when that position lacked them.
-func (h *History) Snapshot(ctx context.Context, at time.Time, lookback time.Duration) ([]Position, error) {
-	if at.IsZero() || lookback <= 0 {
-		return nil, fmt.Errorf("%w: influxstore: snapshot needs a time and a positive lookback", vessels.ErrInvalid)
-	}
-	h.awaitPending(ctx)
+// snapshotPositions returns the last position of every vessel at or
+// before at, within lookback before it, in MMSI order. Class, station and
+// navigational status are those of that position (NavStatus -1 when not
+// stored); SOG, COG and heading are -1 when that position lacked them.
+//
+// InfluxDB takes the last point of each series (a vessel has one per
+// class and station it was heard with); the latest of a vessel's series
+// is picked here, which costs far less than grouping and sorting in Flux.
+func (h *History) snapshotPositions(ctx context.Context, at time.Time, lookback time.Duration) ([]Position, error) {
 	q := fmt.Sprintf(`from(bucket: %s)
   |> range(start: %s, stop: %s)
   |> filter(fn: (r) => r._measurement == "position")
-  |> group(columns: ["mmsi", "_field"])
   |> last()`, h.bucket, fluxTime(at.Add(-lookback)), fluxTime(at.Add(time.Nanosecond)))
 	res, err := h.runQuery(ctx, q)
 	if err != nil {
@@ -263,6 +262,9 @@ func (h *History) Snapshot(ctx context.Context, at time.Time, lookback time.Dura
 			f = map[string]fieldAt{}
 			byMMSI[mmsi] = f
 			order = append(order, mmsi)
+		}
+		if old, ok := f[rec.Field()]; ok && !rec.Time().After(old.t) {
+			continue // an older series of the vessel
 		}
 		f[rec.Field()] = fieldAt{rec.Time(), rec.Value()}
 		if rec.Field() == "lat" {

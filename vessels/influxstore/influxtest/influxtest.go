@@ -7,6 +7,11 @@
 // root>/.cache/bin/influxd (where `make test` builds it), then PATH. When
 // it is absent the test is skipped with a message naming the install step,
 // or failed under RIVERWATCH_REQUIRE_SERVICES=1, as `make test` sets it.
+//
+// NewDB and DBs give a test an empty database: on that local influxd, or,
+// when RIVERWATCH_INFLUX_URL (with _TOKEN and _ORG) names an InfluxDB 2
+// or Cloud, a bucket of its own there. Tests that stop and restart the
+// server (outages) always use a local influxd.
 package influxtest
 
 import (
