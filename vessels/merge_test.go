@@ -198,7 +198,7 @@ var mergeCases = []struct {
 		with(vesselstest.StaticReport(mmsiA, at(0), "<b>NAME\x00\u202e"+strings.Repeat("X", 60), "CALL\nSIGN123", strings.Repeat("D", 99)),
 			func(m *ais.Message) { m.Station = strings.Repeat("s", 500) }),
 	}, func(t *testing.T, v vessels.Vessel) {
-		if v.Name != "<b>NAMEXXXXXXXXXXXXX" || v.CallSign != "CALL SI" || len(v.Destination) != 20 || len(v.Station) != 64 {
+		if v.Name != "<b>NAME"+strings.Repeat("X", vessels.MaxNameLen-7) || v.CallSign != "CALL SI" || len(v.Destination) != 20 || len(v.Station) != 64 {
 			t.Errorf("name %q call sign %q destination %q station %d", v.Name, v.CallSign, v.Destination, len(v.Station))
 		}
 	}},

@@ -9,7 +9,9 @@ import (
 // Bounds of the text fields, in characters. AIS text is attacker-controlled:
 // whatever the decoder hands over is cut to what the standard allows.
 const (
-	MaxNameLen        = 20
+	// MaxNameLen is an aid to navigation's name with its extension (20
+	// characters plus 14, ITU-R M.1371 message 21); a ship's name has 20.
+	MaxNameLen        = 34
 	MaxCallSignLen    = 7
 	MaxDestinationLen = 20
 	MaxENILen         = 8

@@ -233,11 +233,13 @@ func (s *Server) add(conn net.Conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || len(s.clients) >= max(s.MaxClients, 1) {
-		conn.Close()
+		// Counted before the close, so that whoever sees the connection
+		// end also sees it counted.
 		if !s.closed {
 			s.refused.Add(1)
 			s.logger.Warn("too many clients, refusing one", "max_clients", s.MaxClients)
 		}
+		conn.Close()
 		return
 	}
 	c := &client{conn: conn, queue: make(chan []byte, max(s.QueueLen, 1)), gone: make(chan struct{})}
