@@ -47,7 +47,9 @@ type vstate struct {
 	zgen    uint64
 	eps     []*episode // episodes concerning it
 	cell    cellKey
-	gridIdx int // index of its entry in the cell
+	block   *gridBlock // the grid's block holding cell
+	cellIdx int        // cell's place in block
+	gridIdx int        // index of its entry in the cell
 	inGrid  bool
 
 	// the pieces of the zones and of the bridges near it (see pieceCache)
