@@ -267,7 +267,14 @@ func (e *Engine) Adopt(a Alert) {
 	if !a.Active() {
 		if ep != nil && ep.alert.ID == a.ID {
 			if a.ResolvedBy != "" {
+				prev, prevID := ep.alert, ep.id
 				ep.suppressed, ep.alert = true, a // an officer closed it: quiet until it clears
+				if e.name(ep); ep.id != prevID {
+					ep.alert = prev
+					e.track(ep, false)
+					ep.alert = a
+					e.track(ep, true)
+				}
 			} else {
 				delete(e.episodes, a.Key)
 				e.track(ep, false)
@@ -276,7 +283,7 @@ func (e *Engine) Adopt(a Alert) {
 		return
 	}
 	if ep == nil {
-		ep = &episode{alert: a, emittedAt: a.UpdatedAt}
+		ep = e.newEpisode(a, a.UpdatedAt)
 		e.episodes[a.Key] = ep
 		e.track(ep, true)
 		return
@@ -313,10 +320,10 @@ func (e *Engine) Handle(ev vessels.Event) {
 		s = &vstate{mmsi: v.MMSI, persons: -1, manualPersons: -1}
 		s.sog, s.cog = math.NaN(), math.NaN()
 		e.vs[v.MMSI] = s
-		if eps, ok := e.orphans[v.MMSI]; ok { // adopted before the vessel was heard
-			s.eps = eps
-			delete(e.orphans, v.MMSI)
+		for _, ep := range e.orphans[v.MMSI] { // adopted before the vessel was heard
+			s.eps = append(s.eps, epRef{ep: ep, id: ep.id})
 		}
+		delete(e.orphans, v.MMSI)
 	}
 	s.lastSeen = v.LastSeen
 	if s.lastSeen.IsZero() {
@@ -326,12 +333,10 @@ func (e *Engine) Handle(ev vessels.Event) {
 	s.name = v.Name
 	s.persons = personsOf(v)
 	s.gone = false
-	if len(s.eps) > 0 {
-		e.episodesOf(s, func(ep *episode) {
-			if k := ep.alert.Kind; k == AlertAISGap || k == AlertLongUnsupervised {
-				e.end(ep, now) // heard again
-			}
-		})
+	for i := len(s.eps) - 1; i >= 0; i-- {
+		if k := s.eps[i].id.kind; k == AlertAISGap || k == AlertLongUnsupervised {
+			e.end(s.eps[i].ep, now) // heard again
+		}
 	}
 
 	if v.Lat != nil && v.Lon != nil && !v.PositionAt.IsZero() && v.PositionAt != s.at {

@@ -30,6 +30,67 @@ type episode struct {
 	// the alert is sent: an update that is not sent costs no map.
 	figs    figures
 	figsNew bool
+	id      epID
+}
+
+// epID is what names an episode besides its key: kind, vessel (or pair,
+// lower MMSI first) and zone. A vessel's rules find their episodes by it
+// among the vessel's few, without building a key or touching the map.
+type epID struct {
+	kind   AlertKind
+	zone   string
+	lo, hi uint32
+	// ok: the key is made of these fields. An alert read from a store
+	// may carry a key that is not; it is found by its key alone.
+	ok bool
+}
+
+// epRef is an episode in a vessel's list, with its name beside it so that
+// looking through the list reads the list only.
+type epRef struct {
+	ep *episode
+	id epID
+}
+
+func pairOf(mmsi, other uint32) (lo, hi uint32) {
+	if other != 0 && other < mmsi {
+		return other, mmsi
+	}
+	return mmsi, other
+}
+
+// newEpisode is the episode of alert a, emitted at t.
+func (e *Engine) newEpisode(a Alert, t time.Time) *episode {
+	ep := &episode{alert: a, emittedAt: t}
+	e.name(ep)
+	return ep
+}
+
+// name sets ep.id from its alert.
+func (e *Engine) name(ep *episode) {
+	a := &ep.alert
+	lo, hi := pairOf(a.MMSI, a.OtherMMSI)
+	e.keyBuf = appendKey(e.keyBuf[:0], a.Kind, a.MMSI, a.OtherMMSI, a.ZoneID)
+	ep.id = epID{kind: a.Kind, zone: a.ZoneID, lo: lo, hi: hi, ok: string(e.keyBuf) == a.Key}
+}
+
+// find returns s's episode of kind with other (0: none) in zone ("":
+// none), or nil: what e.episodes holds under that key.
+func (e *Engine) find(s *vstate, kind AlertKind, other uint32, zone string) *episode {
+	lo, hi := pairOf(s.mmsi, other)
+	odd := false
+	for i := range s.eps {
+		id := &s.eps[i].id
+		if !id.ok {
+			odd = true
+		} else if id.lo == lo && id.hi == hi && id.kind == kind && id.zone == zone {
+			return s.eps[i].ep
+		}
+	}
+	if odd {
+		return e.lookup(kind, s.mmsi, other, zone)
+	}
+	return nil
 }
 
 // figures are an alert's Values before they become a map.
@@ -133,7 +194,7 @@ func (e *Engine) lookup(kind AlertKind, mmsi, other uint32, zone string) *episod
 // allocating, unless its alert is due to be sent.
 func (e *Engine) raiseB(b breach, now time.Time) *episode {
 	zone := b.zoneID()
-	ep := e.lookup(b.kind, b.s.mmsi, b.other, zone)
+	ep := e.find(b.s, b.kind, b.other, zone)
 	if ep == nil || ep.suppressed {
 		a := e.alert(b.kind, b.sev, b.s, b.zone, b.figs.values())
 		if b.other != 0 {
@@ -189,7 +250,7 @@ func (e *Engine) raise(a Alert, now time.Time) {
 		a.State = StateOpen
 		a.OpenedAt, a.UpdatedAt = now, now
 		e.describe(&a)
-		ep = &episode{alert: a, emittedAt: now}
+		ep = e.newEpisode(a, now)
 		e.episodes[a.Key] = ep
 		e.track(ep, true)
 		e.sink.AlertChanged(EventAlertOpened, a)
@@ -255,12 +316,12 @@ func (e *Engine) track(ep *episode, add bool) {
 			}
 			continue
 		}
-		if i := slices.Index(s.eps, ep); i >= 0 {
+		if i := slices.IndexFunc(s.eps, func(r epRef) bool { return r.ep == ep }); i >= 0 {
 			if !add {
 				s.eps = slices.Delete(s.eps, i, i+1)
 			}
 		} else if add {
-			s.eps = append(s.eps, ep)
+			s.eps = append(s.eps, epRef{ep: ep, id: ep.id})
 		}
 	}
 }
@@ -273,7 +334,16 @@ func (e *Engine) episodesOf(s *vstate, fn func(ep *episode)) {
 		if i >= len(s.eps) {
 			continue
 		}
-		fn(s.eps[i])
+		fn(s.eps[i].ep)
+	}
+}
+
+// episodesOfKind is episodesOf for the episodes of one kind.
+func (e *Engine) episodesOfKind(s *vstate, kind AlertKind, fn func(ep *episode)) {
+	for i := len(s.eps) - 1; i >= 0; i-- {
+		if i < len(s.eps) && s.eps[i].id.kind == kind {
+			fn(s.eps[i].ep)
+		}
 	}
 }
 
@@ -282,11 +352,11 @@ func (e *Engine) episodesOf(s *vstate, fn func(ep *episode)) {
 // is none.
 func (e *Engine) clearKind(s *vstate, kind AlertKind, zone string, now time.Time) {
 	for i := 0; i < len(s.eps); i++ {
-		ep := s.eps[i]
-		if ep.alert.Kind != kind || ep.alert.MMSI != s.mmsi || (zone != "*" && ep.alert.ZoneID != zone) {
+		r := &s.eps[i]
+		if r.id.kind != kind || (zone != "*" && r.id.zone != zone) || r.ep.alert.MMSI != s.mmsi {
 			continue
 		}
-		e.end(ep, now)
+		e.end(r.ep, now)
 		i-- // end removed ep from s.eps
 	}
 }

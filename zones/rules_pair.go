@@ -34,10 +34,10 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 		// Between scans, only the vessels it has a collision alert with
 		// are judged again, so that the alert follows and clears promptly.
 		for i := 0; i < len(s.eps); i++ {
-			ep := s.eps[i]
-			if ep.alert.Kind != AlertCollisionRisk {
+			if s.eps[i].id.kind != AlertCollisionRisk {
 				continue
 			}
+			ep := s.eps[i].ep
 			other := ep.alert.MMSI
 			if other == s.mmsi {
 				other = ep.alert.OtherMMSI
@@ -215,7 +215,7 @@ func (e *Engine) collision(s, o *vstate, now time.Time) {
 		e.judge(e.raiseB(breachOf(AlertCollisionRisk, SeverityAlarm, s, nil).withOther(o.mmsi).
 			with("cpa_m", math.Round(math.Hypot(dx, dy))).with("tcpa_s", math.Round(t)), now))
 	case t <= e.cfg.CollisionTCPA.Seconds() && depth < 1.3:
-		e.judge(e.lookup(AlertCollisionRisk, s.mmsi, o.mmsi, "")) // hysteresis: still close
+		e.judge(e.find(s, AlertCollisionRisk, o.mmsi, "")) // hysteresis: still close
 	}
 }
 
@@ -249,7 +249,7 @@ func (e *Engine) ferryClosing(s, o *vstate, now time.Time) {
 	case d < e.cfg.FerryConflictM:
 		e.judge(e.raiseB(b.with("cpa_m", math.Round(d)).with("tcpa_s", math.Round(t)), now))
 	case d < 1.3*e.cfg.FerryConflictM:
-		e.judge(e.lookup(b.kind, ferry.mmsi, other.mmsi, z.ID))
+		e.judge(e.find(ferry, b.kind, other.mmsi, z.ID))
 	}
 }
 

@@ -41,8 +41,8 @@ func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
 		e.raiseB(breachOf(AlertOvercrowding, SeverityAlarm, s, over).with("persons", float64(persons)).
 			with("capacity", float64(over.CapacityPersons)), now)
 	}
-	e.episodesOf(s, func(ep *episode) {
-		if a := &ep.alert; a.Kind == AlertOvercrowding && (over == nil || a.ZoneID != over.ID) {
+	e.episodesOfKind(s, AlertOvercrowding, func(ep *episode) {
+		if over == nil || ep.alert.ZoneID != over.ID {
 			e.end(ep, now)
 		}
 	})
@@ -64,8 +64,8 @@ func distressSource(s *vstate) float64 {
 
 // has reports whether s has an episode of kind open.
 func (e *Engine) has(s *vstate, kind AlertKind) bool {
-	for _, ep := range s.eps {
-		if ep.alert.Kind == kind && ep.alert.MMSI == s.mmsi {
+	for _, r := range s.eps {
+		if r.id.kind == kind && r.ep.alert.MMSI == s.mmsi {
 			return true
 		}
 	}

@@ -122,7 +122,7 @@ func (e *Engine) crossedThrough(s *vstate, z *Zone, now time.Time) {
 	default:
 		return
 	}
-	if e.lookup(b.kind, s.mmsi, 0, z.ID) == nil {
+	if e.find(s, b.kind, 0, z.ID) == nil {
 		e.expire(e.raiseB(b.with("crossed", 1), now), now.Add(e.cfg.ExitAlertFor))
 	}
 }
@@ -317,10 +317,9 @@ func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 		e.raiseB(breachOf(AlertBridgeApproach, SeverityWarning, s, z).with("sog_kn", s.sog).
 			with("limit_kn", e.cfg.BridgeApproachKn).with("distance_m", math.Round(DistanceM(z, s.point()))), now)
 	}
-	e.episodesOf(s, func(ep *episode) {
+	e.episodesOfKind(s, AlertBridgeApproach, func(ep *episode) {
 		a := &ep.alert
-		if a.Kind == AlertBridgeApproach &&
-			!slices.ContainsFunc(e.ahead, func(z *Zone) bool { return z.ID == a.ZoneID && !slices.Contains(s.inside, z.ID) }) {
+		if !slices.ContainsFunc(e.ahead, func(z *Zone) bool { return z.ID == a.ZoneID && !slices.Contains(s.inside, z.ID) }) {
 			e.end(ep, now)
 		}
 	})

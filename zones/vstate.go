@@ -45,7 +45,7 @@ type vstate struct {
 	inside  []string // ids of the zones it is in
 	insideZ []*Zone  // those zones, of the index numbered zgen
 	zgen    uint64
-	eps     []*episode // episodes concerning it
+	eps     []epRef // episodes concerning it
 	cell    cellKey
 	block   *gridBlock // the grid's block holding cell
 	cellIdx int        // cell's place in block
