@@ -47,6 +47,14 @@ func benchFleetZones(rng *rand.Rand) []Zone {
 	return out
 }
 
+// reportCPU reports the process's CPU time per op since cpu0 (see
+// processCPU): on a shared machine, steadier than ns/op.
+func reportCPU(b *testing.B, cpu0 time.Duration, n int) {
+	if cpu := processCPU() - cpu0; cpu > 0 && n > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op")
+	}
+}
+
 // BenchmarkEngineFleet is one position report of one of 10,000 vessels
 // moving among 10,000 zones, through Engine.Handle. Run with -cpu 1.
 func BenchmarkEngineFleet(b *testing.B) {
@@ -89,11 +97,8 @@ func BenchmarkEngineFleet(b *testing.B) {
 		step(i)
 		i++
 	}
-	cpu := processCPU() - cpu0
 	n := i - 3*len(ships)
-	if cpu > 0 {
-		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op") // steadier than ns/op on a shared machine
-	}
+	reportCPU(b, cpu0, n)
 	b.ReportMetric(float64(sink.alerts)*1000/float64(i), "alert-events/kpos")
 	if n >= 100_000 && sink.alerts == 0 {
 		b.Fatal("no alerts raised")
