@@ -344,7 +344,11 @@ func (e *Engine) Handle(ev vessels.Event) {
 		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: v.PositionAt, sog: deref(v.SOG), cog: deref(v.COG)}
 		s.underWay = underWay(v, e.cfg.UnderWayKn)
 		s.setMotion()
-		e.grid.move(s)
+		if s.underWay && s.moving {
+			e.grid.move(s)
+		} else {
+			e.grid.remove(s) // never a pair rule's candidate: moored fleets cost no scan
+		}
 		e.position(s, prev, now)
 	}
 	e.vesselRules(s, v, now)

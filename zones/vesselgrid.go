@@ -40,9 +40,10 @@ type gridBlock struct {
 	n     int
 }
 
-// vesselGrid is a spatial hash of vessels by position: neighbours within a
-// few kilometres are found by looking at the cells around, so the pair
-// rules cost the vessels nearby, never the whole fleet.
+// vesselGrid is a spatial hash of the vessels under way by position:
+// neighbours within a few kilometres are found by looking at the cells
+// around, so the pair rules cost the vessels nearby, never the whole fleet
+// nor those moored or at anchor.
 type vesselGrid struct{ blocks map[cellKey]*gridBlock }
 
 func newVesselGrid() vesselGrid { return vesselGrid{blocks: map[cellKey]*gridBlock{}} }
