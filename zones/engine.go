@@ -146,6 +146,9 @@ type Engine struct {
 	grid     vesselGrid
 	members  map[string]map[uint32]struct{} // zone id → vessels inside
 	episodes map[string]*episode
+	orphans  map[uint32][]*episode // episodes of vessels not heard yet (adopted from the store)
+	seq      uint64                // positions evaluated: marks what one report judged
+	zgen     uint64                // counts the zone sets (see vstate.insideZ)
 
 	// scratch reused by Handle (guarded by mu)
 	near       []Near
@@ -154,21 +157,7 @@ type Engine struct {
 	crossed    []*Zone
 	ahead      []*Zone
 	nbrs       []*vstate
-	judged     map[string]bool
-}
-
-// episode is one open alert and what the engine remembers about it.
-type episode struct {
-	alert     Alert
-	emittedAt time.Time
-	// suppressed is an episode an officer resolved while its condition
-	// still held: it stays quiet until the condition clears.
-	suppressed bool
-	// expires, when set, is when an episode of a moment (an exit, a
-	// crossing) resolves itself.
-	expires time.Time
-	// misses counts the judgements in a row that found a pair clear.
-	misses int
+	keyBuf     []byte
 }
 
 // NewEngine returns an engine over the zones of ix (nil: none) that tells
@@ -179,7 +168,7 @@ func NewEngine(cfg EngineConfig, ix *Index, sink Sink) *Engine {
 		cfg: cfg, sink: sink, log: cfg.Logger.With("component", "zones"),
 		bans: map[string][]*Ban{}, vs: map[uint32]*vstate{},
 		grid: newVesselGrid(), members: map[string]map[uint32]struct{}{}, episodes: map[string]*episode{},
-		judged: map[string]bool{},
+		orphans: map[uint32][]*episode{},
 	}
 	e.setIndex(ix)
 	return e
@@ -232,6 +221,7 @@ func (e *Engine) setZones(zs []Zone) error {
 		return err
 	}
 	e.index, e.borders, e.bridges = ix, bix, brx
+	e.zgen++
 	return nil
 }
 
@@ -277,17 +267,25 @@ func (e *Engine) Adopt(a Alert) {
 	if !a.Active() {
 		if ep != nil && ep.alert.ID == a.ID {
 			if a.ResolvedBy != "" {
+				prev, prevID := ep.alert, ep.id
 				ep.suppressed, ep.alert = true, a // an officer closed it: quiet until it clears
+				if e.name(ep); ep.id != prevID {
+					ep.alert = prev
+					e.track(ep, false)
+					ep.alert = a
+					e.track(ep, true)
+				}
 			} else {
 				delete(e.episodes, a.Key)
-				e.track(&a, false)
+				e.track(ep, false)
 			}
 		}
 		return
 	}
 	if ep == nil {
-		e.episodes[a.Key] = &episode{alert: a, emittedAt: a.UpdatedAt}
-		e.track(&a, true)
+		ep = e.newEpisode(a, a.UpdatedAt)
+		e.episodes[a.Key] = ep
+		e.track(ep, true)
 		return
 	}
 	// Keep the engine's latest figures, take the stored identity and the
@@ -322,11 +320,10 @@ func (e *Engine) Handle(ev vessels.Event) {
 		s = &vstate{mmsi: v.MMSI, persons: -1, manualPersons: -1}
 		s.sog, s.cog = math.NaN(), math.NaN()
 		e.vs[v.MMSI] = s
-		for k, ep := range e.episodes { // adopted before the vessel was heard
-			if ep.alert.MMSI == v.MMSI || ep.alert.OtherMMSI == v.MMSI {
-				s.keys = append(s.keys, k)
-			}
+		for _, ep := range e.orphans[v.MMSI] { // adopted before the vessel was heard
+			s.eps = append(s.eps, epRef{ep: ep, id: ep.id})
 		}
+		delete(e.orphans, v.MMSI)
 	}
 	s.lastSeen = v.LastSeen
 	if s.lastSeen.IsZero() {
@@ -336,12 +333,10 @@ func (e *Engine) Handle(ev vessels.Event) {
 	s.name = v.Name
 	s.persons = personsOf(v)
 	s.gone = false
-	if len(s.keys) > 0 {
-		e.episodesOf(s, func(k string, a *Alert) {
-			if a.Kind == AlertAISGap || a.Kind == AlertLongUnsupervised {
-				e.clear(k, now) // heard again
-			}
-		})
+	for i := len(s.eps) - 1; i >= 0; i-- {
+		if k := s.eps[i].id.kind; k == AlertAISGap || k == AlertLongUnsupervised {
+			e.end(s.eps[i].ep, now) // heard again
+		}
 	}
 
 	if v.Lat != nil && v.Lon != nil && !v.PositionAt.IsZero() && v.PositionAt != s.at {
@@ -349,7 +344,11 @@ func (e *Engine) Handle(ev vessels.Event) {
 		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: v.PositionAt, sog: deref(v.SOG), cog: deref(v.COG)}
 		s.underWay = underWay(v, e.cfg.UnderWayKn)
 		s.setMotion()
-		e.grid.move(s)
+		if s.underWay && s.moving {
+			e.grid.move(s)
+		} else {
+			e.grid.remove(s) // never a pair rule's candidate: moored fleets cost no scan
+		}
 		e.position(s, prev, now)
 	}
 	e.vesselRules(s, v, now)

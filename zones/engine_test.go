@@ -555,3 +555,28 @@ func TestEngineSetZonesDuplicateAcrossKinds(t *testing.T) {
 		t.Errorf("a quay and a border with one id: %v, want ErrInvalid", err)
 	}
 }
+
+// TestZonesChangedUnderVessel checks that the rules read the zones a vessel
+// is in from the new zone set, even before its next position: a crossing's
+// capacity lowered while a ferry is in it raises overcrowding on the
+// ferry's next report of its persons.
+func TestZonesChangedUnderVessel(t *testing.T) {
+	crossing := zones.Zone{ID: "crossing", Kind: zones.KindFerryCrossing, Geom: orb.LineString{{east(0), north(-200)}, {east(0), north(200)}}, BufferM: 100, CapacityPersons: 60}
+	e, r := mustEngine(t, crossing)
+	ev := report{mmsi: 52, sog: 4, cog: 0, at: 0, shipType: 60}.event()
+	p := 55
+	ev.Vessel.Persons = &vessels.Persons{Passengers: &p}
+	e.Handle(ev)
+	if n := r.opened(zones.AlertOvercrowding, 52); n != 0 {
+		t.Fatalf("55 persons on a 60-person crossing: %d overcrowding alerts", n)
+	}
+	crossing.CapacityPersons = 40
+	if err := e.SetZones([]zones.Zone{crossing}); err != nil {
+		t.Fatal(err)
+	}
+	ev.At = ev.At.Add(time.Second) // static data only: the same position
+	e.Handle(ev)
+	if n := r.opened(zones.AlertOvercrowding, 52); n != 1 {
+		t.Errorf("55 persons once the crossing's capacity is 40: %d overcrowding alerts (%v)", n, r.kinds())
+	}
+}

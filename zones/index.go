@@ -97,17 +97,21 @@ func (ix *Index) Zones() []*Zone {
 // Append method it dedupes among what it appends, not against what dst
 // held before, and allocates only to grow dst.
 func (ix *Index) AppendContaining(dst []*Zone, p orb.Point) []*Zone {
+	return ix.appendContaining(dst, nil, p)
+}
+
+// appendContaining is AppendContaining through c (nil: the R-tree).
+func (ix *Index) appendContaining(dst []*Zone, c *pieceCache, p orb.Point) []*Zone {
 	if isNaN(p) {
 		return dst
 	}
 	start := len(dst)
 	pr := projAt(p, p[1])
-	ix.tree.Search(p, p, func(_, _ [2]float64, i uint32) bool {
+	ix.each(c, orb.Bound{Min: p, Max: p}, func(i uint32) {
 		pc := &ix.pieces[i]
 		if z := pc.shape.zone; !slices.Contains(dst[start:], z) && pc.contains(p, &pr) {
 			dst = append(dst, z)
 		}
-		return true
 	})
 	return dst
 }
@@ -116,17 +120,21 @@ func (ix *Index) AppendContaining(dst []*Zone, p orb.Point) []*Zone {
 // touches, each once, in no particular order; for a border line without a
 // buffer, those whose line the segment meets. See Crosses.
 func (ix *Index) AppendCrossed(dst []*Zone, a, b orb.Point) []*Zone {
+	return ix.appendCrossed(dst, nil, a, b)
+}
+
+// appendCrossed is AppendCrossed through c (nil: the R-tree).
+func (ix *Index) appendCrossed(dst []*Zone, c *pieceCache, a, b orb.Point) []*Zone {
 	if isNaN(a) || isNaN(b) {
 		return dst
 	}
 	start := len(dst)
 	q, pr := crossedQuery(a, b)
-	ix.tree.Search(q.Min, q.Max, func(_, _ [2]float64, i uint32) bool {
+	ix.each(c, q, func(i uint32) {
 		pc := &ix.pieces[i]
 		if z := pc.shape.zone; !slices.Contains(dst[start:], z) && pc.crosses(a, b, q, &pr) {
 			dst = append(dst, z)
 		}
-		return true
 	})
 	return dst
 }
@@ -164,3 +172,65 @@ func (ix *Index) AppendNear(dst []Near, p orb.Point, d float64) []Near {
 // isNaN reports a position no zone contains, which an R-tree search would
 // otherwise match everywhere.
 func isNaN(p orb.Point) bool { return math.IsNaN(p[0]) || math.IsNaN(p[1]) }
+
+// pieceCacheM is how far around a vessel's query a pieceCache reaches:
+// at 10 kn a vessel sails that far in some 20 reports, and in a busy port
+// a box of 2.4 km holds a few dozen zones.
+const pieceCacheM = 1200.0
+
+// pieceCache is what one vessel keeps of an Index: the pieces whose bounds
+// meet a box around where it last searched, with those bounds. While its
+// queries stay inside the box they scan these few bounds, in memory of
+// their own, instead of descending the R-tree; the result is the same
+// (the pieces are in the order the R-tree visits them, so a query finds
+// them in the order a search of the tree would).
+type pieceCache struct {
+	ix   *Index
+	box  orb.Bound
+	ents []cachedPiece
+}
+
+type cachedPiece struct {
+	min, max [2]float64
+	i        uint32 // index into Index.pieces
+}
+
+// each calls fn for every piece whose bound meets q, from c when it covers
+// q (refilled around q when it does not), else from the R-tree: always for
+// a nil c or a q wider than pieceCacheM, which would fill c with pieces of
+// no use for the next query.
+func (ix *Index) each(c *pieceCache, q orb.Bound, fn func(i uint32)) {
+	if c == nil || !ix.cover(c, q) {
+		ix.tree.Search(q.Min, q.Max, func(_, _ [2]float64, i uint32) bool {
+			fn(i)
+			return true
+		})
+		return
+	}
+	for k := range c.ents {
+		en := &c.ents[k]
+		if q.Max[0] < en.min[0] || q.Min[0] > en.max[0] || q.Max[1] < en.min[1] || q.Min[1] > en.max[1] {
+			continue
+		}
+		fn(en.i)
+	}
+}
+
+// cover makes c hold every piece whose bound meets q and reports whether
+// it does.
+func (ix *Index) cover(c *pieceCache, q orb.Bound) bool {
+	if c.ix == ix && c.box.Min[0] <= q.Min[0] && c.box.Min[1] <= q.Min[1] && q.Max[0] <= c.box.Max[0] && q.Max[1] <= c.box.Max[1] {
+		return true
+	}
+	// A degree of longitude is shorter than one of latitude: measuring
+	// both as latitude only errs towards the R-tree.
+	if (q.Max[1]-q.Min[1])*mPerDegLat > pieceCacheM || (q.Max[0]-q.Min[0])*mPerDegLat > pieceCacheM {
+		return false
+	}
+	c.ix, c.box, c.ents = ix, padBound(q, pieceCacheM, 0), c.ents[:0]
+	ix.tree.Search(c.box.Min, c.box.Max, func(mn, mx [2]float64, i uint32) bool {
+		c.ents = append(c.ents, cachedPiece{mn, mx, i})
+		return true
+	})
+	return true
+}

@@ -43,11 +43,43 @@ func BenchmarkZoneCheck(b *testing.B) {
 	var dst []*Zone
 	hits := 0
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	i := 0
 	for ; b.Loop(); i++ {
 		dst = ix.AppendContaining(dst[:0], pts[i%benchPositions])
 		hits += len(dst)
 	}
+	reportCPU(b, cpu0, i)
+	b.ReportMetric(float64(hits)/float64(i), "zones/op")
+}
+
+// BenchmarkZoneCheckMoving is the check on the engine's path: 1,000
+// vessels sailing at 8 kn, each through its own piece cache, checked in
+// turn on every report (10 s apart) for the zones containing it.
+func BenchmarkZoneCheckMoving(b *testing.B) {
+	ix, pts := benchIndex(b)
+	rng := rand.New(rand.NewPCG(13, 14))
+	type vessel struct {
+		p      orb.Point
+		course float64
+		c      pieceCache
+	}
+	vs := make([]vessel, 1000)
+	for i := range vs {
+		vs[i] = vessel{p: pts[i], course: between(rng, 0, 360)}
+	}
+	var dst []*Zone
+	hits := 0
+	b.ReportAllocs()
+	cpu0 := processCPU()
+	i := 0
+	for ; b.Loop(); i++ {
+		v := &vs[i%len(vs)]
+		v.p = offset(v.p, v.course, 8*knToMS*10)
+		dst = ix.appendContaining(dst[:0], &v.c, v.p)
+		hits += len(dst)
+	}
+	reportCPU(b, cpu0, i)
 	b.ReportMetric(float64(hits)/float64(i), "zones/op")
 }
 
@@ -59,6 +91,7 @@ func BenchmarkZoneCheckBruteForce(b *testing.B) {
 	var dst []*Zone
 	hits := 0
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	i := 0
 	for ; b.Loop(); i++ {
 		p := pts[i%benchPositions]
@@ -70,6 +103,7 @@ func BenchmarkZoneCheckBruteForce(b *testing.B) {
 		}
 		hits += len(dst)
 	}
+	reportCPU(b, cpu0, i)
 	b.ReportMetric(float64(hits)/float64(i), "zones/op")
 }
 
@@ -85,12 +119,14 @@ func BenchmarkZoneCrossed(b *testing.B) {
 	var dst []*Zone
 	hits := 0
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	i := 0
 	for ; b.Loop(); i++ {
 		k := i % benchPositions
 		dst = ix.AppendCrossed(dst[:0], pts[k], ends[k])
 		hits += len(dst)
 	}
+	reportCPU(b, cpu0, i)
 	b.ReportMetric(float64(hits)/float64(i), "zones/op")
 }
 
@@ -101,11 +137,13 @@ func BenchmarkZoneNear(b *testing.B) {
 	var dst []Near
 	hits := 0
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	i := 0
 	for ; b.Loop(); i++ {
 		dst = ix.AppendNear(dst[:0], pts[i%benchPositions], 2000)
 		hits += len(dst)
 	}
+	reportCPU(b, cpu0, i)
 	b.ReportMetric(float64(hits)/float64(i), "zones/op")
 }
 

@@ -702,3 +702,62 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 		t.Fatalf("too few hits to mean much: %d containing, %d crossed", inside, crossed)
 	}
 }
+
+// TestPieceCacheMatchesTree walks vessels through 10,000 random zones and
+// checks that every query through a vessel's piece cache finds what the
+// R-tree finds, in the same order, across refills, long jumps that bypass
+// the cache and a change of index.
+func TestPieceCacheMatchesTree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2026, 12))
+	zs := randomZones(rng, 10_000)
+	ixs := []*Index{MustIndex(t, zs...), MustIndex(t, zs[:5000]...)}
+	walks, steps := 60, 400
+	if testing.Short() {
+		walks = 10
+	}
+	var got, want []*Zone
+	var hits, refills int
+	for w := range walks {
+		var c pieceCache
+		p := randomPoints(rng, zs, 1)[0]
+		course := between(rng, 0, 360)
+		for i := range steps {
+			ix := ixs[0]
+			if w%2 == 1 && i >= steps/2 {
+				ix = ixs[1] // the zones changed under the cache
+			}
+			step := between(rng, 0, 80)
+			if rng.IntN(100) == 0 {
+				step = between(rng, 2000, 30_000) // a sparse report far away
+			}
+			course += between(rng, -15, 15)
+			prev := p
+			p = offset(p, course, step)
+			box := c.box
+			got = ix.appendContaining(got[:0], &c, p)
+			want = ix.AppendContaining(want[:0], p)
+			if !slices.Equal(got, want) {
+				t.Fatalf("walk %d step %d: containing %v: cached %v, tree %v", w, i, p, ids(got), ids(want))
+			}
+			hits += len(got)
+			got = ix.appendCrossed(got[:0], &c, prev, p)
+			want = ix.AppendCrossed(want[:0], prev, p)
+			if !slices.Equal(got, want) {
+				t.Fatalf("walk %d step %d: crossed %v→%v: cached %v, tree %v", w, i, prev, p, ids(got), ids(want))
+			}
+			ahead := offset(p, course, 800)
+			got = ix.appendCrossed(got[:0], &c, p, ahead)
+			want = ix.AppendCrossed(want[:0], p, ahead)
+			if !slices.Equal(got, want) {
+				t.Fatalf("walk %d step %d: ahead %v→%v: cached %v, tree %v", w, i, p, ahead, ids(got), ids(want))
+			}
+			if c.box != box {
+				refills++
+			}
+		}
+	}
+	t.Logf("%d walks of %d steps: %d zones found, %d refills", walks, steps, hits, refills)
+	if hits < walks*steps/10 || refills > walks*steps/4 {
+		t.Fatalf("the walks do not test much: %d zones found, %d refills", hits, refills)
+	}
+}

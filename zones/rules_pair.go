@@ -13,8 +13,7 @@ const knToMS = 1852.0 / 3600
 // pair episode of s is judged again, so one whose partner went out of
 // range clears.
 func (e *Engine) pairs(s *vstate, now time.Time) {
-	judged := e.judged
-	clear(judged)
+	e.seq++
 	if f := e.crossingFerry(s); f != s.ferry {
 		s.ferry = f
 		e.grid.refresh(s)
@@ -26,34 +25,33 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 		horizon := max(e.cfg.CollisionTCPA, DefaultFerryConflictFor).Seconds()
 		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach)
 		for _, o := range e.nbrs {
-			e.collision(s, o, now, judged)
+			e.collision(s, o, now)
 			if s.ferry || o.ferry {
-				e.ferryClosing(s, o, now, judged)
+				e.ferryClosing(s, o, now)
 			}
 		}
 	} else if active {
 		// Between scans, only the vessels it has a collision alert with
 		// are judged again, so that the alert follows and clears promptly.
-		for _, k := range s.keys {
-			ep := e.episodes[k]
-			if ep == nil || ep.alert.Kind != AlertCollisionRisk {
+		for i := 0; i < len(s.eps); i++ {
+			if s.eps[i].id.kind != AlertCollisionRisk {
 				continue
 			}
+			ep := s.eps[i].ep
 			other := ep.alert.MMSI
 			if other == s.mmsi {
 				other = ep.alert.OtherMMSI
 			}
 			if o := e.vs[other]; o != nil && o.underWay && o.moving {
-				e.collision(s, o, now, judged)
+				e.collision(s, o, now) // updates ep, never ends it
 			}
 		}
 	}
-	for _, id := range s.inside {
-		z, ok := e.index.Zone(id)
-		if !ok || z.Kind != KindFerryCrossing {
+	for _, z := range e.insideZones(s) {
+		if z.Kind != KindFerryCrossing {
 			continue
 		}
-		for m := range e.members[id] {
+		for m := range e.members[z.ID] {
 			o := e.vs[m]
 			if o == nil || o == s {
 				continue
@@ -65,21 +63,21 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			}
 			switch {
 			case s.ferry:
-				e.ferryConflict(s, o, z, now, judged)
+				e.ferryConflict(s, o, z, now)
 			case o.ferry:
-				e.ferryConflict(o, s, z, now, judged)
+				e.ferryConflict(o, s, z, now)
 			}
 		}
 	}
-	if len(s.keys) == 0 {
+	if len(s.eps) == 0 {
 		return
 	}
-	e.episodesOf(s, func(k string, a *Alert) {
+	e.episodesOf(s, func(ep *episode) {
+		a := &ep.alert
 		if a.Kind != AlertCollisionRisk && a.Kind != AlertFerryConflict {
 			return
 		}
-		ep := e.episodes[k]
-		if judged[k] {
+		if ep.judged == e.seq {
 			ep.misses = 0
 			return
 		}
@@ -95,7 +93,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			return
 		}
 		if ep.misses++; ep.misses >= 2 || !active {
-			e.clear(k, now)
+			e.end(ep, now)
 		}
 	})
 }
@@ -122,8 +120,8 @@ func (e *Engine) crossingFerry(s *vstate) bool {
 	if s.shipType < 60 || s.shipType > 69 || !s.underWay {
 		return false
 	}
-	for _, id := range s.inside {
-		if z, ok := e.index.Zone(id); ok && z.Kind == KindFerryCrossing {
+	for _, z := range e.insideZones(s) {
+		if z.Kind == KindFerryCrossing {
 			return true
 		}
 	}
@@ -200,7 +198,7 @@ func inDomain(s *vstate, dx, dy float64) float64 {
 // collision raises collision_risk for s and o when, on their present
 // courses, o passes inside s's domain (or s inside o's) within
 // CollisionTCPA; it clears with 30% hysteresis or once they open.
-func (e *Engine) collision(s, o *vstate, now time.Time, judged map[string]bool) {
+func (e *Engine) collision(s, o *vstate, now time.Time) {
 	t, dx, dy := cpa(s, o)
 	if t > e.cfg.CollisionTCPA.Seconds() {
 		return
@@ -211,25 +209,28 @@ func (e *Engine) collision(s, o *vstate, now time.Time, judged map[string]bool) 
 	if dx*dx+dy*dy > reach*reach {
 		return
 	}
-	k := key(AlertCollisionRisk, s.mmsi, o.mmsi, "")
 	depth := math.Min(inDomain(s, dx, dy), inDomain(o, -dx, -dy))
-	open := e.open(k)
 	switch {
 	case t <= e.cfg.CollisionTCPA.Seconds() && depth < 1:
-		a := e.alert(AlertCollisionRisk, SeverityAlarm, s, nil, map[string]float64{
-			"cpa_m": math.Round(math.Hypot(dx, dy)), "tcpa_s": math.Round(t)})
-		a.OtherMMSI, a.Key = o.mmsi, k
-		e.raise(a, now)
-		judged[k] = true
-	case open && t <= e.cfg.CollisionTCPA.Seconds() && depth < 1.3:
-		judged[k] = true // hysteresis: still close
+		e.judge(e.raiseB(breachOf(AlertCollisionRisk, SeverityAlarm, s, nil).withOther(o.mmsi).
+			with("cpa_m", math.Round(math.Hypot(dx, dy))).with("tcpa_s", math.Round(t)), now))
+	case t <= e.cfg.CollisionTCPA.Seconds() && depth < 1.3:
+		e.judge(e.find(s, AlertCollisionRisk, o.mmsi, "")) // hysteresis: still close
+	}
+}
+
+// judge marks pair episode ep (may be nil) as found at risk by this
+// report.
+func (e *Engine) judge(ep *episode) {
+	if ep != nil {
+		ep.judged = e.seq
 	}
 }
 
 // ferryClosing raises ferry_conflict when s or o is a crossing ferry and
 // the other closes on it to under FerryConflictM within
 // DefaultFerryConflictFor.
-func (e *Engine) ferryClosing(s, o *vstate, now time.Time, judged map[string]bool) {
+func (e *Engine) ferryClosing(s, o *vstate, now time.Time) {
 	ferry, other := s, o
 	if !ferry.ferry {
 		ferry, other = o, s
@@ -243,34 +244,26 @@ func (e *Engine) ferryClosing(s, o *vstate, now time.Time, judged map[string]boo
 	if z == nil { // its crossing was removed since it was judged a ferry
 		return
 	}
-	k := key(AlertFerryConflict, ferry.mmsi, other.mmsi, z.ID)
+	b := breachOf(AlertFerryConflict, SeverityAlarm, ferry, z).withOther(other.mmsi)
 	switch {
 	case d < e.cfg.FerryConflictM:
-		e.raiseFerry(ferry, other, z, now, map[string]float64{"cpa_m": math.Round(d), "tcpa_s": math.Round(t)})
-		judged[k] = true
-	case e.open(k) && d < 1.3*e.cfg.FerryConflictM:
-		judged[k] = true
+		e.judge(e.raiseB(b.with("cpa_m", math.Round(d)).with("tcpa_s", math.Round(t)), now))
+	case d < 1.3*e.cfg.FerryConflictM:
+		e.judge(e.find(ferry, b.kind, other.mmsi, z.ID))
 	}
 }
 
 // ferryConflict raises ferry_conflict for another vessel inside crossing z
 // while ferry crosses it.
-func (e *Engine) ferryConflict(ferry, other *vstate, z *Zone, now time.Time, judged map[string]bool) {
-	e.raiseFerry(ferry, other, z, now, map[string]float64{"distance_m": math.Round(flatDistanceM(ferry.lat, ferry.lon, other.lat, other.lon))})
-	judged[key(AlertFerryConflict, ferry.mmsi, other.mmsi, z.ID)] = true
-}
-
-func (e *Engine) raiseFerry(ferry, other *vstate, z *Zone, now time.Time, vals map[string]float64) {
-	a := e.alert(AlertFerryConflict, SeverityAlarm, ferry, z, vals)
-	a.OtherMMSI = other.mmsi
-	a.Key = key(AlertFerryConflict, ferry.mmsi, other.mmsi, z.ID)
-	e.raise(a, now)
+func (e *Engine) ferryConflict(ferry, other *vstate, z *Zone, now time.Time) {
+	e.judge(e.raiseB(breachOf(AlertFerryConflict, SeverityAlarm, ferry, z).withOther(other.mmsi).
+		with("distance_m", math.Round(flatDistanceM(ferry.lat, ferry.lon, other.lat, other.lon))), now))
 }
 
 // crossingOf returns the ferry crossing zone s is in.
 func (e *Engine) crossingOf(s *vstate) *Zone {
-	for _, id := range s.inside {
-		if z, ok := e.index.Zone(id); ok && z.Kind == KindFerryCrossing {
+	for _, z := range e.insideZones(s) {
+		if z.Kind == KindFerryCrossing {
 			return z
 		}
 	}

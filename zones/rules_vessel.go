@@ -15,11 +15,11 @@ func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
 	// mode it sends 15. Distress stays open until an officer resolves it:
 	// a beacon falling silent is no all-clear.
 	if s.navStatus == 14 || (isSART(s.mmsi) && s.navStatus != 15) {
-		e.raise(e.alert(AlertDistress, SeverityCritical, s, nil, map[string]float64{"source": distressSource(s)}), now)
+		e.raiseB(breachOf(AlertDistress, SeverityCritical, s, nil).with("source", distressSource(s)), now)
 	}
 
 	if slices.Contains(v.Flags, "position_jump") {
-		e.raise(e.alert(AlertPositionJump, SeverityWarning, s, nil, nil), now)
+		e.raiseB(breachOf(AlertPositionJump, SeverityWarning, s, nil), now)
 	} else {
 		e.clearKind(s, AlertPositionJump, "", now)
 	}
@@ -30,20 +30,20 @@ func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
 	}
 	var over *Zone
 	if persons >= 0 {
-		for _, id := range s.inside {
-			if z, ok := e.index.Zone(id); ok && z.CapacityPersons > 0 && persons > z.CapacityPersons {
+		for _, z := range e.insideZones(s) {
+			if z.CapacityPersons > 0 && persons > z.CapacityPersons {
 				over = z
 				break
 			}
 		}
 	}
 	if over != nil {
-		e.raise(e.alert(AlertOvercrowding, SeverityAlarm, s, over, map[string]float64{
-			"persons": float64(persons), "capacity": float64(over.CapacityPersons)}), now)
+		e.raiseB(breachOf(AlertOvercrowding, SeverityAlarm, s, over).with("persons", float64(persons)).
+			with("capacity", float64(over.CapacityPersons)), now)
 	}
-	e.episodesOf(s, func(k string, a *Alert) {
-		if a.Kind == AlertOvercrowding && (over == nil || a.ZoneID != over.ID) {
-			e.clear(k, now)
+	e.episodesOfKind(s, AlertOvercrowding, func(ep *episode) {
+		if over == nil || ep.alert.ZoneID != over.ID {
+			e.end(ep, now)
 		}
 	})
 }
@@ -64,8 +64,8 @@ func distressSource(s *vstate) float64 {
 
 // has reports whether s has an episode of kind open.
 func (e *Engine) has(s *vstate, kind AlertKind) bool {
-	for _, k := range s.keys {
-		if ep := e.episodes[k]; ep != nil && ep.alert.Kind == kind && ep.alert.MMSI == s.mmsi {
+	for _, r := range s.eps {
+		if r.id.kind == kind && r.ep.alert.MMSI == s.mmsi {
 			return true
 		}
 	}
@@ -87,7 +87,7 @@ func (e *Engine) grounding(s *vstate, now time.Time) {
 			s.dropAt = s.at
 		}
 		if !s.dropAt.IsZero() && s.at.Sub(s.dropAt) >= DefaultGroundStay {
-			e.raise(e.alert(AlertGroundingSuspect, SeverityAlarm, s, nil, map[string]float64{"sog_kn": s.sog}), now)
+			e.raiseB(breachOf(AlertGroundingSuspect, SeverityAlarm, s, nil).with("sog_kn", s.sog), now)
 		}
 	case s.sog >= 2:
 		s.dropAt, s.lastFast = time.Time{}, time.Time{}
@@ -111,7 +111,7 @@ func (e *Engine) anchorDrag(s *vstate, now time.Time) {
 	d := flatDistanceM(s.anchor.lat, s.anchor.lon, s.lat, s.lon)
 	switch {
 	case d > e.cfg.AnchorDragM:
-		e.raise(e.alert(AlertAnchorDrag, SeverityAlarm, s, nil, map[string]float64{"distance_m": math.Round(d)}), now)
+		e.raiseB(breachOf(AlertAnchorDrag, SeverityAlarm, s, nil).with("distance_m", math.Round(d)), now)
 	case d < 0.7*e.cfg.AnchorDragM:
 		e.clearKind(s, AlertAnchorDrag, "", now)
 	}
@@ -125,7 +125,7 @@ func (e *Engine) sweep(now time.Time) {
 	for m, s := range e.vs {
 		silent := now.Sub(s.lastSeen)
 		if silent > e.cfg.LongUnsupervised+30*24*time.Hour {
-			e.episodesOf(s, func(k string, _ *Alert) { e.clear(k, now) })
+			e.episodesOf(s, func(ep *episode) { e.end(ep, now) })
 			e.grid.remove(s)
 			delete(e.vs, m)
 			continue
@@ -133,12 +133,12 @@ func (e *Engine) sweep(now time.Time) {
 		// Only a vessel that identified itself (static data) is one the
 		// authorities supervise: a forged MMSI heard once is not.
 		if silent > e.cfg.LongUnsupervised && s.name != "" && !e.has(s, AlertLongUnsupervised) {
-			e.raise(e.alert(AlertLongUnsupervised, SeverityWarning, s, nil, map[string]float64{"hours": math.Round(silent.Hours())}), now)
+			e.raiseB(breachOf(AlertLongUnsupervised, SeverityWarning, s, nil).with("hours", math.Round(silent.Hours())), now)
 		}
 		if s.underWay && s.fix.valid() && !e.has(s, AlertAISGap) {
 			if allow := time.Duration(e.cfg.AISGapFactor * float64(e.expected(s))); silent > allow {
-				e.raise(e.alert(AlertAISGap, SeverityWarning, s, nil, map[string]float64{
-					"gap_s": math.Round(silent.Seconds()), "allowed_s": allow.Seconds()}), now)
+				e.raiseB(breachOf(AlertAISGap, SeverityWarning, s, nil).with("gap_s", math.Round(silent.Seconds())).
+					with("allowed_s", allow.Seconds()), now)
 			}
 		}
 	}
@@ -174,7 +174,7 @@ func (e *Engine) forget(now time.Time) {
 	}
 	slices.SortFunc(gone, func(a, b *vstate) int { return a.lastSeen.Compare(b.lastSeen) })
 	for _, s := range gone[:min(over, len(gone))] {
-		e.episodesOf(s, func(k string, _ *Alert) { e.clear(k, now) })
+		e.episodesOf(s, func(ep *episode) { e.end(ep, now) })
 		e.grid.remove(s)
 		delete(e.vs, s.mmsi)
 	}

@@ -17,7 +17,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	hyst := e.cfg.HysteresisM
 	// Inside: what contains p, and what it was in and is still within the
 	// hysteresis of. Borders, which have no inside, from their own index.
-	e.containing = ix.AppendContaining(e.containing[:0], p)
+	e.containing = ix.appendContaining(e.containing[:0], &s.nearZones, p)
 	old := s.inside
 	next := e.next[:0]
 	for _, z := range e.containing {
@@ -29,6 +29,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 		}
 		if z, ok := ix.Zone(id); ok && DistanceM(z, p) <= hyst {
 			next = append(next, id)
+			e.containing = append(e.containing, z)
 		}
 	}
 	var borders []Near
@@ -48,7 +49,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 		// A step shorter than twice the hysteresis cannot jump over a zone
 		// worth telling: it can only clip a corner within position noise.
 		if flatDistanceM(prev.lat, prev.lon, s.lat, s.lon) > 2*hyst {
-			e.crossed = ix.AppendCrossed(e.crossed, a, p)
+			e.crossed = ix.appendCrossed(e.crossed, &s.nearZones, a, p)
 		}
 	}
 	for _, z := range e.crossed {
@@ -66,21 +67,18 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 			e.exited(s, id, now)
 		}
 	}
-	for _, id := range next {
+	for i, id := range next {
 		if !slices.Contains(old, id) {
 			e.enter(s, id, now)
-			if z, ok := ix.Zone(id); ok {
-				e.entered(s, z, now)
-			}
+			e.entered(s, e.containing[i], now)
 		}
 	}
 	s.inside = append(s.inside[:0], next...)
+	s.insideZ, s.zgen = append(s.insideZ[:0], e.containing...), e.zgen
 	e.next = next[:0]
 
-	for _, id := range s.inside {
-		if z, ok := ix.Zone(id); ok {
-			e.inZone(s, z, now)
-		}
+	for _, z := range s.insideZ {
+		e.inZone(s, z, now)
 	}
 	e.borderNear(s, borders, now)
 	e.bridgeAhead(s, now)
@@ -96,9 +94,7 @@ func (e *Engine) entered(s *vstate, z *Zone, now time.Time) {
 		// ExitAlertFor, so a ferry working its own crossing all day does
 		// not keep one open.
 		e.clearKind(s, AlertZoneExit, z.ID, now)
-		a := e.alert(AlertZoneEntry, SeverityInfo, s, z, nil)
-		e.raise(a, now)
-		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
+		e.expire(e.raiseB(breachOf(AlertZoneEntry, SeverityInfo, s, z), now), now.Add(e.cfg.ExitAlertFor))
 	}
 }
 
@@ -107,11 +103,9 @@ func (e *Engine) exited(s *vstate, id string, now time.Time) {
 	for _, k := range [...]AlertKind{AlertZoneEntry, AlertRestrictedEntry, AlertBanViolation, AlertSpeeding} {
 		e.clearKind(s, k, id, now)
 	}
-	delete(s.speeding, id)
+	s.speeding = slices.DeleteFunc(s.speeding, func(c zoneCount) bool { return c.id == id })
 	if z, ok := e.zone(id); ok && z.Notify {
-		a := e.alert(AlertZoneExit, SeverityInfo, s, z, nil)
-		e.raise(a, now)
-		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
+		e.expire(e.raiseB(breachOf(AlertZoneExit, SeverityInfo, s, z), now), now.Add(e.cfg.ExitAlertFor))
 	}
 }
 
@@ -119,25 +113,24 @@ func (e *Engine) exited(s *vstate, id string, now time.Time) {
 // it was inside in between. Entry alerts are raised as for an entry and
 // resolve themselves after ExitAlertFor.
 func (e *Engine) crossedThrough(s *vstate, z *Zone, now time.Time) {
-	vals := map[string]float64{"crossed": 1}
-	var a Alert
+	var b breach
 	switch {
 	case z.Kind == KindRestricted && !slices.Contains(ExemptTypes, s.shipType):
-		a = e.alert(AlertRestrictedEntry, SeverityAlarm, s, z, vals)
+		b = breachOf(AlertRestrictedEntry, SeverityAlarm, s, z)
 	case z.Notify:
-		a = e.alert(AlertZoneEntry, SeverityInfo, s, z, vals)
+		b = breachOf(AlertZoneEntry, SeverityInfo, s, z)
 	default:
 		return
 	}
-	if !e.open(a.Key) {
-		e.raise(a, now)
-		e.expire(a.Key, now.Add(e.cfg.ExitAlertFor))
+	if e.find(s, b.kind, 0, z.ID) == nil {
+		e.expire(e.raiseB(b.with("crossed", 1), now), now.Add(e.cfg.ExitAlertFor))
 	}
 }
 
-// expire makes episode k resolve itself at t unless it is raised again.
-func (e *Engine) expire(k string, t time.Time) {
-	if ep := e.episodes[k]; ep != nil {
+// expire makes episode ep (may be nil) resolve itself at t unless it is
+// raised again.
+func (e *Engine) expire(ep *episode, t time.Time) {
+	if ep != nil {
 		ep.expires = t
 	}
 }
@@ -145,11 +138,9 @@ func (e *Engine) expire(k string, t time.Time) {
 // inZone runs the rules of being inside z.
 func (e *Engine) inZone(s *vstate, z *Zone, now time.Time) {
 	if z.Kind == KindRestricted && !slices.Contains(ExemptTypes, s.shipType) {
-		a := e.alert(AlertRestrictedEntry, SeverityAlarm, s, z, nil)
-		if ep := e.episodes[a.Key]; ep != nil {
+		if ep := e.raiseB(breachOf(AlertRestrictedEntry, SeverityAlarm, s, z), now); ep != nil {
 			ep.expires = time.Time{} // inside now: no longer only crossed
 		}
-		e.raise(a, now)
 	}
 	if z.SpeedLimitKn > 0 {
 		e.speeding(s, z, now)
@@ -163,10 +154,12 @@ func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
 	if math.IsNaN(s.sog) {
 		return
 	}
-	if s.speeding == nil {
-		s.speeding = map[string]int{}
+	i := slices.IndexFunc(s.speeding, func(c zoneCount) bool { return c.id == z.ID })
+	if i < 0 {
+		i = len(s.speeding)
+		s.speeding = append(s.speeding, zoneCount{id: z.ID})
 	}
-	n := s.speeding[z.ID]
+	n := s.speeding[i].n
 	switch {
 	case s.sog > z.SpeedLimitKn+e.cfg.SpeedingMarginKn:
 		n = max(n, 0) + 1
@@ -175,7 +168,7 @@ func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
 			if s.sog > 1.5*z.SpeedLimitKn {
 				sev = SeverityAlarm
 			}
-			e.raise(e.alert(AlertSpeeding, sev, s, z, map[string]float64{"sog_kn": s.sog, "limit_kn": z.SpeedLimitKn}), now)
+			e.raiseB(breachOf(AlertSpeeding, sev, s, z).with("sog_kn", s.sog).with("limit_kn", z.SpeedLimitKn), now)
 		}
 	case s.sog <= z.SpeedLimitKn:
 		n = min(n, 0) - 1
@@ -183,7 +176,7 @@ func (e *Engine) speeding(s *vstate, z *Zone, now time.Time) {
 			e.clearKind(s, AlertSpeeding, z.ID, now)
 		}
 	}
-	s.speeding[z.ID] = n
+	s.speeding[i].n = n
 }
 
 // banned raises ban_violation for a vessel under way in z while a ban that
@@ -194,15 +187,13 @@ func (e *Engine) banned(s *vstate, z *Zone, now time.Time) {
 		e.clearKind(s, AlertBanViolation, z.ID, now)
 		return
 	}
-	sev := SeverityAlarm
-	vals := map[string]float64{"sog_kn": s.sog}
+	br := breachOf(AlertBanViolation, SeverityAlarm, s, z).with("sog_kn", s.sog)
 	if b.Kind == BanRestrict {
-		sev = SeverityWarning
-		vals["limit_kn"] = b.SpeedLimitKn()
+		br.sev = SeverityWarning
+		br = br.with("limit_kn", b.SpeedLimitKn())
 	}
-	a := e.alert(AlertBanViolation, sev, s, z, vals)
-	a.BanID = b.ID
-	e.raise(a, now)
+	br.banID = b.ID
+	e.raiseB(br, now)
 }
 
 // violated returns the first ban on zone id that s breaks now, or nil.
@@ -229,7 +220,7 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 		across := s.homeSide[z.ID] != 0 && Side(z, s.point()) != s.homeSide[z.ID]
 		switch {
 		case s.underWay && n.DistanceM <= e.cfg.BorderApproachM && !across:
-			e.raise(e.alert(AlertBorderApproach, SeverityWarning, s, z, map[string]float64{"distance_m": math.Round(n.DistanceM)}), now)
+			e.raiseB(breachOf(AlertBorderApproach, SeverityWarning, s, z).with("distance_m", math.Round(n.DistanceM)), now)
 		case n.DistanceM > e.cfg.BorderApproachM+hyst || !s.underWay:
 			e.clearKind(s, AlertBorderApproach, z.ID, now)
 		}
@@ -240,8 +231,8 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 				s.loiterSince = s.at
 			}
 			if s.at.Sub(s.loiterSince) >= e.cfg.BorderLoiterFor {
-				e.raise(e.alert(AlertBorderLoitering, SeverityWarning, s, z, map[string]float64{
-					"distance_m": math.Round(n.DistanceM), "minutes": math.Round(s.at.Sub(s.loiterSince).Minutes())}), now)
+				e.raiseB(breachOf(AlertBorderLoitering, SeverityWarning, s, z).with("distance_m", math.Round(n.DistanceM)).
+					with("minutes", math.Round(s.at.Sub(s.loiterSince).Minutes())), now)
 			}
 		case !slow || n.DistanceM > e.cfg.BorderLoiterM+hyst:
 			s.loiterSince = time.Time{}
@@ -249,7 +240,8 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 		}
 	}
 	// Borders left behind altogether.
-	e.episodesOf(s, func(k string, a *Alert) {
+	e.episodesOf(s, func(ep *episode) {
+		a := &ep.alert
 		if a.Kind != AlertBorderApproach && a.Kind != AlertBorderLoitering {
 			return
 		}
@@ -257,7 +249,7 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 			if a.Kind == AlertBorderLoitering {
 				s.loiterSince = time.Time{}
 			}
-			e.clear(k, now)
+			e.end(ep, now)
 		}
 	})
 }
@@ -293,7 +285,7 @@ func (e *Engine) borderSide(s *vstate, z *Zone, prev *fix, now time.Time) {
 	}
 	if side != home {
 		e.clearKind(s, AlertBorderApproach, z.ID, now) // superseded
-		e.raise(e.alert(AlertBorderCrossing, SeverityAlarm, s, z, map[string]float64{"distance_m": math.Round(DistanceM(z, p))}), now)
+		e.raiseB(breachOf(AlertBorderCrossing, SeverityAlarm, s, z).with("distance_m", math.Round(DistanceM(z, p))), now)
 	} else {
 		e.clearKind(s, AlertBorderCrossing, z.ID, now)
 	}
@@ -301,8 +293,8 @@ func (e *Engine) borderSide(s *vstate, z *Zone, prev *fix, now time.Time) {
 
 // atQuay reports whether the vessel is inside a quay zone.
 func (e *Engine) atQuay(s *vstate) bool {
-	for _, id := range s.inside {
-		if z, ok := e.index.Zone(id); ok && z.Kind == KindQuay {
+	for _, z := range e.insideZones(s) {
+		if z.Kind == KindQuay {
 			return true
 		}
 	}
@@ -316,19 +308,19 @@ func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 	e.ahead = e.ahead[:0]
 	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) && e.bridges.Len() > 0 {
 		p := s.point()
-		e.ahead = e.bridges.AppendCrossed(e.ahead, p, offset(p, s.cog, e.cfg.BridgeApproachM))
+		e.ahead = e.bridges.appendCrossed(e.ahead, &s.nearBridges, p, offset(p, s.cog, e.cfg.BridgeApproachM))
 	}
 	for _, z := range e.ahead {
 		if z.Kind != KindBridge || slices.Contains(s.inside, z.ID) {
 			continue
 		}
-		e.raise(e.alert(AlertBridgeApproach, SeverityWarning, s, z, map[string]float64{
-			"sog_kn": s.sog, "limit_kn": e.cfg.BridgeApproachKn, "distance_m": math.Round(DistanceM(z, s.point()))}), now)
+		e.raiseB(breachOf(AlertBridgeApproach, SeverityWarning, s, z).with("sog_kn", s.sog).
+			with("limit_kn", e.cfg.BridgeApproachKn).with("distance_m", math.Round(DistanceM(z, s.point()))), now)
 	}
-	e.episodesOf(s, func(k string, a *Alert) {
-		if a.Kind == AlertBridgeApproach &&
-			!slices.ContainsFunc(e.ahead, func(z *Zone) bool { return z.ID == a.ZoneID && !slices.Contains(s.inside, z.ID) }) {
-			e.clear(k, now)
+	e.episodesOfKind(s, AlertBridgeApproach, func(ep *episode) {
+		a := &ep.alert
+		if !slices.ContainsFunc(e.ahead, func(z *Zone) bool { return z.ID == a.ZoneID && !slices.Contains(s.inside, z.ID) }) {
+			e.end(ep, now)
 		}
 	})
 }

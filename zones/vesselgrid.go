@@ -10,6 +10,16 @@ const (
 	gridLon = 0.042
 )
 
+// blockBits sets the grid's blocks: 16 × 16 cells, some 53 km square in
+// Jilin, held in one array, so that a scan of the cells around a vessel
+// looks up one block (rarely two or four) instead of each cell, and a
+// vessel that stays in its cell finds its entry without a lookup.
+const (
+	blockBits = 4
+	blockSide = 1 << blockBits
+	blockMask = blockSide - 1
+)
+
 type cellKey struct{ lat, lon int32 }
 
 // gridEntry is what the pair rules first look at of a vessel, kept compact
@@ -24,15 +34,27 @@ type gridEntry struct {
 	ferry          bool
 }
 
-// vesselGrid is a spatial hash of vessels by position: neighbours within a
-// few kilometres are found by looking at the cells around, so the pair
-// rules cost the vessels nearby, never the whole fleet.
-type vesselGrid struct{ cells map[cellKey][]gridEntry }
+// gridBlock is the cells of one block, and how many vessels they hold.
+type gridBlock struct {
+	cells [blockSide * blockSide][]gridEntry
+	n     int
+}
 
-func newVesselGrid() vesselGrid { return vesselGrid{cells: map[cellKey][]gridEntry{}} }
+// vesselGrid is a spatial hash of the vessels under way by position:
+// neighbours within a few kilometres are found by looking at the cells
+// around, so the pair rules cost the vessels nearby, never the whole fleet
+// nor those moored or at anchor.
+type vesselGrid struct{ blocks map[cellKey]*gridBlock }
+
+func newVesselGrid() vesselGrid { return vesselGrid{blocks: map[cellKey]*gridBlock{}} }
 
 func cellOf(lat, lon float64) cellKey {
 	return cellKey{int32(math.Floor(lat / gridLat)), int32(math.Floor(lon / gridLon))}
+}
+
+// blockOf is the key of the block holding cell c, and c's place in it.
+func blockOf(c cellKey) (cellKey, int) {
+	return cellKey{c.lat >> blockBits, c.lon >> blockBits}, int(c.lat&blockMask)<<blockBits | int(c.lon&blockMask)
 }
 
 func entryOf(s *vstate) gridEntry {
@@ -44,19 +66,26 @@ func entryOf(s *vstate) gridEntry {
 func (g *vesselGrid) move(s *vstate) {
 	c := cellOf(s.lat, s.lon)
 	if s.inGrid && c == s.cell {
-		g.cells[c][s.gridIdx] = entryOf(s)
+		s.block.cells[s.cellIdx][s.gridIdx] = entryOf(s)
 		return
 	}
 	g.remove(s)
-	es := append(g.cells[c], entryOf(s))
-	g.cells[c] = es
-	s.cell, s.gridIdx, s.inGrid = c, len(es)-1, true
+	bk, i := blockOf(c)
+	b := g.blocks[bk]
+	if b == nil {
+		b = &gridBlock{}
+		g.blocks[bk] = b
+	}
+	es := append(b.cells[i], entryOf(s))
+	b.cells[i] = es
+	b.n++
+	s.cell, s.block, s.cellIdx, s.gridIdx, s.inGrid = c, b, i, len(es)-1, true
 }
 
 // refresh rewrites s's entry (its ferry flag changed).
 func (g *vesselGrid) refresh(s *vstate) {
 	if s.inGrid {
-		g.cells[s.cell][s.gridIdx] = entryOf(s)
+		s.block.cells[s.cellIdx][s.gridIdx] = entryOf(s)
 	}
 }
 
@@ -64,19 +93,20 @@ func (g *vesselGrid) remove(s *vstate) {
 	if !s.inGrid {
 		return
 	}
-	es := g.cells[s.cell]
+	b := s.block
+	es := b.cells[s.cellIdx]
 	last := len(es) - 1
 	if s.gridIdx != last {
 		es[s.gridIdx] = es[last]
 		es[s.gridIdx].s.gridIdx = s.gridIdx
 	}
-	es = es[:last]
-	if len(es) == 0 {
-		delete(g.cells, s.cell)
-	} else {
-		g.cells[s.cell] = es
+	es[last] = gridEntry{} // no pointer left behind for the collector
+	b.cells[s.cellIdx] = es[:last]
+	if b.n--; b.n == 0 {
+		bk, _ := blockOf(s.cell)
+		delete(g.blocks, bk)
 	}
-	s.inGrid = false
+	s.block, s.inGrid = nil, false
 }
 
 // appendCandidates appends the vessels under way within about rangeM of s
@@ -90,9 +120,19 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 	at := s.at.UnixMilli()
 	maxAge := maxPositionAge.Milliseconds()
 	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
+	var bk cellKey
+	var b *gridBlock
+	looked := false
 	for i := c.lat - nLat; i <= c.lat+nLat; i++ {
 		for j := c.lon - nLon; j <= c.lon+nLon; j++ {
-			es := g.cells[cellKey{i, j}]
+			k, ci := blockOf(cellKey{i, j})
+			if !looked || k != bk {
+				bk, b, looked = k, g.blocks[k], true
+			}
+			if b == nil {
+				continue
+			}
+			es := b.cells[ci]
 			for k := range es {
 				o := &es[k]
 				dt := at - o.atMs

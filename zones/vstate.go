@@ -43,12 +43,19 @@ type vstate struct {
 	pairSOG, pairCOG float64
 
 	inside  []string // ids of the zones it is in
-	keys    []string // episodes concerning it
+	insideZ []*Zone  // those zones, of the index numbered zgen
+	zgen    uint64
+	eps     []epRef // episodes concerning it
 	cell    cellKey
-	gridIdx int // index of its entry in the cell
+	block   *gridBlock // the grid's block holding cell
+	cellIdx int        // cell's place in block
+	gridIdx int        // index of its entry in the cell
 	inGrid  bool
 
-	speeding    map[string]int // zone (or ban) key → consecutive reports over (+) or under (−) the limit
+	// the pieces of the zones and of the bridges near it (see pieceCache)
+	nearZones, nearBridges pieceCache
+
+	speeding    []zoneCount    // consecutive reports over (+) or under (−) a zone's limit
 	homeSide    map[string]int // border id → the side of it the vessel came from (see Side)
 	loiterSince time.Time
 
@@ -103,13 +110,37 @@ func (e *Engine) lost(s *vstate, now time.Time) {
 	for _, id := range s.inside {
 		e.leave(s, id, now)
 	}
-	s.inside = s.inside[:0]
+	s.inside, s.insideZ = s.inside[:0], s.insideZ[:0]
+	s.nearZones, s.nearBridges = pieceCache{}, pieceCache{}
 	e.grid.remove(s)
-	e.episodesOf(s, func(k string, a *Alert) {
-		if a.Kind != AlertAISGap && a.Kind != AlertLongUnsupervised {
-			e.clear(k, now)
+	e.episodesOf(s, func(ep *episode) {
+		if k := ep.alert.Kind; k != AlertAISGap && k != AlertLongUnsupervised {
+			e.end(ep, now)
 		}
 	})
+}
+
+// zoneCount is a count kept per zone.
+type zoneCount struct {
+	id string
+	n  int
+}
+
+// insideZones returns the zones s is in, looked up again when the zones
+// have changed since its last position (a zone that is gone is left out
+// until the next position leaves it).
+func (e *Engine) insideZones(s *vstate) []*Zone {
+	if s.zgen == e.zgen && len(s.insideZ) == len(s.inside) {
+		return s.insideZ
+	}
+	s.insideZ = s.insideZ[:0]
+	for _, id := range s.inside {
+		if z, ok := e.index.Zone(id); ok {
+			s.insideZ = append(s.insideZ, z)
+		}
+	}
+	s.zgen = e.zgen
+	return s.insideZ
 }
 
 func (e *Engine) enter(s *vstate, id string, now time.Time) {
