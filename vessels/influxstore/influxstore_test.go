@@ -174,18 +174,18 @@ func TestDeadServerNeverBlocks(t *testing.T) {
 			c.Timeout, c.CloseTimeout = 200*time.Millisecond, 200*time.Millisecond
 		})
 		pts := vesselstest.Points(time.Now().Add(-time.Hour), 20000, time.Millisecond)
+		// Appends that waited on the server would take at least one 200 ms
+		// timeout per batch of 100, 40 s for these 20,000; not waiting,
+		// they take about a second even on a loaded machine. The bound is
+		// far from both, so it tells the two apart without timing the code.
 		start := time.Now()
-		var slowest time.Duration
 		for _, p := range pts {
-			t0 := time.Now()
 			if err := h.Append(t.Context(), 211000302, p); err != nil {
 				t.Fatal(err)
 			}
-			slowest = max(slowest, time.Since(t0))
 		}
-		took := time.Since(start)
-		if took > 2*time.Second || slowest > 100*time.Millisecond {
-			t.Errorf("%s: %d appends took %v, slowest %v", url, len(pts), took, slowest)
+		if took := time.Since(start); took > 20*time.Second {
+			t.Errorf("%s: %d appends took %v: they waited on the dead server", url, len(pts), took)
 		}
 		if st := h.Stats(); st.Dropped == 0 || st.Written != 0 {
 			t.Errorf("%s: stats %+v, want points dropped", url, st)
@@ -194,7 +194,7 @@ func TestDeadServerNeverBlocks(t *testing.T) {
 		if err := h.Close(); !errors.Is(err, influxstore.ErrUnavailable) {
 			t.Errorf("%s: Close = %v, want ErrUnavailable", url, err)
 		}
-		if took := time.Since(start); took > 2*time.Second {
+		if took := time.Since(start); took > 20*time.Second { // CloseTimeout is 200 ms; this only catches a hang
 			t.Errorf("%s: Close took %v", url, took)
 		}
 		if err := h.Append(t.Context(), 211000302, pts[0]); !errors.Is(err, influxstore.ErrClosed) {
