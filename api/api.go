@@ -65,6 +65,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
@@ -129,6 +130,9 @@ type Deps struct {
 	Live     LiveFeed
 	Zones    ZoneWatch
 	Gatherer prometheus.Gatherer
+	// Accounts are the users, sessions, feed keys and audit log; an
+	// in-memory service with no accounts when nil.
+	Accounts *accounts.Service
 }
 
 // ErrConfig is returned by New for a configuration it cannot serve.
@@ -169,8 +173,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if deps.Accounts == nil {
+		var err error
+		if deps.Accounts, err = accounts.New(accounts.Config{Store: accounts.NewMemoryStore(cfg.Now), Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+	}
 	if cfg.Auth == nil {
-		cfg.Auth = Anonymous{}
+		cfg.Auth = Sessions{Accounts: deps.Accounts}
 	}
 	csp, err := contentSecurityPolicy(cfg.TileURL)
 	if err != nil {
@@ -212,9 +222,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 func (s *Server) routes() {
 	s.app.Use(s.observe, s.securityHeaders)
 	s.app.Get("/healthz", s.healthz)
-	s.app.Get("/metrics", s.metrics.handler())
+	s.app.Get("/metrics", s.authenticate, s.metrics.handler())
+	s.app.Post("/api/v1/login", s.login)
 
 	v1 := s.app.Group("/api/v1", s.authenticate)
+	v1.Post("/logout", s.logout)
+	v1.Get("/me", s.me)
 	v1.Get("/vessels", s.listVessels)
 	v1.Get("/vessels/:mmsi", s.getVessel)
 	v1.Get("/vessels/:mmsi/track", s.getTrack)
@@ -226,7 +239,7 @@ func (s *Server) routes() {
 	v1.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 
 	if s.cfg.Static != nil {
-		s.app.Get("/*", s.static)
+		s.app.Get("/*", s.boardGate, s.static)
 	}
 	s.routePaths = make(map[string]bool)
 	for _, r := range s.app.GetRoutes(true) {

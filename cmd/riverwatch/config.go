@@ -54,6 +54,17 @@ type Config struct {
 	InfluxBucket string `yaml:"influx_bucket"`
 	InfluxSpill  string `yaml:"influx_spill"` // folder for points that wait while InfluxDB is down
 
+	// DataDir holds the embedded account store ("" = $XDG_STATE_HOME/
+	// riverwatch or ./.riverwatch); with Redis the accounts live there.
+	DataDir string `yaml:"data_dir"`
+	// AdminPassword is the password of the account "admin" when it is
+	// created, on first start ("" = a random one, printed once).
+	AdminPassword string `yaml:"admin_password"`
+	// MetricsAddr serves /metrics and /healthz, without authentication,
+	// on an address of their own ("" = /metrics only on HTTP, behind a
+	// login or bearer token).
+	MetricsAddr string `yaml:"metrics_addr"`
+
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
 	MaxLiveClients  int    `yaml:"max_live_clients"`

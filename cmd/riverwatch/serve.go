@@ -14,6 +14,7 @@ import (
 	"github.com/riverwatch/riverwatch/ais/simulate"
 	"github.com/riverwatch/riverwatch/ais/source"
 	"github.com/riverwatch/riverwatch/api"
+	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/influxstore"
 	"github.com/riverwatch/riverwatch/web"
@@ -49,6 +50,7 @@ type server struct {
 	nmeaOut  *nmeaout.Server
 	sim      *simulate.Simulator
 	zones    *zones.Watch
+	accounts *accounts.Service
 	api      *api.Server
 }
 
@@ -132,6 +134,11 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		setDemoBan(context.Background(), s.zones, logger)
 	}
 
+	s.accounts, err = openAccounts(context.Background(), cfg, e, logger)
+	if err != nil {
+		return nil, err
+	}
+
 	extra := prometheus.NewRegistry()
 	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones))
 	if h, ok := s.history.(*influxstore.History); ok {
@@ -146,7 +153,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Accounts: s.accounts})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -208,6 +215,9 @@ func (s *server) run(ctx context.Context) error {
 	}
 	if cerr := s.zones.Close(); cerr != nil {
 		s.logger.Warn("zones store close", "err", cerr)
+	}
+	if cerr := s.accounts.Store().Close(); cerr != nil {
+		s.logger.Warn("accounts store close", "err", cerr)
 	}
 	return err
 }

