@@ -89,6 +89,7 @@ type Config struct {
 	Addr            string // listen address, e.g. "127.0.0.1:8080"
 	TileURL         string // map tile URL template for the board ("" = no tiles)
 	TileAttribution string
+	TileGCJ02       bool   // tiles drawn in GCJ-02 (China's offset coordinates): the board shifts positions onto them
 	Static          fs.FS  // the board (index.html, app.js, ... at the root); nil = no board
 	Waterways       []byte // GeoJSON FeatureCollection of rivers, lakes, quays, crossings, bridges, rescue stations
 	Auth            Authenticator
@@ -130,6 +131,11 @@ type Deps struct {
 	Live     LiveFeed
 	Zones    ZoneWatch
 	Gatherer prometheus.Gatherer
+	// Rescue names the rescue station nearest alerts and spots; nil = no
+	// rescue routes and no station on alerts.
+	Rescue RescueLocator
+	// Tiles are map tiles served on /tiles from a local file; nil = none.
+	Tiles TileSource
 	// Accounts are the users, sessions, feed keys and audit log; an
 	// in-memory service with no accounts when nil.
 	Accounts *accounts.Service
@@ -235,9 +241,11 @@ func (s *Server) routes() {
 	v1.Get("/config", s.boardConfig)
 	v1.Get("/waterways", s.waterways)
 	s.zoneRoutes(v1)
+	s.rescueRoutes(v1)
 	v1.Get("/live", s.liveUpgrade, s.liveHandler())
 	v1.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 
+	s.tileRoutes()
 	if s.cfg.Static != nil {
 		s.app.Get("/*", s.boardGate, s.static)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/zones"
+	"github.com/riverwatch/riverwatch/zones/rescue"
 )
 
 // Errors the API itself raises; each has its row in errorTable.
@@ -61,6 +62,7 @@ var errorTable = []errorRow{
 	// (which field is wrong, which state the change contradicts).
 	{zones.ErrInvalid, fiber.StatusBadRequest, ""},
 	{zones.ErrConflict, fiber.StatusConflict, ""},
+	{rescue.ErrNoStation, fiber.StatusNotFound, "no rescue station reaches this spot"},
 	{zones.ErrUnavailable, fiber.StatusServiceUnavailable, "zone store unavailable, try again later"},
 	{ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized"},
 	{ErrForbidden, fiber.StatusForbidden, "forbidden"},
