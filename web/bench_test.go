@@ -41,7 +41,7 @@ func loadBoard(b *testing.B, n int) (ctx context.Context, api *fakeAPI, fleet []
 	open = func() {
 		browsertest.Do(b, ctx, "open board", chromedp.Navigate(api.url()))
 		browsertest.WaitJS(b, ctx, "live", `document.getElementById('conn').dataset.state === 'live'`)
-		browsertest.WaitJS(b, ctx, "all markers", fmt.Sprintf(`%s === %d && %s === '%d'`, count(".vessel-marker"), n, text("#list-count"), n))
+		browsertest.WaitJS(b, ctx, "all markers", fmt.Sprintf(`rw.fleet.size === %d && rw.fleet.layer.frame === 0 && %s === '%d'`, n, text("#list-count"), n))
 	}
 	return ctx, api, fleet, open
 }
@@ -79,7 +79,7 @@ func BenchmarkBoardLiveUpdates(b *testing.B) {
 			api.push(map[string]any{"type": "update", "vessel": v})
 			last = v
 		}
-		browsertest.WaitJS(b, ctx, "last update drawn", fmt.Sprintf(`%s === 1`, count(fmt.Sprintf(`%s[data-rot="%d"]`, marker(last.MMSI), *last.Heading))))
+		browsertest.WaitJS(b, ctx, "last update drawn", fmt.Sprintf(`rw.fleet.record(%d).deg === %d && rw.fleet.layer.frame === 0`, last.MMSI, *last.Heading))
 	}
 	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "updates/s")
 }

@@ -6,6 +6,7 @@ import { el, clear, setText } from './dom.js';
 import { clip, LIMIT, num, validSOG, parseTime, ago } from './format.js';
 import { category } from './labels.js';
 import { label } from './fleet.js';
+import { L } from './i18n.js';
 
 const ROW = 46; // px, keep in step with .row height in board.css
 const OVERSCAN = 6;
@@ -33,8 +34,9 @@ function compare(a, b) {
 export class VesselList {
   // fleet: the Fleet; nodes: {list, spacer, search, count}; onPick(mmsi);
   // onRefresh() runs after each re-sort (the header counts follow it).
-  constructor(fleet, nodes, onPick, onRefresh) {
+  constructor(fleet, nodes, onPick, onRefresh, accept) {
     this.fleet = fleet;
+    this.accept = accept || (() => true); // the filters beside the search
     this.n = nodes;
     this.onPick = onPick;
     this.onRefresh = onRefresh || (() => {});
@@ -70,12 +72,12 @@ export class VesselList {
     if (!force && this.seen === this.fleet.version) { this.paint(); return; }
     this.seen = this.fleet.version;
     const out = [];
-    for (const v of this.fleet.vessels()) if (matches(v, this.query)) out.push(v);
+    for (const v of this.fleet.vessels()) if (matches(v, this.query) && this.accept(v)) out.push(v);
     out.sort(compare);
     this.rows = out;
     this.n.spacer.style.height = `${out.length * ROW}px`;
     const total = this.fleet.size;
-    setText(this.n.count, this.query === '' ? String(total) : `${out.length} / ${total}`);
+    setText(this.n.count, out.length === total ? String(total) : `${out.length} / ${total}`);
     this.paint();
     this.onRefresh();
   }
@@ -106,7 +108,7 @@ export class VesselList {
     this.n.spacer.append(frag);
     if (this.rows.length === 0) {
       this.n.spacer.append(el('div', { class: 'empty' },
-        this.query === '' ? '暂无船舶 No vessels' : '无匹配 No match'));
+        L(this.fleet.size === 0 ? '暂无船舶 No vessels' : '无匹配 No match')));
     }
   }
 
@@ -127,7 +129,7 @@ export class VesselList {
       `${v.mmsi}`,
       clip(v.callsign, LIMIT.callsign) ? ` · ${clip(v.callsign, LIMIT.callsign)}` : '',
       sog !== null ? ` · ${num(sog, 1, 'kn')}` : '',
-      v.lat === null || v.lat === undefined ? ' · 无位置 no position' : '',
+      v.lat === null || v.lat === undefined ? ` · ${L('无位置 no position')}` : '',
       seen ? ` · ${ago(seen, now)}` : ''));
     row.style.top = `${i * ROW}px`;
     return row;

@@ -80,6 +80,7 @@ export class ZoneLayer {
     this.group = L.layerGroup().addTo(map);
     this.items = new Map(); // id -> {props, layer, shape, tipBan, banned}
     this.bans = new Map(); // id -> ban
+    this.onPick = null; // set by the ban editor while it picks zones
     map.on('zoomend', () => this._scaleBands());
     setInterval(() => this._restyle(), 30000); // bans start and end with time
   }
@@ -113,6 +114,7 @@ export class ZoneLayer {
         el('span', { class: 'wtip-kind' }, kind.label),
         tipBan);
       made.layer.bindTooltip(tip, { sticky: true, direction: 'top', className: 'water-tip' });
+      made.layer.on('click', () => { if (this.onPick) this.onPick(id); });
       made.layer.addTo(this.group);
       const path = made.layer.getElement();
       path.classList.add('zone', `zone-${kind.key}`, `zone-${made.shape}`);
@@ -132,6 +134,19 @@ export class ZoneLayer {
     const zh = clip(z.props.name_zh, 40);
     const en = clip(z.props.name, 60);
     return zh && en ? `${zh} ${en}` : zh || en || clip(id, 64);
+  }
+
+  // list is every zone as [id, props], in id order.
+  list() {
+    return [...this.items].map(([id, z]) => [id, z.props]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  // markPicked outlines the zones in ids (the ban editor's choice).
+  markPicked(ids) {
+    for (const [id, z] of this.items) {
+      const el = z.layer.getElement();
+      if (el) el.classList.toggle('zone-picked', ids.has(id));
+    }
   }
 
   // setBans replaces the bans; upsertBan files one set or lifted ban.
