@@ -61,18 +61,25 @@ func lakeAt(l *Locator, p [2]float64) bool {
 }
 
 func TestSeeing(t *testing.T) {
-	l, _ := MustLocator(t, Config{CameraRangeM: 1500})
-	cams := []Camera{
+	cams := cameraList{
 		{ID: "far", Lat: 43.85083, Lon: 126.60}, // 3.2 km east
 		{ID: "near", Lat: 43.855, Lon: 126.56028},
 		{ID: "nearer", Lat: 43.851, Lon: 126.561},
 	}
-	got := l.Seeing(43.85083, 126.56028, cams)
+	l, _ := MustLocator(t, Config{CameraRangeM: 1500, Cameras: cams})
+	got := l.Seeing(43.85083, 126.56028)
 	if len(got) != 2 || got[0].ID != "nearer" || got[1].ID != "near" {
 		t.Fatalf("Seeing = %+v, want nearer then near", got)
 	}
 	near(t, "near camera", got[1].DistanceM, 463.7, 1)
+	if l, _ := MustLocator(t, Config{}); l.Seeing(43.85083, 126.56028) != nil {
+		t.Error("cameras seen with no camera sites")
+	}
 }
+
+type cameraList []Camera
+
+func (c cameraList) CameraSites() []Camera { return c }
 
 // BenchmarkNearest asks for spots scattered up to 2 km around the rivers
 // and lakes (fixed seed), as alert positions are.

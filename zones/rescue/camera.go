@@ -17,7 +17,8 @@ type Camera struct {
 
 // CameraSites lists the camera sites to consider. The video registry
 // implements it (through an adapter in cmd); the list may change at any
-// time, so Seeing asks for it every time.
+// time, so Seeing asks for it every time. CameraSites must be safe for
+// concurrent use and must not block.
 type CameraSites interface {
 	CameraSites() []Camera
 }
@@ -28,10 +29,18 @@ type SeenBy struct {
 	DistanceM float64
 }
 
-// Seeing lists the cameras within the camera range of the spot (a camera
-// looks across water and land alike, so straight-line distance), nearest
-// first.
-func (l *Locator) Seeing(lat, lon float64, cams []Camera) []SeenBy {
+// Seeing lists Config.Cameras' cameras that see the spot, nearest first.
+func (l *Locator) Seeing(lat, lon float64) []SeenBy {
+	if l.cfg.Cameras == nil {
+		return nil
+	}
+	return l.SeeingOf(lat, lon, l.cfg.Cameras.CameraSites())
+}
+
+// SeeingOf lists the cameras of cams within the camera range of the spot
+// (a camera looks across water and land alike, so straight-line distance),
+// nearest first.
+func (l *Locator) SeeingOf(lat, lon float64, cams []Camera) []SeenBy {
 	p := [2]float64{lon, lat}
 	var out []SeenBy
 	for _, c := range cams {

@@ -62,6 +62,8 @@ type Config struct {
 	MaxOffsetM float64
 	// CameraRangeM is how far a camera sees.
 	CameraRangeM float64
+	// Cameras lists the camera sites Seeing considers; nil = none.
+	Cameras CameraSites
 }
 
 func (c *Config) defaults() {
