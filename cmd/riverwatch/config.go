@@ -68,6 +68,14 @@ type Config struct {
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
 	MaxLiveClients  int    `yaml:"max_live_clients"`
+	// TilesMBTiles serves the tiles from this file on /tiles instead of
+	// TileURL; TilesGCJ02 says the tiles are drawn in GCJ-02.
+	TilesMBTiles string `yaml:"tiles_mbtiles"`
+	TilesGCJ02   bool   `yaml:"tiles_gcj02"`
+	// RescueSpeedKn is the rescue boats' speed for the ETAs, and
+	// CameraRangeM how far a camera sees an alert's spot.
+	RescueSpeedKn float64 `yaml:"rescue_speed_kn"`
+	CameraRangeM  float64 `yaml:"camera_range_m"`
 
 	LogLevel  string `yaml:"log_level"`  // debug, info, warn, error
 	LogFormat string `yaml:"log_format"` // text or json
@@ -95,6 +103,8 @@ func DefaultConfig() Config {
 		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 		TileAttribution: "© OpenStreetMap contributors",
 		MaxLiveClients:  256,
+		RescueSpeedKn:   defaultRescueSpeedKn,
+		CameraRangeM:    defaultCameraRangeM,
 		LogLevel:        "info",
 		LogFormat:       "text",
 	}

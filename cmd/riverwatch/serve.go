@@ -52,6 +52,7 @@ type server struct {
 	zones    *zones.Watch
 	accounts *accounts.Service
 	api      *api.Server
+	extras   *boardExtras
 }
 
 // openServer builds every component and binds every listener, so that a bad
@@ -145,15 +146,21 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		extra.MustRegister(newHistoryCollector(h))
 		feedHistory(h, s.broker, s.zones, logger)
 	}
+	s.extras, err = openBoardExtras(context.Background(), cfg, water, logger)
+	if err != nil {
+		return nil, err
+	}
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
-		TileURL:         cfg.TileURL,
-		TileAttribution: cfg.TileAttribution,
+		TileURL:         s.extras.tileURL,
+		TileAttribution: s.extras.tileAttribution,
+		TileGCJ02:       cfg.TilesGCJ02,
 		Static:          web.Static(),
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Accounts: s.accounts})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Accounts: s.accounts,
+		Rescue: s.extras.rescue, Tiles: s.extras.tileSource()})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -215,6 +222,9 @@ func (s *server) run(ctx context.Context) error {
 	}
 	if cerr := s.zones.Close(); cerr != nil {
 		s.logger.Warn("zones store close", "err", cerr)
+	}
+	if cerr := s.extras.Close(); cerr != nil {
+		s.logger.Warn("tiles close", "err", cerr)
 	}
 	if cerr := s.accounts.Store().Close(); cerr != nil {
 		s.logger.Warn("accounts store close", "err", cerr)

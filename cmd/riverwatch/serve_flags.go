@@ -57,6 +57,7 @@ func parseServe(args []string, e env) (Config, error) {
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics and /healthz without login on this `ADDR` of their own (for Prometheus); empty = /metrics on --http behind a login")
 	fs.StringVar(&cfg.TileURL, "tile-url", cfg.TileURL, "map tile URL template for the board ({z}/{x}/{y}); empty = no tiles, rivers only")
 	fs.StringVar(&cfg.TileAttribution, "tile-attribution", cfg.TileAttribution, "attribution shown for the map tiles")
+	addBoardFlags(fs, &cfg)
 	fs.IntVar(&cfg.MaxLiveClients, "max-live-clients", cfg.MaxLiveClients, "most browsers on the live WebSocket at once")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
