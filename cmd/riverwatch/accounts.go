@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/riverwatch/riverwatch/api/accounts"
+	"github.com/riverwatch/riverwatch/api/accounts/sqlitestore"
 )
 
 // dataDir is where the embedded account store lives: --data-dir, else
@@ -27,9 +28,13 @@ func dataDir(cfg Config, getenv func(string) string) string {
 // file store in the data directory.
 func openAccountStore(ctx context.Context, cfg Config, getenv func(string) string, logger *slog.Logger) (accounts.Store, error) {
 	_ = ctx
-	_ = getenv
 	_ = logger
-	return accounts.NewMemoryStore(nil), nil
+	dir := dataDir(cfg, getenv)
+	s, err := sqlitestore.Open(dir, nil)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	return s, nil
 }
 
 // openAccounts opens the store and the service, and creates the admin

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// user runs `riverwatch user ...` and returns its stdout.
+func user(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	out, errOut, err := runCmd(t, stdin, append([]string{"user"}, args...)...)
+	if err != nil {
+		t.Logf("riverwatch user %s: %v\n%s", strings.Join(args, " "), err, errOut)
+	}
+	return out, err
+}
+
+// TestUserCommand: accounts made on the command line log in to serve on
+// the same data directory, while it runs.
+func TestUserCommand(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, "--data-dir", dir)
+	base := "http://" + srv.api.Addr()
+
+	if _, err := user(t, "station-secret-1\n", "add", "jiutai", "--roles", "station", "--station", "rs-jiutai", "--password-stdin", "--data-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := user(t, "short\n", "add", "weak", "--roles", "viewer", "--password-stdin", "--data-dir", dir); err == nil {
+		t.Error("a password of 5 characters was accepted")
+	}
+	if _, err := user(t, "whatever-1\n", "add", "jiutai", "--roles", "viewer", "--password-stdin", "--data-dir", dir); err == nil {
+		t.Error("a second jiutai was accepted")
+	}
+	out, err := user(t, "", "list", "--data-dir", dir)
+	if err != nil || !strings.Contains(out, "jiutai") || !strings.Contains(out, "rs-jiutai") || !strings.Contains(out, "admin") {
+		t.Errorf("user list: %q, %v", out, err)
+	}
+	if strings.Contains(out, "argon2") || strings.Contains(out, "station-secret") {
+		t.Errorf("user list shows a secret: %q", out)
+	}
+
+	tok := login(t, base, "jiutai", "station-secret-1")
+	var me struct {
+		Username string   `json:"username"`
+		Roles    []string `json:"roles"`
+		Station  string   `json:"station"`
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&me)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || me.Username != "jiutai" || me.Station != "rs-jiutai" || len(me.Roles) != 1 || me.Roles[0] != "station" {
+		t.Fatalf("me: %d %+v %v", resp.StatusCode, me, err)
+	}
+
+	// A new password closes the sessions of the old one.
+	if _, err := user(t, "station-secret-2\n", "passwd", "jiutai", "--password-stdin", "--data-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("old session after passwd: %d, want 401", resp.StatusCode)
+	}
+	login(t, base, "jiutai", "station-secret-2")
+	if _, err := user(t, "", "remove", "jiutai", "--data-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := user(t, "", "list", "--data-dir", dir); strings.Contains(out, "jiutai") {
+		t.Errorf("after remove: %q", out)
+	}
+}
