@@ -1,0 +1,75 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/riverwatch/riverwatch/web/browsertest"
+)
+
+// gcjPair is a WGS-84 position and its GCJ-02 counterpart.
+type gcjPair struct {
+	name                 string
+	lat, lon, gLat, gLon float64
+	tol                  float64 // degrees
+}
+
+// Known pairs. The Beijing one is the reference value every published
+// implementation of the transform tests against (wandergis/coordtransform
+// and its ports: wgs84togcj02(116.404, 39.915)); outside China's box
+// GCJ-02 is WGS-84 (the box is China's bounding box: Seoul and
+// Vladivostok are inside it and shifted too, as every implementation does).
+var gcjPairs = []gcjPair{
+	{"Beijing, the reference pair", 39.915, 116.404, 39.91640428150164, 116.41024449916938, 1e-12},
+	{"Tokyo, east of the box", 35.6762, 139.6503, 35.6762, 139.6503, 0},
+	{"Yakutsk, north of the box", 62.0355, 129.6755, 62.0355, 129.6755, 0},
+}
+
+// TestGCJ02 runs web/static/js/gcj02.js in Chromium: the known pairs, the
+// shift's size over Jilin (a few hundred metres, as on every Chinese web
+// map) and fromGCJ02 undoing toGCJ02.
+func TestGCJ02(t *testing.T) {
+	ctx, log := browsertest.New(t)
+	srv := httptest.NewServer(http.FileServerFS(Static()))
+	t.Cleanup(srv.Close)
+	browsertest.Do(t, ctx, "open", chromedp.Navigate(srv.URL+"/favicon.svg"))
+	browsertest.Eval[bool](t, ctx, `(import('/js/gcj02.js').then((m) => { window.gcj = m; }), true)`)
+	browsertest.WaitJS(t, ctx, "module", `!!window.gcj`)
+	for _, p := range gcjPairs {
+		got := browsertest.Eval[[]float64](t, ctx, fmt.Sprintf(`gcj.toGCJ02(%v, %v)`, p.lat, p.lon))
+		if math.Abs(got[0]-p.gLat) > p.tol || math.Abs(got[1]-p.gLon) > p.tol {
+			t.Errorf("%s: toGCJ02(%v, %v) = %v, want [%v %v]", p.name, p.lat, p.lon, got, p.gLat, p.gLon)
+		}
+		back := browsertest.Eval[[]float64](t, ctx, fmt.Sprintf(`gcj.fromGCJ02(%v, %v)`, p.gLat, p.gLon))
+		if math.Abs(back[0]-p.lat) > 1e-9 || math.Abs(back[1]-p.lon) > 1e-9 {
+			t.Errorf("%s: fromGCJ02 = %v, want [%v %v]", p.name, back, p.lat, p.lon)
+		}
+	}
+	// Over Jilin's waters (40–46.5N, 121–131.5E) the shift is 400–700 m (459–664 m measured)
+	// and fromGCJ02 undoes it to under a millimetre.
+	worst := browsertest.Eval[[]float64](t, ctx, `(() => {
+	  let lo = Infinity, hi = 0, err = 0;
+	  for (let lat = 40; lat <= 46.5; lat += 0.25) for (let lon = 121; lon <= 131.5; lon += 0.25) {
+	    const g = gcj.toGCJ02(lat, lon);
+	    const k = 111320;
+	    const d = Math.hypot((g[0] - lat) * k, (g[1] - lon) * k * Math.cos(lat * Math.PI / 180));
+	    lo = Math.min(lo, d); hi = Math.max(hi, d);
+	    const w = gcj.fromGCJ02(g[0], g[1]);
+	    err = Math.max(err, Math.hypot((w[0] - lat) * k, (w[1] - lon) * k));
+	  }
+	  return [lo, hi, err];
+	})()`)
+	if worst[0] < 400 || worst[1] > 700 || worst[2] > 0.001 {
+		t.Errorf("over Jilin: shift %.0f–%.0f m, round trip off by %.6f m; want 400–700 m and < 1 mm", worst[0], worst[1], worst[2])
+	}
+	t.Logf("GCJ-02 shift over Jilin: %.0f–%.0f m", worst[0], worst[1])
+	if id := browsertest.Eval[[]float64](t, ctx, `gcj.shifter(false).show(43.85, 126.56)`); id[0] != 43.85 || id[1] != 126.56 {
+		t.Errorf("shifter(false) moved the position: %v", id)
+	}
+	browsertest.CheckClean(t, ctx, log, "favicon.ico")
+}
