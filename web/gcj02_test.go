@@ -35,9 +35,15 @@ var gcjPairs = []gcjPair{
 // map) and fromGCJ02 undoing toGCJ02.
 func TestGCJ02(t *testing.T) {
 	ctx, log := browsertest.New(t)
-	srv := httptest.NewServer(http.FileServerFS(Static()))
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServerFS(Static()))
+	mux.HandleFunc("/gcj02-test.html", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><link rel="icon" href="data:,"><script src="/vendor/leaflet/leaflet.js"></script><div id="map" style="width:400px;height:300px"></div>`)
+	})
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	browsertest.Do(t, ctx, "open", chromedp.Navigate(srv.URL+"/favicon.svg"))
+	browsertest.Do(t, ctx, "open", chromedp.Navigate(srv.URL+"/gcj02-test.html"))
 	browsertest.Eval[bool](t, ctx, `(import('/js/gcj02.js').then((m) => { window.gcj = m; }), true)`)
 	browsertest.WaitJS(t, ctx, "module", `!!window.gcj`)
 	for _, p := range gcjPairs {
@@ -71,5 +77,22 @@ func TestGCJ02(t *testing.T) {
 	if id := browsertest.Eval[[]float64](t, ctx, `gcj.shifter(false).show(43.85, 126.56)`); id[0] != 43.85 || id[1] != 126.56 {
 		t.Errorf("shifter(false) moved the position: %v", id)
 	}
-	browsertest.CheckClean(t, ctx, log, "favicon.ico")
+	// The Leaflet CRS: a WGS-84 position lands on the pixel where Web
+	// Mercator puts its GCJ-02 counterpart, and a pixel reads back as WGS-84.
+	crs := browsertest.Eval[[]float64](t, ctx, `(() => {
+	  const crs = gcj.gcj02CRS(L);
+	  const p = crs.latLngToPoint(L.latLng(43.85083, 126.56028), 12);
+	  const g = gcj.toGCJ02(43.85083, 126.56028);
+	  const q = L.CRS.EPSG3857.latLngToPoint(L.latLng(g[0], g[1]), 12);
+	  const back = crs.pointToLatLng(p, 12);
+	  const map = L.map('map', { crs }).setView([43.85083, 126.56028], 12);
+	  const c = map.latLngToContainerPoint(L.latLng(43.85083, 126.56028));
+	  return [p.x - q.x, p.y - q.y, back.lat - 43.85083, back.lng - 126.56028, c.x - 200, c.y - 150];
+	})()`)
+	for i, d := range crs {
+		if lim := []float64{1e-6, 1e-6, 1e-9, 1e-9, 1e-6, 1e-6}[i]; math.Abs(d) > lim {
+			t.Errorf("gcj02CRS: difference %d is %v, want under %v", i, d, lim)
+		}
+	}
+	browsertest.CheckClean(t, ctx, log)
 }

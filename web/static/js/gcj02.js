@@ -70,3 +70,26 @@ export function shifter(gcj02) {
   if (!gcj02) return { show: (lat, lon) => [lat, lon], unshow: (lat, lon) => [lat, lon] };
   return { show: toGCJ02, unshow: fromGCJ02 };
 }
+
+// gcj02CRS is Leaflet's Web Mercator seen through the GCJ-02 shift. A map
+// made with it (Lf.map(el, {crs: gcj02CRS(window.L)})) draws every WGS-84
+// layer (vessels, tracks, rivers, zones) where GCJ-02 tiles show that
+// place, and reads clicks back as WGS-84, without any layer shifting
+// anything itself; the tiles are fetched by the same z/x/y as ever.
+export function gcj02CRS(Lf) {
+  const base = Lf.Projection.SphericalMercator;
+  const projection = {
+    R: base.R,
+    bounds: base.bounds,
+    project(ll) {
+      const [lat, lon] = toGCJ02(ll.lat, ll.lng);
+      return base.project(Lf.latLng(lat, lon));
+    },
+    unproject(p) {
+      const ll = base.unproject(p);
+      const [lat, lon] = fromGCJ02(ll.lat, ll.lng);
+      return Lf.latLng(lat, lon);
+    },
+  };
+  return Lf.extend({}, Lf.CRS.EPSG3857, { code: 'EPSG:3857-GCJ02', projection });
+}
