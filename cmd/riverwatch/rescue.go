@@ -15,7 +15,7 @@ import (
 // Defaults of the rescue and tile settings (see DefaultConfig).
 const (
 	defaultRescueSpeedKn = rescue.DefaultBoatSpeedKn
-	defaultCameraRangeM      = rescue.DefaultCameraRangeM
+	defaultCameraRangeM  = rescue.DefaultCameraRangeM
 )
 
 // addBoardFlags registers the rescue and map tile flags of serve.
