@@ -207,7 +207,7 @@ export class AlertPanel {
       ? el('input', { class: 'alert-comment', type: 'text', maxlength: '500', placeholder: L('备注 Comment'), 'aria-label': L('备注 Comment') })
       : null;
     if (comment) comment.value = this.comments.get(a.id) || '';
-    return el('div', { class: cls.join(' '), role: 'listitem', dataset: { id: a.id, severity: sev, state: clip(a.state, 16) } },
+    return el('div', { class: cls.join(' '), role: 'listitem', dataset: { id: a.id, severity: sev, state: clip(a.state, 16), kind: clip(a.kind, 32), mmsi: mmsi === null ? '' : String(mmsi) } },
       el('div', { class: 'alert-head' },
         el('span', { class: 'alert-sev' }, SEVERITY[sev].label),
         el('span', { class: 'alert-kind' }, ALERT_KIND[a.kind] || clip(a.kind, 32))),
