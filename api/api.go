@@ -139,6 +139,9 @@ type Deps struct {
 	// Accounts are the users, sessions, feed keys and audit log; an
 	// in-memory service with no accounts when nil.
 	Accounts *accounts.Service
+	// Feed takes AIS pushed to POST /api/v1/feeds/nmea (the pipeline);
+	// without it pushes get 503.
+	Feed FeedSink
 }
 
 // ErrConfig is returned by New for a configuration it cannot serve.
@@ -204,6 +207,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ways: ways,
 	}
 	s.live = newHub(deps.Vessels, deps.Zones, cfg.MaxLiveClients, cfg.Now, s.log)
+	s.live.stationOf = s.alertStation
 	s.metrics, err = newMetrics(deps, s.live)
 	if err != nil {
 		return nil, err
@@ -230,10 +234,10 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/metrics", s.authenticate, s.metrics.handler())
 	s.app.Post("/api/v1/login", s.login)
+	s.app.Post("/api/v1/feeds/nmea", s.pushNMEA) // a feed key, not a session
 
 	v1 := s.app.Group("/api/v1", s.authenticate)
-	v1.Post("/logout", s.logout)
-	v1.Get("/me", s.me)
+	s.accountRoutes(v1)
 	v1.Get("/vessels", s.listVessels)
 	v1.Get("/vessels/:mmsi", s.getVessel)
 	v1.Get("/vessels/:mmsi/track", s.getTrack)

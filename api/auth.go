@@ -163,6 +163,7 @@ func (s *Server) requireOfficer(c *fiber.Ctx) error {
 		return ErrForbidden
 	}
 	if p, ok := PrincipalOf(c); !ok || !p.HasRole(RoleOfficer) {
+		s.audit(c, ActionForbidden, c.Method()+" "+c.Path(), nil, nil)
 		return ErrForbidden
 	}
 	return c.Next()
@@ -174,6 +175,7 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 		return ErrForbidden
 	}
 	if p, ok := PrincipalOf(c); !ok || !p.HasRole(RoleOfficer) || !p.HasRole(RoleAdmin) {
+		s.audit(c, ActionForbidden, c.Method()+" "+c.Path(), nil, nil)
 		return ErrForbidden
 	}
 	return c.Next()

@@ -77,6 +77,7 @@ var errorTable = []errorRow{
 	{accounts.ErrInvalid, fiber.StatusBadRequest, ""},
 	{accounts.ErrExists, fiber.StatusConflict, ""},
 	{accounts.ErrUnavailable, fiber.StatusServiceUnavailable, "account store unavailable, try again later"},
+	{errNoFeed, fiber.StatusServiceUnavailable, "no AIS pipeline to feed"},
 }
 
 // statusOf gives the status and client-safe message for err.

@@ -95,6 +95,9 @@ type hub struct {
 	max    int
 	log    *slog.Logger
 	now    func() time.Time
+	// stationOf names the rescue station of an alert's area, for the
+	// clients of station accounts; set by New.
+	stationOf func(*zones.Alert) string
 
 	// Tunables, set before the first client connects.
 	flushInterval time.Duration
@@ -120,6 +123,7 @@ func newHub(reader VesselReader, zw ZoneWatch, maxClients int, now func() time.T
 		max:           maxClients,
 		log:           log.With("part", "live"),
 		now:           now,
+		stationOf:     func(*zones.Alert) string { return "" },
 		flushInterval: liveFlushInterval,
 		writeTimeout:  liveWriteTimeout,
 		maxPending:    liveMaxPending,
@@ -238,6 +242,8 @@ func (s *Server) liveHandler() fiber.Handler {
 	return fiberws.New(func(conn *fiberws.Conn) {
 		bbox, _ := conn.Locals(liveBBoxKey).(*vessels.BBox)
 		c := newLiveClient(s.live, conn.Conn, bbox)
+		p, _ := conn.Locals(principalKey).(Principal)
+		c.station = stationScope(p)
 		if !s.live.register(c) {
 			deadline := time.Now().Add(time.Second)
 			_ = conn.WriteControl(websocket.CloseMessage,

@@ -41,16 +41,42 @@ func newZoneMessage(e zones.Event, now time.Time) *zoneMessage {
 
 // publishZone is the ZoneWatch subscriber. It never blocks on a client.
 // Every client gets every change, whatever its bbox: there are few, and an
-// officer must not miss an alert just off the screen.
+// officer must not miss an alert just off the screen. A station account's
+// client gets only the alerts of its own area.
 func (h *hub) publishZone(e zones.Event) {
 	list := *h.clients.Load()
 	if len(list) == 0 {
 		return
 	}
 	le := &liveEvent{zone: newZoneMessage(e, h.now())}
+	station, judged := "", false
 	for _, c := range list {
+		if c.station != "" && le.zone.Alert != nil {
+			if !judged {
+				station, judged = h.stationOf(le.zone.Alert), true
+			}
+			if station != c.station {
+				continue
+			}
+		}
 		c.offerZone(le)
 	}
+}
+
+// noStation is the scope of a station account that names no station: it
+// matches no alert.
+const noStation = "\x00none"
+
+// stationScope is the station whose alerts alone p may hear of: "" (all)
+// for everyone but a station account, which hears of its own area only.
+func stationScope(p Principal) string {
+	if !p.HasRole(RoleStation) || p.HasRole(RoleOfficer) {
+		return ""
+	}
+	if p.Station == "" {
+		return noStation
+	}
+	return p.Station
 }
 
 // offerZone files a zone event behind those already queued.

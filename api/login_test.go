@@ -21,6 +21,13 @@ var fastHash = accounts.HashParams{Time: 1, Memory: 64, Threads: 1, SaltLen: 16,
 // a viewer and the station of Jiutai.
 func accountsFixture(tb testing.TB) (*fixture, *accounts.Service) {
 	tb.Helper()
+	return accountsFixtureWith(tb, "rs-jiutai", nil)
+}
+
+// accountsFixtureWith is accountsFixture with the station of "jiutai" and
+// more edits of the configuration.
+func accountsFixtureWith(tb testing.TB, station string, edit func(*Config, *Deps)) (*fixture, *accounts.Service) {
+	tb.Helper()
 	svc, err := accounts.New(accounts.Config{Store: accounts.NewMemoryStore(func() time.Time { return testNow }),
 		Now: func() time.Time { return testNow }, Hash: fastHash})
 	if err != nil {
@@ -30,7 +37,7 @@ func accountsFixture(tb testing.TB) (*fixture, *accounts.Service) {
 		{Username: "officer", Password: "officer-pw-1", Roles: []string{RoleOfficer}},
 		{Username: "boss", Password: "boss-pw-123", Roles: []string{RoleOfficer, RoleAdmin}},
 		{Username: "wall", Password: "wall-pw-123", Roles: []string{RoleViewer}},
-		{Username: "jiutai", Password: "jiutai-pw-1", Roles: []string{RoleStation}, Station: "rs-jiutai"},
+		{Username: "jiutai", Password: "jiutai-pw-1", Roles: []string{RoleStation}, Station: station},
 	} {
 		if _, err := svc.CreateAccount(context.Background(), n); err != nil {
 			tb.Fatal(err)
@@ -41,7 +48,12 @@ func accountsFixture(tb testing.TB) (*fixture, *accounts.Service) {
 		"login.html": {Data: []byte("<!doctype html><title>login</title>")},
 		"js/main.js": {Data: []byte("export {};")},
 	}
-	fx := newFixture(tb, func(c *Config, d *Deps) { c.Auth, c.Static, d.Accounts = nil, board, svc }, jilinFleet()...)
+	fx := newFixture(tb, func(c *Config, d *Deps) {
+		c.Auth, c.Static, d.Accounts = nil, board, svc
+		if edit != nil {
+			edit(c, d)
+		}
+	}, jilinFleet()...)
 	return fx, svc
 }
 

@@ -159,7 +159,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Accounts: s.accounts,
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Accounts: s.accounts, Feed: s.pipeline,
 		Rescue: s.extras.rescue, Tiles: s.extras.tileSource()})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
