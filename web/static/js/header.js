@@ -28,7 +28,7 @@ export function wireHeader(user, onUnits) {
   setText(lb, lang === 'en' ? '中文' : 'EN');
   lb.addEventListener('click', () => setLang(lang === 'en' ? 'zh' : 'en'));
   const tb = $('theme');
-  const themeIcon = () => setText(tb, document.documentElement.dataset.theme === 'dark' ? '☀' : '🌙');
+  const themeIcon = () => setText(tb, L(document.documentElement.dataset.theme === 'dark' ? '日间 Day' : '夜间 Night'));
   themeIcon();
   tb.addEventListener('click', () => {
     setTheme(document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');

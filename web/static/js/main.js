@@ -24,6 +24,7 @@ import { loadStations, drawArea, stationTitle, VideoWall } from './station.js';
 import { getJSON, me } from './api.js';
 import { L, localizeTree } from './i18n.js';
 import { wireHeader } from './header.js';
+import { gcj02CRS } from './gcj02.js';
 
 const Lf = window.L;
 const $ = (id) => document.getElementById(id);
@@ -50,6 +51,7 @@ async function loadConfig() {
     if (Array.isArray(c.center) && c.center.length === 2 && c.center.every(Number.isFinite)) cfg.center = c.center;
     if (Number.isFinite(c.zoom)) cfg.zoom = Math.min(18, Math.max(3, c.zoom));
     if (typeof c.timezone === 'string' && c.timezone) cfg.timezone = c.timezone;
+    cfg.tile_gcj02 = c.tile_gcj02 === true;
     return cfg;
   } catch (_) {
     notice(L('配置加载失败，使用默认值 Config unavailable, using defaults'));
@@ -58,7 +60,9 @@ async function loadConfig() {
 }
 
 function buildMap(cfg) {
-  const map = Lf.map('map', { zoomControl: false, minZoom: 3, maxZoom: 18, worldCopyJump: false, zoomSnap: 0.25 })
+  // On GCJ-02 tiles every WGS-84 layer is drawn through the shift.
+  const crs = cfg.tile_gcj02 ? gcj02CRS(Lf) : Lf.CRS.EPSG3857;
+  const map = Lf.map('map', { crs, zoomControl: false, minZoom: 3, maxZoom: 18, worldCopyJump: false, zoomSnap: 0.25 })
     .setView(cfg.center, cfg.zoom);
   Lf.control.zoom({ position: 'topright', zoomInTitle: L('放大 Zoom in'), zoomOutTitle: L('缩小 Zoom out') }).addTo(map);
   Lf.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
