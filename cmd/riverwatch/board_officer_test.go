@@ -15,9 +15,9 @@ import (
 // The board tests' vessels lie on the Second Songhua below the Jiutai
 // rescue station, away from the default zones' quays and crossings.
 const (
-	bBanned   = 412300001 // inside the ban the officer draws
-	bOutside  = 412300002 // on the river, outside it
-	bMarkupA  = 412300003 // a class A name of markup (20 characters, all AIS carries)
+	bBanned  = 412300001 // inside the ban the officer draws
+	bOutside = 412300002 // on the river, outside it
+	bMarkupA = 412300003 // a class A name of markup (20 characters, all AIS carries)
 	// xssA is markup as AIS carries it: upper case, 20 characters. The
 	// whole lower-case <img src=x onerror=alert(1)> is checked in package
 	// web's tests against the same board.
