@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -21,7 +22,32 @@ func (f *fakeAPI) extras(mux *http.ServeMux) {
 		f.mu.Lock()
 		u := f.user
 		f.mu.Unlock()
+		if u == nil {
+			f.jsonStatus(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
+			return
+		}
 		f.json(w, u)
+	})
+	mux.HandleFunc("POST /api/v1/login", func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Username, Password string }
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		if body.Password != "good-password" {
+			f.jsonStatus(w, http.StatusUnauthorized, map[string]string{"error": "wrong username or password"})
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: "rw_session", Value: "s1", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		http.SetCookie(w, &http.Cookie{Name: "rw_csrf", Value: "tok123", Path: "/", SameSite: http.SameSiteStrictMode})
+		f.mu.Lock()
+		f.user = map[string]any{"username": body.Username, "roles": []string{"officer"}, "station": ""}
+		f.mu.Unlock()
+		f.json(w, map[string]any{"token": "t", "user": f.user})
+	})
+	mux.HandleFunc("DELETE /api/v1/bans/{id}", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.acks = append(f.acks, "lift "+r.PathValue("id")+" "+r.Header.Get("X-CSRF-Token"))
+		f.mu.Unlock()
+		f.json(w, map[string]any{"id": r.PathValue("id"), "zone_ids": []string{"speed-1"}, "kind": "restrict", "reason": "fog",
+			"from": time.Now().Add(-time.Hour), "until": time.Now().Add(time.Hour), "lifted_by": "officer1", "lifted_at": time.Now().Add(-time.Second)})
 	})
 	mux.HandleFunc("GET /api/v1/alerts/{id}/rescue", func(w http.ResponseWriter, r *http.Request) {
 		a, ok := f.alert(r.PathValue("id"))
@@ -84,8 +110,10 @@ func (f *fakeAPI) extras(mux *http.ServeMux) {
 				f.jsonStatus(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 				return
 			}
+			kept := maps.Clone(body)
+			kept["csrf"] = r.Header.Get("X-CSRF-Token")
 			f.mu.Lock()
-			f.posts[path] = append(f.posts[path], body)
+			f.posts[path] = append(f.posts[path], kept)
 			f.mu.Unlock()
 			if path == "/api/v1/bans" {
 				body["id"], body["created_by"] = "ban-new", "officer1"
@@ -126,4 +154,18 @@ func (f *fakeAPI) jsonStatus(w http.ResponseWriter, code int, v any) {
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		f.tb.Errorf("encode: %v", err)
 	}
+}
+
+// posted returns the bodies POSTed to path so far.
+func (f *fakeAPI) posted(path string) []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.posts[path])
+}
+
+// actions returns the acknowledgements, resolutions and lifts so far.
+func (f *fakeAPI) actions() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.acks)
 }

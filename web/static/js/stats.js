@@ -112,7 +112,7 @@ export class StatsPanel {
     const prev = this.prevSources;
     for (const s of (sources && Array.isArray(sources.sources) ? sources.sources.slice(0, 50) : [])) {
       const name = clip(s.name, 48);
-      const before = prev && prev.map.get(name);
+      const before = prev ? prev.map.get(name) : undefined;
       const rate = before !== undefined && isNum(s.messages) ? ((s.messages - before) / ((now - prev.at) / 1000)) : null;
       st.append(el('tr', { dataset: { source: name } }, el('td', null, name, el('span', { class: 'muted' }, ` ${clip(s.kind, 16)}`)),
         el('td', { class: 'num' }, isNum(s.messages) ? String(s.messages) : '—'),
