@@ -60,6 +60,7 @@ type Service struct {
 	byAddr  *throttle
 	dummyMu sync.Mutex
 	dummy   string // a hash of nothing, verified for unknown users so they cost the same
+	known   *sessionCache
 }
 
 // New builds a Service; Config.Store is required.
@@ -99,6 +100,7 @@ func New(cfg Config) (*Service, error) {
 		queue:  make(chan struct{}, cfg.MaxHashQueue+cfg.MaxHashes),
 		byUser: newThrottle(accountFreeFailures, accountMaxWait),
 		byAddr: newThrottle(addrFreeFailures, addrMaxWait),
+		known:  newSessionCache(),
 	}, nil
 }
 
@@ -255,13 +257,33 @@ func HashToken(secret string) string {
 
 // Authenticate returns the account and session of a session token, or
 // ErrBadCredentials for an unknown, expired or malformed one, or for the
-// session of an account since removed.
+// session of an account since removed. While the store is unavailable a
+// session this process has seen in the last StaleAuth still works, so
+// that officers keep their board through a Redis outage; nothing new can
+// log in meanwhile.
 func (s *Service) Authenticate(ctx context.Context, token string) (Account, Token, error) {
 	if !plausibleToken(token) {
 		return Account{}, Token{}, ErrBadCredentials
 	}
-	t, err := s.store.Token(ctx, HashToken(token))
-	if errors.Is(err, ErrNotFound) || (err == nil && (t.Kind != KindSession || t.Expired(s.now()))) {
+	hash := HashToken(token)
+	now := s.now()
+	a, t, err := s.authenticate(ctx, hash, now)
+	switch {
+	case err == nil:
+		s.known.put(hash, a, t, now)
+	case errors.Is(err, ErrUnavailable):
+		if ca, ct, ok := s.known.get(hash, now); ok {
+			return ca, ct, nil
+		}
+	default:
+		s.known.drop(hash)
+	}
+	return a, t, err
+}
+
+func (s *Service) authenticate(ctx context.Context, hash string, now time.Time) (Account, Token, error) {
+	t, err := s.store.Token(ctx, hash)
+	if errors.Is(err, ErrNotFound) || (err == nil && (t.Kind != KindSession || t.Expired(now))) {
 		return Account{}, Token{}, ErrBadCredentials
 	}
 	if err != nil {
@@ -287,6 +309,7 @@ func (s *Service) Logout(ctx context.Context, token, addr string) error {
 	if err != nil {
 		return err
 	}
+	s.known.drop(t.Hash)
 	if err := s.store.DeleteToken(ctx, t.Hash); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}

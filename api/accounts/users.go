@@ -137,6 +137,7 @@ func (s *Service) UpdateAccount(ctx context.Context, username string, ch Account
 	}
 	// Sessions carry no roles (each request reads the account), but a
 	// changed password must lock out whoever knew the old one.
+	s.known.dropUser(username)
 	if ch.Password != nil {
 		if err := s.store.DeleteSessions(ctx, username); err != nil {
 			return before, after, err
@@ -151,6 +152,7 @@ func (s *Service) DeleteAccount(ctx context.Context, username string) (Account, 
 	if err != nil {
 		return a, err
 	}
+	s.known.dropUser(username)
 	return a, s.store.DeleteAccount(ctx, username)
 }
 

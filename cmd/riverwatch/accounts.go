@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/riverwatch/riverwatch/api/accounts"
+	accredis "github.com/riverwatch/riverwatch/api/accounts/redisstore"
 	"github.com/riverwatch/riverwatch/api/accounts/sqlitestore"
 )
 
@@ -27,13 +28,20 @@ func dataDir(cfg Config, getenv func(string) string) string {
 // (every process shares accounts, sessions and the audit log), else the
 // file store in the data directory.
 func openAccountStore(ctx context.Context, cfg Config, getenv func(string) string, logger *slog.Logger) (accounts.Store, error) {
-	_ = ctx
-	_ = logger
+	if cfg.Redis != "" {
+		s, err := accredis.New(ctx, accredis.Config{URL: cfg.Redis, Prefix: cfg.RedisPrefix})
+		if err != nil {
+			return nil, fmt.Errorf("accounts: %w", err)
+		}
+		logger.Info("accounts in Redis", "prefix", cfg.RedisPrefix)
+		return s, nil
+	}
 	dir := dataDir(cfg, getenv)
 	s, err := sqlitestore.Open(dir, nil)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
+	logger.Info("accounts in a file", "path", filepath.Join(dir, sqlitestore.FileName))
 	return s, nil
 }
 
