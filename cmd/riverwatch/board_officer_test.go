@@ -114,6 +114,12 @@ func TestBoardOfficer(t *testing.T) {
 		browsertest.WaitJS(t, ctx, "the alarm silent once acknowledged", `document.body.dataset.alarm === 'silent' || [...document.querySelectorAll('.alert.loud')].length > 0`)
 	})
 
+	t.Run("the audit log shows the ban", func(t *testing.T) {
+		browsertest.Do(t, ctx, "open the audit log", chromedp.Click(chromedp.CSS("#open-audit")))
+		browsertest.WaitJS(t, ctx, "the ban in it", `[...document.querySelectorAll('.audit-entry[data-action="ban_set"]')].some(e => e.querySelector('.audit-actor-name').textContent === 'admin')`)
+		browsertest.Do(t, ctx, "close it", chromedp.Click(chromedp.CSS("#audit .close")))
+	})
+
 	t.Run("markup names stay text", func(t *testing.T) {
 		for _, c := range []struct {
 			mmsi uint32

@@ -103,6 +103,26 @@ func TestBoardStation(t *testing.T) {
 		t.Errorf("bans after the refused changes: %+v (before: %d)", bansAfter, bansBefore.Count)
 	}
 
+	var audit struct {
+		Entries []struct {
+			Actor  string `json:"actor"`
+			Action string `json:"action"`
+		} `json:"entries"`
+	}
+	getJSON(t, base+"/api/v1/audit?actor=jiutai", &audit)
+	refused := 0
+	for _, e := range audit.Entries {
+		switch e.Action {
+		case "ban_set", "ban_lift":
+			t.Errorf("the audit log records the station's refused %s as done", e.Action)
+		case "forbidden":
+			refused++
+		}
+	}
+	if refused < 2 {
+		t.Errorf("the audit log has %d refusals of the station, want 2: %+v", refused, audit.Entries)
+	}
+
 	// It acknowledges its alert; the alarm stops.
 	browsertest.Eval[bool](t, ctx, item(mine.mmsi)+`.querySelector('.alert-ack').click(), true`)
 	browsertest.WaitJS(t, ctx, "acknowledged", item(mine.mmsi)+`.dataset.state === 'acknowledged'`)

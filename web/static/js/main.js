@@ -4,10 +4,8 @@
 // editor; a rescue station gets its own area, its alerts and its cameras.
 
 import { el, setText, plainText } from './dom.js';
-import { setTimeZone, position, isNum, parseTime } from './format.js';
-import { CATEGORIES, category } from './labels.js';
+import { setTimeZone, position, isNum } from './format.js';
 import { Fleet, label } from './fleet.js';
-import { stateOf } from './vesselcanvas.js';
 import { VesselList } from './list.js';
 import { Details } from './details.js';
 import { Live } from './live.js';
@@ -18,6 +16,7 @@ import { Alarm } from './alarm.js';
 import { RescueInfo, stationName } from './rescue.js';
 import { BanEditor } from './baneditor.js';
 import { StatsPanel } from './stats.js';
+import { AuditPanel } from './audit.js';
 import { Replay } from './replay.js';
 import { Rivers } from './rivers.js';
 import { loadStations, drawArea, stationTitle, VideoWall } from './station.js';
@@ -25,6 +24,7 @@ import { getJSON, me } from './api.js';
 import { L, localizeTree } from './i18n.js';
 import { wireHeader } from './header.js';
 import { gcj02CRS } from './gcj02.js';
+import { legend, filters } from './sidebar.js';
 
 const Lf = window.L;
 const $ = (id) => document.getElementById(id);
@@ -94,46 +94,6 @@ async function retry(fn, what) {
   }
 }
 
-function legend() {
-  const box = $('legend');
-  const item = (cls, text) => box.append(el('span', { class: `legend-item ${cls}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), text));
-  for (const c of CATEGORIES) item(`cat-${c.key}`, c.label);
-  item('moored', L('停泊 Moored'));
-  item('stale', L('过时 Stale'));
-  item('in-alert', L('告警中 In alert'));
-  item('flagged', L('异常标记 Flagged'));
-  for (const [kind, text] of [['rescue_station', '救助站 Rescue station'], ['quay', '码头 Quay'], ['ferry_crossing', '渡口 Ferry'], ['bridge', '桥梁 Bridge']]) {
-    box.append(el('span', { class: `legend-item wp wp-${kind}` }, el('span', { class: 'legend-wp' }, el('span', { class: 'wp-mark', 'aria-hidden': 'true' })), L(text)));
-  }
-}
-
-// filters builds the vessel list's predicate from the filter selects.
-function filters(fleet, rivers, onChange) {
-  const type = $('f-type');
-  for (const c of CATEGORIES) type.append(el('option', { value: c.key }, c.label));
-  const sel = { type, cls: $('f-class'), river: $('f-river'), state: $('f-state'), age: $('f-age') };
-  for (const s of Object.values(sel)) s.addEventListener('change', onChange);
-  return {
-    fillRivers() {
-      const keep = sel.river.value;
-      sel.river.replaceChildren(el('option', { value: '' }, L('全部水域 All waters')),
-        ...rivers.list().map((r) => el('option', { value: r.key }, r.name)));
-      sel.river.value = keep;
-    },
-    accept(v) {
-      if (sel.type.value && category(v.ship_type) !== sel.type.value) return false;
-      if (sel.cls.value && v.class !== sel.cls.value) return false;
-      if (sel.river.value && (!position(v) || rivers.of(v.lat, v.lon) !== sel.river.value)) return false;
-      if (sel.state.value && stateOf(v, fleet.alerting.has(v.mmsi)) !== sel.state.value) return false;
-      if (sel.age.value) {
-        const seen = parseTime(v.last_seen);
-        if (!seen || Date.now() - seen.getTime() > Number(sel.age.value) * 1000) return false;
-      }
-      return true;
-    },
-  };
-}
-
 async function main() {
   const user = await me();
   localizeTree(document.body);
@@ -144,6 +104,7 @@ async function main() {
   document.body.classList.toggle('role-station', isStation);
   document.body.dataset.user = user.username;
   $('open-bans').hidden = !isOfficer;
+  $('open-audit').hidden = !isOfficer;
   $('open-video').hidden = !(isStation || isOfficer);
 
   const cfg = await loadConfig();
@@ -228,13 +189,16 @@ async function main() {
   const bans = isOfficer ? new BanEditor($('bans'), zones, map, fleet, notice) : null;
   const stats = new StatsPanel($('stats'), fleet, zones, rivers);
   const video = new VideoWall($('video-wall'));
+  const audit = isOfficer ? new AuditPanel($('audit')) : null;
   const panels = { bans: $('bans'), stats: $('stats'), video: $('video') };
   const closeOthers = (keep) => {
     if (keep !== 'bans' && bans) bans.close();
     if (keep !== 'stats') stats.close();
+    if (keep !== 'audit' && audit) audit.close();
     if (keep !== 'video') { panels.video.hidden = true; video.close(); }
   };
   $('open-bans').addEventListener('click', () => { if (!bans) return; if (bans.isOpen) bans.close(); else { closeOthers('bans'); bans.open(); } });
+  $('open-audit').addEventListener('click', () => { if (!audit) return; if (audit.isOpen) audit.close(); else { closeOthers('audit'); audit.open(); } });
   $('open-stats').addEventListener('click', () => { if (stats.isOpen) stats.close(); else { closeOthers('stats'); stats.open(); } });
   $('open-video').addEventListener('click', () => {
     if (!panels.video.hidden) { panels.video.hidden = true; video.close(); return; }
