@@ -87,6 +87,7 @@ const (
 // Config is the API's configuration, filled by cmd.
 type Config struct {
 	Addr            string // listen address, e.g. "127.0.0.1:8080"
+	MetricsAddr     string // /metrics and /healthz without login on an address of their own ("" = none)
 	TileURL         string // map tile URL template for the board ("" = no tiles)
 	TileAttribution string
 	TileGCJ02       bool   // tiles drawn in GCJ-02 (China's offset coordinates): the board shifts positions onto them
@@ -160,8 +161,9 @@ type Server struct {
 	// routePaths are the registered patterns, the only route labels used.
 	routePaths map[string]bool
 
-	mu sync.Mutex
-	ln net.Listener
+	mu    sync.Mutex
+	ln    net.Listener
+	opsLn net.Listener // MetricsAddr
 }
 
 // New checks the configuration and builds the fiber app and its routes.
@@ -270,6 +272,10 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("api: listen %s: %w", s.cfg.Addr, err)
 	}
+	if err := s.openOps(); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	s.ln = ln
 	return nil
 }
@@ -302,6 +308,8 @@ func (s *Server) Run(ctx context.Context) error {
 	unsubscribeZones := s.deps.Zones.Subscribe(s.live.publishZone)
 	defer unsubscribeZones()
 
+	stopOps := s.serveOps()
+	defer stopOps()
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
