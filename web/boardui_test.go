@@ -172,6 +172,15 @@ func TestBoardOfficerTools(t *testing.T) {
 		browsertest.WaitJS(t, ctx, "live again", `rw.fleet.override === null && `+drawnCount+` === 6`)
 	})
 
+	t.Run("clusters at province scale", func(t *testing.T) {
+		browsertest.Eval[bool](t, ctx, `rw.map.setView([43.86, 126.6], 7, {animate: false}), true`)
+		browsertest.WaitJS(t, ctx, "clustered", `Number(document.getElementById('map').dataset.clusters) >= 1 && `+drawnCount+` < 6 && Number(document.getElementById('map').dataset.vesselsShown) === 6`)
+		c := browsertest.Eval[[]float64](t, ctx, `(() => { const m = document.getElementById('map').getBoundingClientRect(); const c = rw.fleet.layer.clusters[0]; return [m.left + c.x, m.top + c.y]; })()`)
+		browsertest.Do(t, ctx, "click the cluster", chromedp.MouseClickXY(c[0], c[1]))
+		browsertest.WaitJS(t, ctx, "zoomed in", `rw.map.getZoom() > 7`)
+		browsertest.Eval[bool](t, ctx, `rw.map.setView([43.86, 126.6], 11, {animate: false}), true`)
+	})
+
 	t.Run("stats", func(t *testing.T) {
 		browsertest.Do(t, ctx, "open", chromedp.Click(chromedp.CSS("#open-stats")))
 		ferry := `String(` + text(`.stats-ferries tr[data-zone="ferry-1"]`) + `)`

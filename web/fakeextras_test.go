@@ -128,6 +128,10 @@ func (f *fakeAPI) extras(mux *http.ServeMux) {
 		f.mu.Lock()
 		list := slices.Clone(f.alerts)
 		f.mu.Unlock()
+		q := r.URL.Query()
+		list = slices.DeleteFunc(list, func(a zones.Alert) bool {
+			return (q.Get("mmsi") != "" && fmt.Sprint(a.MMSI) != q.Get("mmsi")) || (q.Get("state") != "" && string(a.State) != q.Get("state"))
+		})
 		f.json(w, map[string]any{"count": len(list), "alerts": list})
 	})
 	mux.HandleFunc("GET /api/v1/zones/{id}/vessels", func(w http.ResponseWriter, r *http.Request) {

@@ -120,6 +120,15 @@ func TestBoardOfficer(t *testing.T) {
 		browsertest.Do(t, ctx, "close it", chromedp.Click(chromedp.CSS("#audit .close")))
 	})
 
+	t.Run("replay an hour back", func(t *testing.T) {
+		browsertest.Eval[bool](t, ctx, `(() => { const r = document.querySelector('.replay-range'); r.value = '60'; return r.dispatchEvent(new Event('input')); })()`)
+		// With the history store the river as it was; without it (the
+		// history branch not merged) the slider says so and stays live.
+		browsertest.WaitJS(t, ctx, "replayed or refused", `document.getElementById('replay').dataset.count !== undefined || document.querySelector('.replay-text').textContent.includes('No history store')`)
+		browsertest.Do(t, ctx, "back to live", chromedp.Click(chromedp.CSS(".replay-live")))
+		browsertest.WaitJS(t, ctx, "live", `rw.fleet.override === null`)
+	})
+
 	t.Run("markup names stay text", func(t *testing.T) {
 		for _, c := range []struct {
 			mmsi uint32
@@ -141,6 +150,6 @@ func TestBoardOfficer(t *testing.T) {
 	})
 	// The history endpoints come with the history branch; until then the
 	// card says so, and Chromium logs their 404s.
-	browsertest.CheckClean(t, ctx, pageLog, "/changes?")
+	browsertest.CheckClean(t, ctx, pageLog, "/changes?", "/api/v1/snapshot")
 	browsertest.Screenshot(t, ctx, "-officer")
 }

@@ -128,6 +128,7 @@ export class Details {
     if (changed) {
       this._loadTrack(v.mmsi);
       this._loadChanges(v.mmsi);
+      this._loadPast(v.mmsi);
     }
   }
 
@@ -150,14 +151,33 @@ export class Details {
     if (v && v.mmsi === mmsi) this.render(v);
   }
 
+  // _loadPast fetches the vessel's resolved alerts of the last 30 days.
+  async _loadPast(mmsi) {
+    this.past = [];
+    const since = new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString();
+    try {
+      const body = await getJSON(`/api/v1/alerts?mmsi=${encodeURIComponent(mmsi)}&state=resolved&since=${since}&limit=20`);
+      if (this.mmsi !== mmsi) return;
+      this.past = Array.isArray(body && body.alerts) ? body.alerts.slice(0, 20) : [];
+    } catch (_) { return; }
+    const v = this.current;
+    if (v && v.mmsi === mmsi) this.render(v);
+  }
+
   _extras(body, v) {
-    const alerts = this.alertsOf(v.mmsi).slice(0, 20);
+    const seen = new Set();
+    const alerts = [...this.alertsOf(v.mmsi), ...(this.past || [])].filter((a) => {
+      if (!a || seen.has(a.id)) return false;
+      seen.add(a.id);
+      return true;
+    }).slice(0, 30);
     const al = el('ul', { class: 'card-alerts', dataset: { field: 'alerts' } });
     for (const a of alerts) {
       const sev = SEVERITY[a.severity] ? a.severity : 'info';
       const d = parseTime(a.opened_at);
-      al.append(el('li', { class: `sev-${sev}`, dataset: { id: String(a.id).slice(0, 128) } },
-        `${SEVERITY[sev].label} · ${ALERT_KIND[a.kind] || clip(a.kind, 32)} · ${d ? dateTime(d) : DASH}`));
+      al.append(el('li', { class: `sev-${sev}${a.state === 'resolved' ? ' resolved' : ''}`, dataset: { id: String(a.id).slice(0, 128) } },
+        `${SEVERITY[sev].label} · ${ALERT_KIND[a.kind] || clip(a.kind, 32)} · ${d ? dateTime(d) : DASH}`,
+        a.state === 'resolved' ? ` · ${L('已解除 Resolved')}` : ''));
     }
     if (!alerts.length) al.append(el('li', { class: 'na' }, L('无告警 No alerts')));
     body.append(el('h3', null, L('告警 Alerts')), al);

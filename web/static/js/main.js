@@ -344,6 +344,9 @@ async function main() {
     apply(msg);
   };
   new Live('/api/v1/live', onLive, (state) => {
+    // A live connection refused may be a session that ended: asking who
+    // we are sends the browser to the login page if so.
+    if (state === 'reconnecting') me().catch(() => {});
     conn.dataset.state = state;
     conn.className = `conn conn-${state}`;
     setText(conn, L(CONN_TEXT[state] || state));
