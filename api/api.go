@@ -240,6 +240,7 @@ func (s *Server) routes() {
 
 	v1 := s.app.Group("/api/v1", s.authenticate)
 	s.accountRoutes(v1)
+	v1.Get("/openapi.json", s.openAPIDoc)
 	v1.Get("/vessels", s.listVessels)
 	v1.Get("/vessels/:mmsi", s.getVessel)
 	v1.Get("/vessels/:mmsi/track", s.getTrack)
