@@ -27,7 +27,8 @@ const CJK = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+/g;
 export function L(s) {
   const t = String(s);
   if (lang === 'zh') return t;
-  const en = t.replace(CJK, ' ').replace(/\s+([·:,;/|)])/g, '$1').replace(/([(])\s+/g, '$1').replace(/\s{2,}/g, ' ').trim();
+  const en = t.replace(CJK, ' ').replace(/\s+([,;)])/g, '$1').replace(/([(])\s+/g, '$1').replace(/\s{2,}/g, ' ')
+    .replace(/^[\s·:,;/|]+/, '').replace(/\s*[/]\s*$/, '').trim();
   return /[A-Za-z]/.test(en) ? en : t;
 }
 
