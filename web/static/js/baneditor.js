@@ -8,7 +8,7 @@
 
 import { el, clear, setText } from './dom.js';
 import { clip, parseTime, shortTime, zoneLabel } from './format.js';
-import { BAN_KIND, BAN_REASON } from './zonelabels.js';
+import { BAN_KIND, BAN_REASON, zoneKind } from './zonelabels.js';
 import { postJSON, del } from './api.js';
 import { L, T } from './i18n.js';
 import { banActive } from './zones.js';
@@ -141,7 +141,7 @@ export class BanEditor {
       if (items.length >= 300) break;
       const box = el('input', { type: 'checkbox', value: id });
       box.checked = this.picked.has(id);
-      items.push(el('label', { class: 'ban-zone', dataset: { zone: id } }, box, name || clip(id, 64), el('span', { class: 'muted' }, ` ${clip(p.kind, 20)}`)));
+      items.push(el('label', { class: 'ban-zone', dataset: { zone: id } }, box, name || clip(id, 64), el('span', { class: 'muted' }, ` ${zoneKind(p.kind).label}`)));
     }
     this.f.zoneList.replaceChildren(...items);
   }
