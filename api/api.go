@@ -2,12 +2,28 @@
 // live WebSocket push of vessel events, alerts and bans, Prometheus
 // metrics, the waterways GeoJSON and the static board.
 //
+// Every route but /healthz, POST /api/v1/login, POST /api/v1/feeds/nmea
+// (a feed key) and the login page needs a session: the rw_session cookie
+// of a login (the board) or its token as Authorization: Bearer (scripts).
+// Cookie-authenticated changes need X-CSRF-Token equal to the rw_csrf
+// cookie. api/openapi.json describes every route; the list below is the
+// short form.
+//
 // Endpoints (JSON; every error is {"error":"<message>"}; writes, marked W,
-// need the officer role, a JSON Content-Type and, from a browser, this
+// need the officer role (A: officer and admin; S: officer, or a station
+// for its own area), a JSON Content-Type and, from a browser, this
 // origin):
 //
 //	GET /healthz                          {"status":"ok"}
-//	GET /metrics                          Prometheus text format
+//	GET /metrics                          Prometheus text format (also without login on Config.MetricsAddr)
+//	POST /api/v1/login                    {"username","password"} → {"token","expires_at","user"} and the cookies; 429 when throttled
+//	POST /api/v1/logout                   204; ends the session
+//	GET /api/v1/me                        {"username","roles","station"}
+//	GET|POST /api/v1/users              A accounts; GET|PUT|DELETE /api/v1/users/{name}
+//	GET /api/v1/audit                     officers: {"count","entries"}; since, until, actor, action, limit
+//	GET|POST /api/v1/feeds              A feed keys (the key shown once); DELETE /api/v1/feeds/{id}
+//	POST /api/v1/feeds/nmea               Bearer FEED-KEY; AIS sentences, one a line
+//	GET /api/v1/openapi.json              the OpenAPI 3 document
 //	GET /api/v1/vessels                   {"count":N,"vessels":[...]}; bbox, class, type, stale, q, limit
 //	GET /api/v1/vessels/{mmsi}            one vessels.Vessel
 //	GET /api/v1/vessels/{mmsi}/track      {"mmsi":M,"points":[...]}; since, until, limit
@@ -26,7 +42,7 @@
 //	DELETE /api/v1/bans/{id}            W lift early; 200 with the lifted ban, 409 if lifted or ended
 //	GET /api/v1/alerts                    {"count":N,"alerts":[...]}; state, kind, mmsi, zone, since, limit
 //	GET /api/v1/alerts/{id}               one zones.Alert
-//	POST /api/v1/alerts/{id}/ack        W 200 with the alert; 409 if resolved
+//	POST /api/v1/alerts/{id}/ack        S 200 with the alert; 409 if resolved
 //	POST /api/v1/alerts/{id}/resolve    W 200 with the alert; 409 if resolved
 //	PUT /api/v1/vessels/{mmsi}/persons  W {"persons":N}: an officer's count of persons on board (null forgets)
 //	GET /api/v1/live                      WebSocket; optional bbox
