@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riverwatch/riverwatch/zones/redisstore/redistest"
 )
@@ -85,5 +87,82 @@ func TestAccountsSharedOverRedis(t *testing.T) {
 	getJSON(t, "http://"+b.api.Addr()+"/api/v1/audit?action=login&actor=admin", &log)
 	if len(log.Entries) != 2 { // a's login and b's, both by startServer
 		t.Errorf("logins in b's audit log: %+v, want 2", log.Entries)
+	}
+}
+
+// send makes a request with a bearer token and a JSON body ("" = none).
+func send(t *testing.T, method, url, token, body string) int {
+	t.Helper()
+	var r io.Reader = http.NoBody
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, url, r)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return status(t, req)
+}
+
+// TestStationRefusedEndToEnd is the issue's check as a user makes it: the
+// admin adds a station account over the API; logged in as it, a ban or a
+// zone change gets 403 and changes nothing, and the audit log shows the
+// officer's changes, the refusals as refusals, never as done.
+func TestStationRefusedEndToEnd(t *testing.T) {
+	srv := startServer(t, "--zones", userZones(t))
+	base := "http://" + srv.api.Addr()
+	admin, _ := authTokens.Load(srv.api.Addr())
+	if got := send(t, "POST", base+"/api/v1/users", admin.(string),
+		`{"username":"jiutai","password":"jiutai-station-1","roles":["station"],"station":"rs-jiutai"}`); got != http.StatusCreated {
+		t.Fatalf("add station: %d", got)
+	}
+	station := login(t, base, "jiutai", "jiutai-station-1")
+	now := time.Now().UTC()
+	ban := fmt.Sprintf(`{"zone_ids":["reach"],"kind":"prohibit","reason":"ice","from":%q,"until":%q}`,
+		now.Add(-time.Minute).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339))
+	if got := send(t, "POST", base+"/api/v1/bans", station, ban); got != http.StatusForbidden {
+		t.Errorf("station sets a ban: %d, want 403", got)
+	}
+	if got := send(t, "DELETE", base+"/api/v1/zones/no-go", station, ""); got != http.StatusForbidden {
+		t.Errorf("station deletes a zone: %d, want 403", got)
+	}
+	var bans struct {
+		Count int `json:"count"`
+	}
+	getJSON(t, base+"/api/v1/bans", &bans)
+	if bans.Count != 0 {
+		t.Errorf("bans after the refusal: %d", bans.Count)
+	}
+	var z map[string]any
+	if code := getJSON(t, base+"/api/v1/zones/no-go", &z); code != http.StatusOK {
+		t.Errorf("zone after the refused delete: %d", code)
+	}
+	if got := send(t, "POST", base+"/api/v1/bans", admin.(string), ban); got != http.StatusCreated {
+		t.Fatalf("officer sets a ban: %d", got)
+	}
+	var log struct {
+		Entries []struct {
+			Actor  string `json:"actor"`
+			Action string `json:"action"`
+			Target string `json:"target"`
+		} `json:"entries"`
+	}
+	getJSON(t, base+"/api/v1/audit", &log)
+	var got []string
+	for _, e := range log.Entries {
+		if e.Action != "login" {
+			got = append(got, e.Actor+" "+e.Action+" "+e.Target)
+		}
+	}
+	want := []string{"admin ban_set ban:", "jiutai forbidden DELETE /api/v1/zones/no-go", "jiutai forbidden POST /api/v1/bans", "admin account_create account:jiutai"}
+	if len(got) < len(want) {
+		t.Fatalf("audit log %v, want %v", got, want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("audit entry %d: %q, want %q...", i, got[i], w)
+		}
+	}
+	if got := send(t, "GET", base+"/api/v1/audit", station, ""); got != http.StatusForbidden {
+		t.Errorf("station reads the audit log: %d, want 403", got)
 	}
 }

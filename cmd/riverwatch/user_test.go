@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/riverwatch/riverwatch/api/accounts"
 )
 
 // user runs `riverwatch user ...` and returns its stdout.
@@ -77,5 +82,43 @@ func TestUserCommand(t *testing.T) {
 	}
 	if out, _ := user(t, "", "list", "--data-dir", dir); strings.Contains(out, "jiutai") {
 		t.Errorf("after remove: %q", out)
+	}
+}
+
+// TestAdminPasswordPrintedOnce: without --admin-password the first start
+// prints a random one, once, to stderr and never to the log; the second
+// start prints nothing and the password still works.
+func TestAdminPasswordPrintedOnce(t *testing.T) {
+	dir := t.TempDir()
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	open := func() (string, *accounts.Service) {
+		var stderr strings.Builder
+		cfg := DefaultConfig()
+		cfg.DataDir = dir
+		svc, err := openAccounts(context.Background(), cfg, env{stderr: &stderr, getenv: func(string) string { return "" }}, logger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = svc.Store().Close() })
+		return stderr.String(), svc
+	}
+	first, svc := open()
+	m := regexp.MustCompile(`\n    (\S+)\n`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatalf("first start printed %q", first)
+	}
+	if _, err := svc.Login(context.Background(), "admin", m[1], "127.0.0.1"); err != nil {
+		t.Errorf("the printed password: %v", err)
+	}
+	second, svc2 := open()
+	if second != "" {
+		t.Errorf("second start printed %q", second)
+	}
+	if _, err := svc2.Login(context.Background(), "admin", m[1], "127.0.0.1"); err != nil {
+		t.Errorf("the password after a restart: %v", err)
+	}
+	if strings.Contains(logs.String(), m[1]) {
+		t.Errorf("the password in the log: %s", logs.String())
 	}
 }
