@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -12,8 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // Load shape of issue 8: 5,000 vessels each reporting every 2 s (2,500
@@ -43,59 +38,34 @@ func BenchmarkLiveLoad(b *testing.B) {
 	feed := feedFleet(b, srv.udp, loadVessels, loadPeriod)
 	srv.waitVessels(b, loadVessels, 30*time.Second)
 
-	var msgs, updates, bytesIn, snapshots atomic.Int64
-	ctx, cancel := context.WithCancel(context.Background())
+	var n liveCounts
+	var closed atomic.Bool
 	var wg sync.WaitGroup
-	var dialErr atomic.Value
-	header := http.Header{"Authorization": {"Bearer " + srv.token}}
-	url := "ws" + strings.TrimPrefix(srv.base, "http") + "/api/v1/live"
+	var clientErr atomic.Value
 	clients := loadClients
 	if v, err := strconv.Atoi(os.Getenv("RIVERWATCH_LOAD_CLIENTS")); err == nil && v > 0 {
 		clients = v
 	}
+	var conns []*rawLiveClient
 	for range clients {
-		dctx, dcancel := context.WithTimeout(ctx, 20*time.Second)
-		ws, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{HTTPHeader: header})
-		dcancel()
+		c, err := dialLive(srv.base, srv.token)
 		if err != nil {
-			b.Fatalf("websocket: %v", err)
+			b.Fatalf("live: %v", err)
 		}
-		ws.SetReadLimit(64 << 20)
+		conns = append(conns, c)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer ws.CloseNow()
-			head := make([]byte, 32)
-			for {
-				_, r, err := ws.Reader(ctx)
-				if err != nil {
-					if ctx.Err() == nil {
-						dialErr.Store(err)
-					}
-					return
-				}
-				// Classify by the message's start, count the rest unread.
-				n, _ := io.ReadFull(r, head)
-				rest, err := io.Copy(io.Discard, r)
-				if err != nil {
-					if ctx.Err() == nil {
-						dialErr.Store(err)
-					}
-					return
-				}
-				msgs.Add(1)
-				bytesIn.Add(int64(n) + rest)
-				switch {
-				case bytes.HasPrefix(head[:n], []byte(`{"type":"update"`)):
-					updates.Add(1)
-				case bytes.HasPrefix(head[:n], []byte(`{"type":"snapshot"`)):
-					snapshots.Add(1)
-				}
+			if err := c.run(&n, &closed); err != nil {
+				clientErr.Store(err)
 			}
 		}()
 	}
 	defer func() {
-		cancel()
+		closed.Store(true)
+		for _, c := range conns {
+			_ = c.Close()
+		}
 		wg.Wait()
 		feed.Stop()
 	}()
@@ -105,9 +75,9 @@ func BenchmarkLiveLoad(b *testing.B) {
 	b.ResetTimer()
 	var cores, perClient, msgRate, mbRate, fed float64
 	for i := 0; i < b.N; i++ {
-		m0, u0, by0, s0, c0, t0 := msgs.Load(), updates.Load(), bytesIn.Load(), feed.sent.Load(), srv.cpu(b), time.Now()
+		m0, u0, by0, s0, c0, t0 := n.msgs.Load(), n.updates.Load(), n.bytes.Load(), feed.sent.Load(), srv.cpu(b), time.Now()
 		time.Sleep(loadWindow)
-		m1, u1, by1, s1, c1, t1 := msgs.Load(), updates.Load(), bytesIn.Load(), feed.sent.Load(), srv.cpu(b), time.Now()
+		m1, u1, by1, s1, c1, t1 := n.msgs.Load(), n.updates.Load(), n.bytes.Load(), feed.sent.Load(), srv.cpu(b), time.Now()
 		wall := t1.Sub(t0).Seconds()
 		cores += (c1 - c0).Seconds() / wall
 		perClient += float64(u1-u0) / wall / float64(clients)
@@ -116,12 +86,12 @@ func BenchmarkLiveLoad(b *testing.B) {
 		fed += float64(s1-s0) / wall
 	}
 	b.StopTimer()
-	if err, _ := dialErr.Load().(error); err != nil {
+	if err, _ := clientErr.Load().(error); err != nil {
 		b.Fatalf("a live client failed: %v", err)
 	}
-	n := float64(b.N)
+	k := float64(b.N)
 	b.Logf("server %.2f cores, %.0f updates/s/client of %.0f fed/s, %.0f msgs/s, %.1f MB/s, %d snapshots, rss %.0f MB",
-		cores/n, perClient/n, fed/n, msgRate/n, mbRate/n, snapshots.Load(), srv.rssMB(b))
+		cores/k, perClient/k, fed/k, msgRate/k, mbRate/k, n.snapshots.Load(), srv.rssMB(b))
 	var src struct {
 		Total map[string]any `json:"total"`
 	}
@@ -129,15 +99,15 @@ func BenchmarkLiveLoad(b *testing.B) {
 	b.Logf("sources: %v", src.Total)
 	b.Logf("server metrics: %s", metricLines(b, srv.base, "go_memstats_heap_inuse_bytes ", "go_goroutines ", "riverwatch_live_clients ",
 		"riverwatch_live_skipped_total ", "riverwatch_live_dropped_total "))
-	b.ReportMetric(cores/n, "server_cores")
-	b.ReportMetric(perClient/n, "updates/s/client")
-	b.ReportMetric(fed/n, "fed/s")
-	b.ReportMetric(msgRate/n, "msgs/s")
-	b.ReportMetric(mbRate/n, "MB/s")
+	b.ReportMetric(cores/k, "server_cores")
+	b.ReportMetric(perClient/k, "updates/s/client")
+	b.ReportMetric(fed/k, "fed/s")
+	b.ReportMetric(msgRate/k, "msgs/s")
+	b.ReportMetric(mbRate/k, "MB/s")
 	b.ReportMetric(srv.rssMB(b), "rss_MB")
 	b.ReportMetric(0, "ns/op")
-	if perClient/n < 0.5*fed/n {
-		b.Errorf("clients got %.0f updates/s each of %.0f fed: the push falls behind", perClient/n, fed/n)
+	if perClient/k < 0.5*fed/k {
+		b.Errorf("clients got %.0f updates/s each of %.0f fed: the push falls behind", perClient/k, fed/k)
 	}
 }
 

@@ -137,8 +137,8 @@ func (s *loadServer) rssMB(tb testing.TB) float64 {
 }
 
 // fleetFeeder sends n class A vessels' position reports over UDP, each
-// vessel every period, spread evenly, the vessels sailing straight from
-// points on Jilin's rivers at 4–12 kn.
+// vessel every period, spread evenly, the vessels sailing straight at
+// 4–12 kn from points along Jilin's rivers, up or down them.
 type fleetFeeder struct {
 	sent atomic.Int64
 	stop context.CancelFunc
@@ -155,9 +155,17 @@ func feedFleet(tb testing.TB, udpAddr string, n int, period time.Duration) *flee
 	type ship struct{ lat, lon, sog, cog float64 }
 	ships := make([]ship, n)
 	for i := range ships {
+		// Somewhere along a river, up to 150 m off its line, sailing up
+		// or down it: no two vessels start on the same spot.
 		r := m.Rivers[rng.IntN(len(m.Rivers))]
-		c := r.Coords[rng.IntN(len(r.Coords))]
-		ships[i] = ship{c[1], c[0], 4 + 8*rng.Float64(), 360 * rng.Float64()}
+		k := rng.IntN(len(r.Coords) - 1)
+		a, c, t := r.Coords[k], r.Coords[k+1], rng.Float64()
+		cog := math.Atan2((c[0]-a[0])*math.Cos(a[1]*math.Pi/180), c[1]-a[1]) * 180 / math.Pi
+		if rng.IntN(2) == 0 {
+			cog += 180
+		}
+		off := (rng.Float64() - 0.5) * 300 / 111_320
+		ships[i] = ship{a[1] + t*(c[1]-a[1]) + off, a[0] + t*(c[0]-a[0]) + off, 4 + 8*rng.Float64(), math.Mod(cog+360, 360)}
 	}
 	conn, err := net.Dial("udp", udpAddr)
 	if err != nil {
