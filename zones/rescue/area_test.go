@@ -125,3 +125,17 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStationOf is what the station filter pays per alert: the
+// nearest station's id, no path.
+func BenchmarkStationOf(b *testing.B) {
+	l, m := MustLocator(b, Config{})
+	r := m.Rivers[1]
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := r.Coords[i%len(r.Coords)]
+		if l.StationOf(c[1]+0.003, c[0]+0.003) == "" {
+			b.Fatal("no station")
+		}
+	}
+}

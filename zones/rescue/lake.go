@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/riverwatch/riverwatch/zones/waterway"
 )
@@ -46,7 +45,25 @@ func (lk *lake) contains(p [2]float64) bool {
 	if p[0] < lk.box[0] || p[0] > lk.box[2] || p[1] < lk.box[1] || p[1] > lk.box[3] {
 		return false
 	}
-	return planar.RingContains(lk.ring, p)
+	return ringContains(lk.ring, p)
+}
+
+// ringContains is the even–odd test of p against the closed ring, with
+// the ring's own edges counting as inside (as planar.RingContains, without
+// its bound computed anew on every call).
+func ringContains(r orb.Ring, p [2]float64) bool {
+	in := false
+	for i := 1; i < len(r); i++ {
+		a, b := r[i-1], r[i]
+		if orient(a, b, p) == 0 && p[0] >= min(a[0], b[0]) && p[0] <= max(a[0], b[0]) &&
+			p[1] >= min(a[1], b[1]) && p[1] <= max(a[1], b[1]) {
+			return true
+		}
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0]+(p[1]-a[1])*(b[0]-a[0])/(b[1]-a[1]) {
+			in = !in
+		}
+	}
+	return in
 }
 
 // sees reports whether the straight run from a to b stays on the lake: it

@@ -19,10 +19,11 @@
 package rescue
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -249,7 +250,7 @@ func (l *Locator) inLake(lk *lake, p [2]float64) (int32, float64, bool) {
 			cands = append(cands, cand{n, l.t.dist[n] + waterway.Distance(l.g.pts[n], p)})
 		}
 	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].d < cands[j].d })
+	slices.SortFunc(cands, func(a, b cand) int { return cmp.Compare(a.d, b.d) })
 	for _, c := range cands {
 		if q := l.g.pts[c.n]; q == p || lk.sees(q, p) {
 			return c.n, c.d, true

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb/planar"
+
 	"github.com/riverwatch/riverwatch/zones/waterway"
 )
 
@@ -262,6 +264,27 @@ func TestFarFromWater(t *testing.T) {
 		}
 		if s := l.StationOf(p[0], p[1]); s != "" {
 			t.Errorf("StationOf%v = %q, want none", p, s)
+		}
+	}
+}
+
+// ringContains agrees with orb's planar.RingContains on a grid over each
+// lake, edges and vertices included.
+func TestRingContains(t *testing.T) {
+	l, _ := MustLocator(t, Config{})
+	for _, lk := range l.g.lakes {
+		for _, v := range lk.ring {
+			if !ringContains(lk.ring, v) {
+				t.Errorf("%s: vertex %v outside", lk.id, v)
+			}
+		}
+		for i := 0; i <= 60; i++ {
+			for j := 0; j <= 60; j++ {
+				p := [2]float64{lk.box[0] + (lk.box[2]-lk.box[0])*float64(i)/60, lk.box[1] + (lk.box[3]-lk.box[1])*float64(j)/60}
+				if got, want := ringContains(lk.ring, p), planar.RingContains(lk.ring, p); got != want {
+					t.Errorf("%s: %v inside %v, orb says %v", lk.id, p, got, want)
+				}
+			}
 		}
 	}
 }
