@@ -107,3 +107,32 @@ func TestUnavailable(t *testing.T) {
 		t.Errorf("New with a bad URL: %v", err)
 	}
 }
+
+// BenchmarkAuthenticate is what a session costs each request on Redis:
+// two GETs.
+func BenchmarkAuthenticate(b *testing.B) {
+	addr := redistest.Start(b)
+	ctx := context.Background()
+	s, err := New(ctx, Config{URL: "redis://" + addr, Prefix: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	svc, err := accounts.New(accounts.Config{Store: s, Hash: accounts.HashParams{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.CreateAccount(ctx, accounts.NewAccount{Username: "wang", Password: "wang-password", Roles: []string{"officer"}}); err != nil {
+		b.Fatal(err)
+	}
+	sess, err := svc.Login(ctx, "wang", "wang-password", "127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := svc.Authenticate(ctx, sess.Token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

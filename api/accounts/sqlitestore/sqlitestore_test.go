@@ -79,3 +79,31 @@ func TestAuditAppendOnly(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAuthenticate is what a session costs each request: the token
+// and the account read from the file.
+func BenchmarkAuthenticate(b *testing.B) {
+	s, err := Open(b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	svc, err := accounts.New(accounts.Config{Store: s, Hash: accounts.HashParams{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := svc.CreateAccount(ctx, accounts.NewAccount{Username: "wang", Password: "wang-password", Roles: []string{"officer"}}); err != nil {
+		b.Fatal(err)
+	}
+	sess, err := svc.Login(ctx, "wang", "wang-password", "127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := svc.Authenticate(ctx, sess.Token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
