@@ -97,6 +97,13 @@ func TestBoardOfficerTools(t *testing.T) {
 		browsertest.Do(t, ctx, "close card", chromedp.Click(chromedp.CSS("#details .close")))
 	})
 
+	t.Run("km on request", func(t *testing.T) {
+		setInput(t, ctx, "#units", "km")
+		browsertest.WaitJS(t, ctx, "kilometres", `String(`+text(`.alert[data-id="alert-x"] .alert-rescue`)+`).includes('4.20 km')`)
+		setInput(t, ctx, "#units", "m")
+		browsertest.WaitJS(t, ctx, "metres", `String(`+text(`.alert[data-id="alert-x"] .alert-rescue`)+`).includes('4200 m')`)
+	})
+
 	t.Run("ban editor", func(t *testing.T) {
 		browsertest.Do(t, ctx, "open", chromedp.Click(chromedp.CSS("#open-bans")))
 		browsertest.WaitJS(t, ctx, "listed ban", count(`.ban-item[data-id="ban-fog"]`)+` === 1`)

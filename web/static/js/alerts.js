@@ -9,7 +9,7 @@ import { el, setText } from './dom.js';
 import { clip, isNum, parseTime, dateTime, zoneLabel } from './format.js';
 import { ALERT_KIND, SEVERITY, ALERT_STATE } from './zonelabels.js';
 import { postJSON } from './api.js';
-import { L, distance, duration } from './i18n.js';
+import { L, distance, duration, distUnit } from './i18n.js';
 import { stationName } from './rescue.js';
 
 const MAX_ALERTS = 2000; // kept
@@ -170,7 +170,7 @@ export class AlertPanel {
     const mmsi = Number.isInteger(a.mmsi) ? a.mmsi : 0;
     return [a.updated_at, a.state, a.severity, a.kind, a.message_zh, a.message_en, a.lat, a.lon,
       a.id === this.selected, mmsi ? this.names.vessel(mmsi) : '', a.zone_id ? this.names.zone(a.zone_id) : '',
-      rescue ? rescue.state : '', a.station_id, a.station_eta_s].join('\u0001');
+      rescue ? rescue.state : '', a.station_id, a.station_eta_s, distUnit].join('\u0001');
   }
 
   _rescueLine(a, rescue) {

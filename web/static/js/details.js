@@ -206,6 +206,7 @@ export class Details {
   // close hides the panel and removes the track.
   close() {
     this.mmsi = null;
+    this.current = null;
     this.panel.hidden = true;
     clear(this.panel);
     this._clearTrack();

@@ -256,7 +256,7 @@ async function main() {
     setText($('counts'), L(`船舶 Vessels ${fleet.size} · 有位置 With position ${pos} · 过时 Stale ${stale} · 异常 Flagged ${flagged}`));
   };
   list = new VesselList(fleet, { list: $('list'), spacer: $('list-spacer'), search: $('search'), count: $('list-count') }, select, counts, (v) => flt.accept(v));
-  wireHeader(user, () => { fleet.layer.dark = document.documentElement.dataset.theme === 'dark'; fleet.layer.schedule(); alerts.render(true); if (details.current) details.render(details.current); });
+  wireHeader(user, () => { fleet.layer.dark = document.documentElement.dataset.theme === 'dark'; fleet.layer.schedule(); alerts.render(true); if (details.mmsi !== null && details.current) details.render(details.current); });
   fleet.layer.dark = document.documentElement.dataset.theme === 'dark';
   new Replay($('replay'), fleet, (live) => document.body.classList.toggle('replaying', !live));
 
