@@ -44,7 +44,10 @@ func startLoadServer(tb testing.TB, extra ...string) *loadServer {
 	}
 	dir := tb.TempDir()
 	bin := filepath.Join(dir, "riverwatch")
-	gocmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		gocmd = "/usr/local/go/bin/go"
+	}
 	if out, err := exec.Command(gocmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		tb.Fatalf("go build: %v\n%s", err, out)
 	}
