@@ -1,13 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	goais "github.com/BertoldVdb/go-ais"
+
+	"github.com/riverwatch/riverwatch/ais/aistest"
 	"github.com/riverwatch/riverwatch/zones/redisstore/redistest"
 )
 
@@ -164,5 +169,76 @@ func TestStationRefusedEndToEnd(t *testing.T) {
 	}
 	if got := send(t, "GET", base+"/api/v1/audit", station, ""); got != http.StatusForbidden {
 		t.Errorf("station reads the audit log: %d, want 403", got)
+	}
+}
+
+// TestSecretsNeverLogged: logins right and wrong, a feed key made and
+// used, a throttled run of wrong passwords — and no password, token or key
+// in the debug log or in an API answer.
+func TestSecretsNeverLogged(t *testing.T) {
+	var logs aistest.SyncBuffer
+	srv := startServerLog(t, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	base := "http://" + srv.api.Addr()
+	admin, _ := authTokens.Load(srv.api.Addr())
+	secrets := []string{testAdminPassword, admin.(string), "wrong-but-secret"}
+
+	var lastCode int
+	var lastRetry string
+	for range 20 {
+		req, _ := http.NewRequest("POST", base+"/api/v1/login", strings.NewReader(`{"username":"admin","password":"wrong-but-secret"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		lastCode, lastRetry = resp.StatusCode, resp.Header.Get("Retry-After")
+		if strings.Contains(string(body), "wrong-but-secret") {
+			t.Errorf("a password in the answer: %s", body)
+		}
+	}
+	if lastCode != http.StatusTooManyRequests || lastRetry == "" {
+		t.Errorf("after 20 wrong passwords: %d, Retry-After %q; want 429 with it", lastCode, lastRetry)
+	}
+
+	req, _ := http.NewRequest("POST", base+"/api/v1/feeds", strings.NewReader(`{"name":"test-feed"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+admin.(string))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		Key string `json:"key"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if err != nil || created.Key == "" {
+		t.Fatalf("feed key: %d %v", resp.StatusCode, err)
+	}
+	secrets = append(secrets, created.Key)
+	req, _ = http.NewRequest("POST", base+"/api/v1/feeds/nmea", strings.NewReader(strings.Join(mustEncode(t, goais.PositionReport{
+		Header: goais.Header{MessageID: 1, UserID: 412777001}, Valid: true, Sog: 5, Longitude: 126.5, Latitude: 43.8, Cog: 90, TrueHeading: 90}, 0), "\n")))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("Authorization", "Bearer "+created.Key)
+	if got := status(t, req); got != http.StatusOK {
+		t.Fatalf("push: %d", got)
+	}
+	var v vesselJSON
+	deadline := time.Now().Add(5 * time.Second)
+	for getJSON(t, base+"/api/v1/vessels/412777001", &v); v.Lat == nil; getJSON(t, base+"/api/v1/vessels/412777001", &v) {
+		if time.Now().After(deadline) {
+			t.Fatal("the pushed vessel never showed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("secret %.6s… in the log", s)
+		}
+	}
+	if !strings.Contains(logs.String(), "authentication failed") && !strings.Contains(logs.String(), "level=") {
+		t.Error("nothing was logged: the test proves nothing")
 	}
 }

@@ -36,6 +36,12 @@ var authTokens sync.Map
 // logs in as admin (authTokens).
 func startServer(tb testing.TB, extra ...string) *server {
 	tb.Helper()
+	return startServerLog(tb, slog.New(slog.DiscardHandler), extra...)
+}
+
+// startServerLog is startServer logging to logger.
+func startServerLog(tb testing.TB, logger *slog.Logger, extra ...string) *server {
+	tb.Helper()
 	args := append([]string{"--http", "127.0.0.1:0", "--udp", "127.0.0.1:0", "--tcp-listen", "127.0.0.1:0",
 		"--nmea-out", "127.0.0.1:0", "--simulate", "off", "--tile-url", "",
 		"--data-dir", tb.TempDir(), "--admin-password", testAdminPassword}, extra...)
@@ -44,7 +50,6 @@ func startServer(tb testing.TB, extra ...string) *server {
 	if err != nil {
 		tb.Fatalf("parse: %v", err)
 	}
-	logger := slog.New(slog.DiscardHandler)
 	srv, err := openServer(cfg, e, logger)
 	if err != nil {
 		tb.Fatalf("open: %v", err)
