@@ -88,6 +88,19 @@ func BenchmarkBoardFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkBoardList re-sorts and repaints the vessel list of 5,000
+// vessels, as every burst of live updates does (at most every 250 ms).
+func BenchmarkBoardList(b *testing.B) {
+	const n = 5000
+	ctx, _, _, open := loadBoard(b, n)
+	open()
+	var ms float64
+	for b.Loop() {
+		ms += browsertest.Eval[float64](b, ctx, `(() => { const t = performance.now(); rw.list.refresh(true); return performance.now() - t; })()`)
+	}
+	b.ReportMetric(ms/float64(b.N), "ms/refresh")
+}
+
 // BenchmarkBoardLiveUpdates pushes 500 position updates over the WebSocket
 // per op to a board showing 5,000 vessels and waits until the last one is
 // drawn.

@@ -67,6 +67,10 @@ func TestBoardOfficerTools(t *testing.T) {
 	markup := boardAlert("alert-x", zones.AlertBanViolation, zones.SeverityAlarm, 413000004, "speed-1", 43.83, 126.70, now)
 	api.setAlerts([]zones.Alert{markup}, []zones.Ban{fog})
 	api.snapshot = fleet[:2]
+	api.changes[413000004] = []map[string]any{
+		{"at": now.Add(-48 * time.Hour), "name": "OLD NAME", "destination": "SONGYUAN", "draught_m": 2.5},
+		{"at": now.Add(-time.Hour), "name": xssName, "destination": `<script>alert(2)</script>`, "persons": 12},
+	}
 	// The login cookie the real API sets, readable by the board.
 	browsertest.Do(t, ctx, "origin", chromedp.Navigate(api.srv.URL+"/favicon.svg"))
 	browsertest.Eval[bool](t, ctx, `document.cookie = 'rw_csrf=tok123; path=/', true`)
@@ -87,6 +91,11 @@ func TestBoardOfficerTools(t *testing.T) {
 		browsertest.Do(t, ctx, "show on map", chromedp.Click(chromedp.CSS(item+" .alert-show")))
 		browsertest.WaitJS(t, ctx, "rescue path drawn", count("path.rescue-path")+` === 1`)
 		browsertest.WaitJS(t, ctx, "map label as text", fmt.Sprintf(`rw.fleet.layer.labels.includes(%q)`, xssName))
+		browsertest.WaitJS(t, ctx, "the card's changes, newest first", `[...document.querySelectorAll('.card-changes li')].map(e => e.textContent).join('|').includes('目的地 Destination <script>alert(2)</script> · 船上人数 Persons 12|')`)
+		if got := browsertest.Eval[string](t, ctx, `document.querySelector('.card-changes').textContent`); !strings.Contains(got, "OLD NAME") || !strings.Contains(got, "2.5 m") {
+			t.Errorf("changes %q lack the older entry", got)
+		}
+		browsertest.WaitJS(t, ctx, "the card's alerts", count(`.card-alerts li[data-id="alert-x"]`)+` === 1`)
 		browsertest.Do(t, ctx, "comment", chromedp.SendKeys(chromedp.CSS(item+" .alert-comment"), "已通知 notified"))
 		browsertest.Do(t, ctx, "acknowledge", chromedp.Click(chromedp.CSS(item+" .alert-ack")))
 		browsertest.WaitJS(t, ctx, "acknowledged", `document.querySelector('.alert[data-id="alert-x"]').dataset.state === 'acknowledged'`)

@@ -23,9 +23,9 @@ export function matches(v, q) {
   return eni !== '' && eni.toLowerCase().includes(q);
 }
 
-function compare(a, b) {
-  const na = clip(a.name, LIMIT.name);
-  const nb = clip(b.name, LIMIT.name);
+// compare orders [name, vessel] pairs: by name, nameless last, then MMSI.
+// The names are clipped once per refresh, not once per comparison.
+function compare([na, a], [nb, b]) {
   if (na === '' && nb !== '') return 1;
   if (nb === '' && na !== '') return -1;
   return collator.compare(na, nb) || a.mmsi - b.mmsi;
@@ -72,9 +72,9 @@ export class VesselList {
     if (!force && this.seen === this.fleet.version) { this.paint(); return; }
     this.seen = this.fleet.version;
     const out = [];
-    for (const v of this.fleet.vessels()) if (matches(v, this.query) && this.accept(v)) out.push(v);
+    for (const v of this.fleet.vessels()) if (matches(v, this.query) && this.accept(v)) out.push([clip(v.name, LIMIT.name), v]);
     out.sort(compare);
-    this.rows = out;
+    this.rows = out.map((p) => p[1]);
     this.n.spacer.style.height = `${out.length * ROW}px`;
     const total = this.fleet.size;
     setText(this.n.count, out.length === total ? String(total) : `${out.length} / ${total}`);
