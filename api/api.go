@@ -225,7 +225,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ways: ways,
 	}
 	s.live = newHub(deps.Vessels, deps.Zones, cfg.MaxLiveClients, cfg.Now, s.log)
-	s.live.stationOf = s.alertStation
+	s.live.stationOf, s.live.viewAlert = s.alertStation, s.alertView
 	s.metrics, err = newMetrics(deps, s.live)
 	if err != nil {
 		return nil, err

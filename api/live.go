@@ -80,7 +80,7 @@ func appendTextFrame(dst, payload []byte) []byte {
 type snapshotMessage struct {
 	Type    string           `json:"type"` // "snapshot"
 	Vessels []vessels.Vessel `json:"vessels"`
-	Alerts  []zones.Alert    `json:"alerts,omitzero"`
+	Alerts  []AlertView      `json:"alerts,omitzero"`
 	Bans    []BanView        `json:"bans,omitzero"`
 	At      time.Time        `json:"at"`
 }
@@ -98,6 +98,9 @@ type hub struct {
 	// stationOf names the rescue station of an alert's area, for the
 	// clients of station accounts; set by New.
 	stationOf func(*zones.Alert) string
+	// viewAlert is an alert as the API shows it (with its rescue station);
+	// set by New.
+	viewAlert func(zones.Alert) AlertView
 
 	// Tunables, set before the first client connects.
 	flushInterval time.Duration
@@ -124,6 +127,7 @@ func newHub(reader VesselReader, zw ZoneWatch, maxClients int, now func() time.T
 		log:           log.With("part", "live"),
 		now:           now,
 		stationOf:     func(*zones.Alert) string { return "" },
+		viewAlert:     func(a zones.Alert) AlertView { return AlertView{Alert: a} },
 		flushInterval: liveFlushInterval,
 		writeTimeout:  liveWriteTimeout,
 		maxPending:    liveMaxPending,

@@ -332,10 +332,17 @@ func (c *liveClient) sendSnapshot(ctx context.Context) error {
 		c.mu.Unlock()
 	}
 	msg := snapshotMessage{Type: "snapshot", Vessels: list, At: c.h.now()}
-	msg.Alerts, msg.Bans = c.h.zoneSnapshot(ctx)
-	if c.station != "" && msg.Alerts != nil {
-		msg.Alerts = slices.DeleteFunc(msg.Alerts, func(a zones.Alert) bool { return c.h.stationOf(&a) != c.station })
+	alerts, bans := c.h.zoneSnapshot(ctx)
+	if c.station != "" && alerts != nil {
+		alerts = slices.DeleteFunc(alerts, func(a zones.Alert) bool { return c.h.stationOf(&a) != c.station })
 	}
+	if alerts != nil {
+		msg.Alerts = make([]AlertView, len(alerts))
+		for i, a := range alerts {
+			msg.Alerts[i] = c.h.viewAlert(a)
+		}
+	}
+	msg.Bans = bans
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return err

@@ -13,21 +13,23 @@ import (
 // "ban":{...},"at":T} or {"type":"zone_put","zone_id":"...","at":T}.
 type zoneMessage struct {
 	Type   zones.EventType `json:"type"`
-	Alert  *zones.Alert    `json:"alert,omitempty"`
+	Alert  *AlertView      `json:"alert,omitempty"`
 	Ban    *BanView        `json:"ban,omitempty"`
 	ZoneID string          `json:"zone_id,omitempty"`
 	At     time.Time       `json:"at"`
 }
 
 // newZoneMessage copies what the push needs out of e (the watch may reuse
-// what e points to), with the ban's "active" as of now.
-func newZoneMessage(e zones.Event, now time.Time) *zoneMessage {
+// what e points to), with the ban's "active" as of now and an alert's
+// rescue station (view).
+func newZoneMessage(e zones.Event, now time.Time, view func(zones.Alert) AlertView) *zoneMessage {
 	m := &zoneMessage{Type: e.Type, At: e.At}
 	switch {
 	case e.Alert != nil:
 		a := *e.Alert
 		a.Values = maps.Clone(a.Values)
-		m.Alert = &a
+		v := view(a)
+		m.Alert = &v
 	case e.Ban != nil:
 		b := *e.Ban
 		b.ZoneIDs = append([]string(nil), b.ZoneIDs...)
@@ -48,12 +50,12 @@ func (h *hub) publishZone(e zones.Event) {
 	if len(list) == 0 {
 		return
 	}
-	le := &liveEvent{zone: newZoneMessage(e, h.now())}
+	le := &liveEvent{zone: newZoneMessage(e, h.now(), h.viewAlert)}
 	station, judged := "", false
 	for _, c := range list {
 		if c.station != "" && le.zone.Alert != nil {
 			if !judged {
-				station, judged = h.stationOf(le.zone.Alert), true
+				station, judged = h.stationOf(&le.zone.Alert.Alert), true
 			}
 			if station != c.station {
 				continue

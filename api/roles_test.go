@@ -293,7 +293,7 @@ func TestLivePushPerStation(t *testing.T) {
 	rf.zones.raise(zones.EventAlertOpened, zones.Alert{ID: "a-jilin-2", Kind: zones.AlertSpeeding, State: zones.StateOpen,
 		MMSI: 413000008, Lat: 43.85083, Lon: 126.56028, OpenedAt: testNow, UpdatedAt: testNow})
 	got := readRaw(t, conn)
-	if !strings.Contains(got, `"a-jilin-2"`) || strings.Contains(got, "a-chagan-2") {
+	if !strings.Contains(got, `"a-jilin-2"`) || strings.Contains(got, "a-chagan-2") || !strings.Contains(got, `"station_id":"`+rf.jilinStation+`"`) {
 		t.Errorf("station's push: %s", got)
 	}
 	if _, _, err := dialLive(t, base, "", nil); err == nil {
