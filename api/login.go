@@ -55,20 +55,22 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookies(c, sess.Token, sess.ExpiresAt)
+	s.setSessionCookies(c, sess.Token)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(LoginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: userView(sess.Account)})
 }
 
 // setSessionCookies sets the HttpOnly session cookie and the readable CSRF
-// cookie, both SameSite=Strict and Secure over TLS.
-func (s *Server) setSessionCookies(c *fiber.Ctx, token string, expires time.Time) {
+// cookie, both SameSite=Strict and Secure over TLS. They are browser
+// session cookies (no Expires): the server judges expiry, and renews a
+// session in use.
+func (s *Server) setSessionCookies(c *fiber.Ctx, token string) {
 	var b [24]byte
 	_, _ = rand.Read(b[:])
 	secure := c.Protocol() == "https"
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/",
 		Secure: secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode})
-	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: base64.RawURLEncoding.EncodeToString(b[:]), Path: "/", Expires: expires,
+	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: base64.RawURLEncoding.EncodeToString(b[:]), Path: "/",
 		Secure: secure, SameSite: fiber.CookieSameSiteStrictMode})
 }
 

@@ -17,7 +17,11 @@ import (
 
 // Defaults applied by New to zero Config fields.
 const (
-	DefaultSessionTTL = 12 * time.Hour // one shift and a margin
+	// DefaultSessionTTL is how long a session lasts unused: one shift and
+	// a margin. Used, it is renewed (a wall screen stays signed in), up to
+	// MaxSessionAge after the login.
+	DefaultSessionTTL = 12 * time.Hour
+	MaxSessionAge     = 7 * 24 * time.Hour
 	DefaultHashWait   = 3 * time.Second
 	// DefaultMaxHashes is how many password hashes run at once: one, so
 	// that a burst of logins takes at most one core of the two and ingest
@@ -270,6 +274,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Toke
 	a, t, err := s.authenticate(ctx, hash, now)
 	switch {
 	case err == nil:
+		t = s.renew(ctx, t, now)
 		s.known.put(hash, a, t, now)
 	case errors.Is(err, ErrUnavailable):
 		if ca, ct, ok := s.known.get(hash, now); ok {
@@ -297,6 +302,29 @@ func (s *Service) authenticate(ctx context.Context, hash string, now time.Time) 
 		return Account{}, Token{}, err
 	}
 	return a, t, nil
+}
+
+// renew moves a session's expiry to now+TTL once half its TTL has gone,
+// never past MaxSessionAge after the login. A failure to store it is no
+// failure of the request: the session still holds until its old expiry.
+func (s *Service) renew(ctx context.Context, t Token, now time.Time) Token {
+	if t.ExpiresAt.Sub(now) > s.ttl/2 {
+		return t
+	}
+	until := now.Add(s.ttl)
+	if limit := t.CreatedAt.Add(MaxSessionAge); limit.Before(until) {
+		until = limit
+	}
+	if !until.After(t.ExpiresAt) {
+		return t
+	}
+	r := t
+	r.ExpiresAt = until
+	if err := s.store.PutToken(ctx, r); err != nil {
+		s.log.Warn("session not renewed", "username", t.Username, "err", err)
+		return t
+	}
+	return r
 }
 
 func plausibleToken(token string) bool {
