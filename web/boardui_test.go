@@ -118,6 +118,15 @@ func TestBoardOfficerTools(t *testing.T) {
 		browsertest.WaitJS(t, ctx, "listed ban", count(`.ban-item[data-id="ban-fog"]`)+` === 1`)
 		browsertest.Do(t, ctx, "pick a zone from the list", chromedp.Click(chromedp.CSS(`.ban-zone[data-zone="anchor-1"] input`)))
 		browsertest.WaitJS(t, ctx, "picked on the map", `document.querySelector('path[data-zone="anchor-1"]').classList.contains('zone-picked')`)
+		// Picking on the map: a click on a zone toggles it.
+		browsertest.Eval[bool](t, ctx, `rw.map.setView([43.75, 126.62], 11, {animate: false}), true`)
+		browsertest.Do(t, ctx, "pick mode", chromedp.Click(chromedp.CSS(".ban-pick")))
+		lake := browsertest.Eval[[]float64](t, ctx, `(() => { const r = document.querySelector('path[data-zone="lake-1"]').getBoundingClientRect(); return [r.left + 8, r.bottom - 8]; })()`)
+		browsertest.Do(t, ctx, "click the lake", chromedp.MouseClickXY(lake[0], lake[1]))
+		browsertest.WaitJS(t, ctx, "lake picked", `document.querySelector('path[data-zone="lake-1"]').classList.contains('zone-picked') && document.querySelector('.ban-zone[data-zone="lake-1"] input').checked`)
+		browsertest.Do(t, ctx, "click it again", chromedp.MouseClickXY(lake[0], lake[1]))
+		browsertest.WaitJS(t, ctx, "lake unpicked", `!document.querySelector('path[data-zone="lake-1"]').classList.contains('zone-picked')`)
+		browsertest.Eval[bool](t, ctx, `rw.map.setView([43.86, 126.6], 11, {animate: false}), true`)
 		browsertest.Do(t, ctx, "draw", chromedp.Click(chromedp.CSS(".ban-draw")))
 		m := browsertest.Eval[[]float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top]; })()`)
 		for _, p := range [][2]float64{{200, 300}, {320, 300}, {320, 420}, {200, 420}} {
