@@ -21,10 +21,10 @@ type HashParams struct {
 }
 
 // DefaultHashParams follow OWASP's argon2id minimum (19 MiB, two passes,
-// one lane): about 32 ms of one core per hash on the project's 2-core CI
-// machine (BenchmarkHash: 48 ms/op wall under a load of 11), under the
-// 100 ms a login may cost, and hard enough that a stolen store yields
-// some thirty guesses per core-second.
+// one lane): about 27 ms of CPU per hash on the project's 2-core CI
+// machine (BenchmarkHash's cpu-ms/op; 30–80 ms wall as the load varies),
+// under the 100 ms a login may cost, and hard enough that a stolen store
+// yields some thirty-five guesses per core-second.
 var DefaultHashParams = HashParams{Time: 2, Memory: 19 * 1024, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 // Password rules: long enough to resist online guessing beside the
