@@ -65,7 +65,8 @@ func TestBoardOfficerTools(t *testing.T) {
 	fog := zones.Ban{ID: "ban-fog", ZoneIDs: []string{"speed-1"}, Kind: zones.BanRestrict, Reason: zones.ReasonFog,
 		From: now.Add(-time.Hour), Until: now.Add(5 * time.Hour), CreatedBy: "officer", CreatedAt: now}
 	markup := boardAlert("alert-x", zones.AlertBanViolation, zones.SeverityAlarm, 413000004, "speed-1", 43.83, 126.70, now)
-	api.setAlerts([]zones.Alert{markup}, []zones.Ban{fog})
+	speeding := boardAlert("alert-y", zones.AlertSpeeding, zones.SeverityWarning, 413000002, "speed-1", 43.80, 126.62, now.Add(-time.Minute))
+	api.setAlerts([]zones.Alert{markup, speeding}, []zones.Ban{fog})
 	api.snapshot = fleet[:2]
 	api.changes[413000004] = []map[string]any{
 		{"at": now.Add(-48 * time.Hour), "name": "OLD NAME", "destination": "SONGYUAN", "draught_m": 2.5},
@@ -104,6 +105,19 @@ func TestBoardOfficerTools(t *testing.T) {
 			t.Errorf("acknowledgements %q, want the comment and the CSRF token", got)
 		}
 		browsertest.Do(t, ctx, "close card", chromedp.Click(chromedp.CSS("#details .close")))
+	})
+
+	t.Run("resolve with a comment", func(t *testing.T) {
+		item := `.alert[data-id="alert-y"]`
+		if got := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('.alert')].map(e => e.dataset.id)`); fmt.Sprint(got) != "[alert-x alert-y]" {
+			t.Errorf("alerts in order %v, want the alarm before the warning", got)
+		}
+		browsertest.Do(t, ctx, "comment", chromedp.SendKeys(chromedp.CSS(item+" .alert-comment"), "误报 false alarm"))
+		browsertest.Do(t, ctx, "resolve", chromedp.Click(chromedp.CSS(item+" .alert-resolve")))
+		browsertest.WaitJS(t, ctx, "gone from the panel", count(item)+` === 0 && `+text("#alert-count")+` === '1'`)
+		if got := api.actions(); !slices.Contains(got, "resolve alert-y 误报 false alarm tok123") {
+			t.Errorf("actions %q, want the resolution with its comment", got)
+		}
 	})
 
 	t.Run("km on request", func(t *testing.T) {
@@ -210,7 +224,7 @@ func TestBoardOfficerTools(t *testing.T) {
 		browsertest.Do(t, ctx, "open", chromedp.Click(chromedp.CSS("#open-stats")))
 		ferry := `String(` + text(`.stats-ferries tr[data-zone="ferry-1"]`) + `)`
 		browsertest.WaitJS(t, ctx, "ferry occupancy", ferry+`.includes('江南渡口') && `+ferry+`.includes('126')`)
-		browsertest.WaitJS(t, ctx, "per river", count(`.stats-rivers tr[data-river="river-a"]`)+` === 1 && document.querySelector('.stats-alerts-today').dataset.count === '1'`)
+		browsertest.WaitJS(t, ctx, "per river", count(`.stats-rivers tr[data-river="river-a"]`)+` === 1 && document.querySelector('.stats-alerts-today').dataset.count === '2'`)
 		browsertest.Do(t, ctx, "close", chromedp.Click(chromedp.CSS("#stats .close")))
 	})
 
