@@ -255,3 +255,29 @@ func setInput(t *testing.T, ctx context.Context, sel, value string) {
 	browsertest.Eval[bool](t, ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q;
 		e.dispatchEvent(new Event('input', {bubbles: true})); return e.dispatchEvent(new Event('change', {bubbles: true})); })()`, sel, value))
 }
+
+// TestBoardViewer: a viewer (a wall screen) sees the alerts and vessels
+// but is offered no acknowledgement, resolution, ban editor or audit log.
+func TestBoardViewer(t *testing.T) {
+	ctx, log := browsertest.New(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	api := newFakeAPI(t, boardWaterways(t), boardVessels(now), nil)
+	api.user = map[string]any{"username": "wall-1", "roles": []string{"viewer"}, "station": ""}
+	api.setAlerts([]zones.Alert{boardAlert("alert-v", zones.AlertSpeeding, zones.SeverityWarning, 413000001, "", 43.86, 126.56, now)}, nil)
+	browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
+	browsertest.WaitJS(t, ctx, "live with the alert", `document.getElementById('conn').dataset.state === 'live' && `+count(`.alert[data-id="alert-v"]`)+` === 1`)
+	for _, sel := range []string{".alert-ack", ".alert-resolve", ".alert-comment"} {
+		if n := browsertest.Eval[int](t, ctx, count(sel)); n != 0 {
+			t.Errorf("a viewer is offered %d %s", n, sel)
+		}
+	}
+	for _, id := range []string{"open-bans", "open-audit"} {
+		if !browsertest.Eval[bool](t, ctx, fmt.Sprintf(`document.getElementById(%q).hidden`, id)) {
+			t.Errorf("a viewer is offered #%s", id)
+		}
+	}
+	if got := browsertest.Eval[string](t, ctx, text("#user-role")); got != "只读 Viewer" {
+		t.Errorf("role shown %q", got)
+	}
+	browsertest.CheckClean(t, ctx, log)
+}

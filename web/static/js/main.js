@@ -105,7 +105,7 @@ async function main() {
   document.body.dataset.user = user.username;
   $('open-bans').hidden = !isOfficer;
   $('open-audit').hidden = !isOfficer;
-  $('open-video').hidden = !(isStation || isOfficer);
+  $('open-video').hidden = false; // viewers watch too: wall screens
 
   const cfg = await loadConfig();
   setText($('clock-label'), setTimeZone(cfg.timezone));
