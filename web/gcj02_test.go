@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -95,4 +96,40 @@ func TestGCJ02(t *testing.T) {
 		}
 	}
 	browsertest.CheckClean(t, ctx, log)
+}
+
+// TestBoardOnGCJ02Tiles: with tile_gcj02 in its config the board projects
+// through the GCJ-02 shift, so a vessel is drawn where Web Mercator puts
+// its GCJ-02 position (460–660 m off its WGS-84 one over Jilin), and
+// without it where Web Mercator puts the WGS-84 position.
+func TestBoardOnGCJ02Tiles(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	for _, gcj := range []bool{true, false} {
+		t.Run(fmt.Sprintf("gcj02=%v", gcj), func(t *testing.T) {
+			ctx, log := browsertest.New(t)
+			api := newFakeAPI(t, boardWaterways(t), boardVessels(now)[:1], nil)
+			api.config["tile_gcj02"] = gcj
+			browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
+			browsertest.WaitJS(t, ctx, "the vessel drawn", `window.rw && rw.fleet.size === 1 && rw.fleet.record(413000001).pz !== undefined`)
+			browsertest.Eval[bool](t, ctx, `(import('/js/gcj02.js').then((m) => { window.gcj = m; }), true)`)
+			browsertest.WaitJS(t, ctx, "module", `!!window.gcj`)
+			got := browsertest.Eval[[]float64](t, ctx, `(() => {
+			  const r = rw.fleet.record(413000001);
+			  const ll = `+fmt.Sprint(gcj)+` ? gcj.toGCJ02(r.lat, r.lon) : [r.lat, r.lon];
+			  const p = L.CRS.EPSG3857.latLngToPoint(L.latLng(ll[0], ll[1]), r.pz);
+			  const back = rw.map.containerPointToLatLng([r.x, r.y]);
+			  return [r.px - p.x, r.py - p.y, back.lat - r.lat, back.lng - r.lon, rw.map.options.crs.code === 'EPSG:3857-GCJ02' ? 1 : 0];
+			})()`)
+			if math.Abs(got[0]) > 1e-6 || math.Abs(got[1]) > 1e-6 {
+				t.Errorf("vessel drawn %.3f, %.3f px off the expected projection", got[0], got[1])
+			}
+			if math.Abs(got[2]) > 1e-6 || math.Abs(got[3]) > 1e-6 {
+				t.Errorf("a click on the vessel reads back %.7f, %.7f degrees off its WGS-84 position", got[2], got[3])
+			}
+			if (got[4] == 1) != gcj {
+				t.Errorf("CRS GCJ-02 %v, want %v", got[4] == 1, gcj)
+			}
+			browsertest.CheckClean(t, ctx, log)
+		})
+	}
 }
