@@ -2,6 +2,7 @@ package rescue
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -287,4 +288,59 @@ func TestRingContains(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Inside Songhua Lake, a long winding reservoir, a spot in sight of the
+// station is reached straight across the water, and one behind a headland
+// the long way round: never shorter than the straight line.
+func TestAroundHeadlands(t *testing.T) {
+	l, m := MustLocator(t, Config{})
+	sl, _ := m.Lake("lake-songhua-lake")
+	st, _ := l.Station("rs-songhua-lake")
+	sp := [2]float64{st.Lon, st.Lat}
+	var lk *lake
+	for i := range l.g.lakes {
+		if l.g.lakes[i].id == sl.ID {
+			lk = &l.g.lakes[i]
+		}
+	}
+	if !lk.contains(sp) {
+		t.Logf("the station lies just off the lake outline, %.0f m from it", waterway.DistanceToPath(sl.Ring, sp))
+	}
+	inSight, behind, around := 0, 0, 0
+	for i := 0; i <= 40; i++ {
+		for j := 0; j <= 40; j++ {
+			p := [2]float64{lk.box[0] + (lk.box[2]-lk.box[0])*float64(i)/40, lk.box[1] + (lk.box[3]-lk.box[1])*float64(j)/40}
+			if !lk.contains(p) {
+				continue
+			}
+			r, err := l.Nearest(p[1], p[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Station.ID != st.ID {
+				continue
+			}
+			crow := waterway.Distance(p, sp)
+			switch {
+			case r.DistanceM < crow-0.5:
+				t.Errorf("%v: %.0f m along the water, shorter than the straight %.0f m", p, r.DistanceM, crow)
+			case lk.sees(p, sp):
+				inSight++
+				near(t, fmt.Sprintf("%v in sight", p), r.DistanceM, crow, 0.5)
+			default:
+				behind++
+				if len(r.Path) < 3 {
+					t.Errorf("%v out of sight: %.0f m in %d legs, straight %.0f m", p, r.DistanceM, len(r.Path)-1, crow)
+				}
+				if r.DistanceM > crow+100 {
+					around++
+				}
+			}
+		}
+	}
+	if inSight < 10 || around < 10 {
+		t.Errorf("%d spots in sight of the station, %d more than 100 m longer round headlands; want 10 of each", inSight, around)
+	}
+	t.Logf("%d spots in sight of the station, %d out of sight, %d of them more than 100 m longer than straight", inSight, behind, around)
 }
