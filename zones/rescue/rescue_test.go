@@ -344,3 +344,34 @@ func TestAroundHeadlands(t *testing.T) {
 	}
 	t.Logf("%d spots in sight of the station, %d out of sight, %d of them more than 100 m longer than straight", inSight, behind, around)
 }
+
+// Yueliang Pao lies 2.6 km off the Nen on the map: joined to it, a spot on
+// the lake is Da'an's, by way of the Nen.
+func TestYueliangPaoJoinsTheNen(t *testing.T) {
+	l, m := MustLocator(t, Config{})
+	lake, _ := m.Lake("lake-yueliang-pao")
+	p := [2]float64{123.8933, 45.7143}
+	if !lake.Contains(p) {
+		t.Fatalf("test premise: %v should be on Yueliang Pao", p)
+	}
+	r, err := l.Nearest(p[1], p[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	nen, _ := m.River("river-nen")
+	onNen := 0
+	for _, q := range r.Path {
+		if nen.DistanceTo(q) < 1 {
+			onNen++
+		}
+	}
+	if r.Station.ID != "rs-daan" || r.OffsetM != 0 || onNen < 5 {
+		t.Errorf("%s offset %.0f m, %d path points on the Nen; want rs-daan from the lake by the Nen", r.Station.ID, r.OffsetM, onNen)
+	}
+	// With a 1 km join the lake is cut off: the spot is answered from the
+	// Nen 2.6 km away, straight across what the map has as land.
+	l2, _ := MustLocator(t, Config{LakeJoinM: 1000})
+	if r2, err := l2.Nearest(p[1], p[0]); err != nil || r2.OffsetM < 2000 {
+		t.Errorf("with a 1 km lake join: %+v, %v; want the Nen, 2 km or more off", r2.OffsetM, err)
+	}
+}
