@@ -110,12 +110,12 @@ func (s *Server) alertRescue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if p, _ := PrincipalOf(c); !mayHearOf(p, s.alertStation(&a)) {
+		return fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
+	}
 	v, err := s.rescueView(a.Lat, a.Lon)
 	if err != nil {
 		return err
-	}
-	if p, _ := PrincipalOf(c); !mayHearOf(p, v.Station.ID) {
-		return fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
 	}
 	v.AlertID = a.ID
 	return c.JSON(v)
@@ -140,12 +140,11 @@ func (s *Server) rescueNearest(c *fiber.Ctx) error {
 }
 
 // mayHearOf reports whether p may learn of what happens in station's area:
-// everyone but a station account, which hears of its own area only.
+// everyone but a station account, which hears of its own area only (the
+// alerts' own rule, stationScope).
 func mayHearOf(p Principal, station string) bool {
-	if !p.HasRole(RoleStation) || p.HasRole(RoleOfficer) {
-		return true
-	}
-	return p.Station != "" && p.Station == station
+	scope := stationScope(p)
+	return scope == "" || scope == station
 }
 
 func coordParam(c *fiber.Ctx, name string, limit float64) (float64, error) {

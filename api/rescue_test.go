@@ -206,3 +206,17 @@ func TestAlertViews(t *testing.T) {
 		t.Errorf("no locator: %+v", v)
 	}
 }
+
+// A station account learns nothing of another station's alert, not even
+// that no station reaches it.
+func TestRescueScopeFarFromWater(t *testing.T) {
+	fx := rescueFixture(t, &Principal{Name: "jiutai", Roles: []string{RoleStation}, Station: "rs-jiutai"})
+	res := fx.do(t, "GET", "/api/v1/alerts/a-land/rescue", nil)
+	if res.status != 404 || !strings.Contains(res.body, `"not found"`) {
+		t.Errorf("alert far from water: %d %s, want 404 not found", res.status, res.body)
+	}
+	fx = rescueFixture(t, &Principal{Name: "nobody", Roles: []string{RoleStation}})
+	if res := fx.do(t, "GET", "/api/v1/alerts/a-chagan/rescue", nil); res.status != 404 {
+		t.Errorf("station account of no station: %d", res.status)
+	}
+}
