@@ -117,6 +117,9 @@ func text(sel string) string {
 // markerXY is where on the page the canvas drew a vessel.
 func markerXY(tb testing.TB, ctx context.Context, mmsi uint32) (x, y float64) {
 	tb.Helper()
+	// Read where the last frame drew it once no frame is pending and the
+	// map is at rest.
+	browsertest.WaitJS(tb, ctx, "the canvas at rest", `rw.fleet.layer.frame === 0 && !document.getElementById('map').dataset.moving`)
 	xy := browsertest.Eval[[]float64](tb, ctx, fmt.Sprintf(`(() => { const d = rw.fleet.drawn(%d);
 		const m = document.getElementById('map').getBoundingClientRect();
 		return d ? [m.left + d.x, m.top + d.y] : []; })()`, mmsi))

@@ -110,6 +110,9 @@ func waitAcrossNavigation(t *testing.T, ctx context.Context, what, expr string) 
 // canvasXY is where on the page the board drew a vessel.
 func canvasXY(t *testing.T, ctx context.Context, mmsi uint32) (x, y float64) {
 	t.Helper()
+	// Read where the last frame drew it once no frame is pending and the
+	// map is at rest.
+	browsertest.WaitJS(t, ctx, "the canvas at rest", `rw.fleet.layer.frame === 0 && !document.getElementById('map').dataset.moving`)
 	xy := browsertest.Eval[[]float64](t, ctx, fmt.Sprintf(`(() => { const d = rw.fleet.drawn(%d);
 		const m = document.getElementById('map').getBoundingClientRect();
 		return d ? [m.left + d.x, m.top + d.y] : []; })()`, mmsi))
