@@ -230,6 +230,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.metrics.reg.Register(newLoginCollector(deps.Accounts)); err != nil {
+		return nil, fmt.Errorf("api: register metrics: %w", err)
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "riverwatch",
 		BodyLimit:             bodyLimit,

@@ -188,4 +188,10 @@ func TestLoginThrottled(t *testing.T) {
 	if r := fx.doBody(t, "POST", "/api/v1/login", "application/json", `{"username":"officer","password":"officer-pw-1"}`, nil); r.status != 429 {
 		t.Errorf("right password while throttled: %d", r.status)
 	}
+	m := fx.do(t, "GET", "/metrics", bearer(loginAs(t, fx, "wall", "wall-pw-123"))).body
+	for _, want := range []string{`riverwatch_logins_total{outcome="failed"} 6`, `riverwatch_logins_total{outcome="throttled"} 15`, `riverwatch_logins_total{outcome="ok"} 1`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s: %s", want, grepLines(m, "riverwatch_logins_total"))
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,6 +66,22 @@ type Service struct {
 	dummyMu sync.Mutex
 	dummy   string // a hash of nothing, verified for unknown users so they cost the same
 	known   *sessionCache
+	stats   loginCounters
+}
+
+// loginCounters count login outcomes for the metrics.
+type loginCounters struct {
+	ok, failed, throttled, busy atomic.Uint64
+}
+
+// LoginStats are the login outcomes since the start.
+type LoginStats struct {
+	OK, Failed, Throttled, Busy uint64
+}
+
+// LoginStats returns the login outcomes counted so far.
+func (s *Service) LoginStats() LoginStats {
+	return LoginStats{OK: s.stats.ok.Load(), Failed: s.stats.failed.Load(), Throttled: s.stats.throttled.Load(), Busy: s.stats.busy.Load()}
 }
 
 // New builds a Service; Config.Store is required.
@@ -172,6 +189,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (S
 	du, firstU := s.byUser.wait(userKey, now)
 	da, firstA := s.byAddr.wait(addr, now)
 	if d := max(du, da); d > 0 {
+		s.stats.throttled.Add(1)
 		if firstU || firstA {
 			s.auditLogin(ctx, username, addr, "login_throttled")
 		}
@@ -194,6 +212,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (S
 		return err
 	}); herr != nil {
 		if errors.Is(herr, ErrBusy) || ctx.Err() != nil {
+			s.stats.busy.Add(1)
 			return Session{}, herr
 		}
 		s.log.Warn("stored password hash unusable", "username", username, "err", herr)
@@ -211,12 +230,14 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (S
 	if err := s.store.PutToken(ctx, t); err != nil {
 		return Session{}, err
 	}
+	s.stats.ok.Add(1)
 	s.auditLogin(ctx, a.Username, addr, "login")
 	return Session{Token: token, ExpiresAt: t.ExpiresAt, Account: a}, nil
 }
 
 func (s *Service) loginFailed(ctx context.Context, userKey, username, addr string) error {
 	now := s.now()
+	s.stats.failed.Add(1)
 	s.byUser.fail(userKey, now)
 	s.byAddr.fail(addr, now)
 	s.auditLogin(ctx, username, addr, "login_failed")
