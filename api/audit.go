@@ -21,7 +21,8 @@ type AuditList struct {
 // none; a json.RawMessage is kept as it is, anything else marshalled).
 // Handlers call it after the change succeeded, so a refused change is
 // never recorded as done. A failure to record is logged, not returned:
-// the change has been made.
+// the change has been made (and through a store outage the entry waits
+// in memory for the store).
 func (s *Server) audit(c *fiber.Ctx, action, target string, before, after any) {
 	p, _ := PrincipalOf(c)
 	e := accounts.AuditEntry{Actor: strings.Clone(p.Name), IP: strings.Clone(c.IP()), Action: action, Target: target,
@@ -29,7 +30,7 @@ func (s *Server) audit(c *fiber.Ctx, action, target string, before, after any) {
 	ctx, cancel := s.ctx(c)
 	defer cancel()
 	if err := s.deps.Accounts.Audit(ctx, e); err != nil {
-		s.log.Error("audit entry lost", "action", action, "target", target, "actor", e.Actor, "err", err)
+		s.log.Warn("audit entry not stored yet", "action", action, "target", target, "actor", e.Actor, "err", err)
 	}
 }
 
