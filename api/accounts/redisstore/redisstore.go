@@ -276,4 +276,3 @@ func (s *Store) DeleteAccount(ctx context.Context, username string) error {
 	}
 	return nil
 }
-

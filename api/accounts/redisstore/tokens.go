@@ -149,4 +149,3 @@ func (s *Store) DeleteSessions(ctx context.Context, username string) error {
 	}
 	return nil
 }
-
