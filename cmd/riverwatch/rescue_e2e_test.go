@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"os"
@@ -13,6 +14,7 @@ import (
 	goais "github.com/BertoldVdb/go-ais"
 
 	"github.com/riverwatch/riverwatch/zones"
+	"github.com/riverwatch/riverwatch/zones/waterway"
 )
 
 // Jilin City's quay on the Second Songhua, in the Songhua Lake station's
@@ -92,4 +94,44 @@ func TestAlertNamesItsRescueStation(t *testing.T) {
 		t.Errorf("eta %v s (list %v) for %v m at 25 kn", r.ETAS, *list.Alerts[0].StationETAS, r.DistanceM)
 	}
 	t.Logf("%s: %s, %.1f km along the river, %.0f min", id, r.Station.ID, r.DistanceM/1000, r.ETAS/60)
+}
+
+// The tile and rescue settings come from the YAML file, RIVERWATCH_*
+// variables and flags like every other; a speed or range of zero or less
+// is refused when serve starts.
+func TestBoardExtrasConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rw.yaml")
+	yaml := "tiles_mbtiles: /srv/jilin.mbtiles\ntiles_gcj02: true\nrescue_speed_kn: 30\ncamera_range_m: 1500\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseServe([]string{"--config", path, "--camera-range", "900"}, testEnv(map[string]string{"RIVERWATCH_RESCUE_BOAT_SPEED": "18"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.TilesMBTiles != "/srv/jilin.mbtiles" || !cfg.TilesGCJ02 || cfg.RescueSpeedKn != 18 || cfg.CameraRangeM != 900 {
+		t.Errorf("config %+v", cfg)
+	}
+	def, err := parseServe(nil, testEnv(nil))
+	if err != nil || def.RescueSpeedKn != 25 || def.CameraRangeM != 2000 || def.TilesGCJ02 || def.TilesMBTiles != "" {
+		t.Errorf("defaults %+v, %v", def, err)
+	}
+	for _, args := range [][]string{{"--rescue-boat-speed", "0"}, {"--camera-range", "-5"}} {
+		cfg, err := parseServe(args, testEnv(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := openBoardExtras(t.Context(), cfg, nil, nil); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	water, err := waterway.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := DefaultConfig()
+	missing.TilesMBTiles = filepath.Join(t.TempDir(), "none.mbtiles")
+	if _, err := openBoardExtras(t.Context(), missing, water, slog.New(slog.DiscardHandler)); err == nil {
+		t.Error("a missing MBTiles file accepted")
+	}
 }
