@@ -45,6 +45,10 @@
 //	POST /api/v1/alerts/{id}/ack        S 200 with the alert; 409 if resolved
 //	POST /api/v1/alerts/{id}/resolve    W 200 with the alert; 409 if resolved
 //	PUT /api/v1/vessels/{mmsi}/persons  W {"persons":N}: an officer's count of persons on board (null forgets)
+//	GET /api/v1/rescue/stations           GeoJSON: each rescue station (Point) and its area (MultiLineString)
+//	GET /api/v1/rescue/nearest            the nearest station along the water to lat, lon: distance, ETA, path, cameras
+//	GET /api/v1/alerts/{id}/rescue        the same for an alert (404 for another station's)
+//	GET /tiles/{z}/{x}/{y}.{ext}          map tiles from Deps.Tiles (a local MBTiles file)
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static
 //
