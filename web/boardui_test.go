@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/riverwatch/riverwatch/web/browsertest"
@@ -279,5 +280,27 @@ func TestBoardViewer(t *testing.T) {
 	if got := browsertest.Eval[string](t, ctx, text("#user-role")); got != "只读 Viewer" {
 		t.Errorf("role shown %q", got)
 	}
+
+	// A click whose press and release straddle a repaint still counts:
+	// the list repaints in place, the alert panel remembers the button.
+	press := func(sel string) (x, y float64) {
+		xy := browsertest.Eval[[]float64](t, ctx, fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel))
+		browsertest.Do(t, ctx, "press "+sel, chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+		return xy[0], xy[1]
+	}
+	release := func(x, y float64) {
+		browsertest.Do(t, ctx, "release", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	}
+	x, y := press(row(413000002))
+	browsertest.Eval[bool](t, ctx, `(rw.list.refresh(true), true)`)
+	release(x, y)
+	browsertest.WaitJS(t, ctx, "the card despite the repaint", text(".details-title")+` === 'SONGHUA CARGO 7'`)
+	x, y = press(`.alert[data-id="alert-v"] .alert-show`)
+	upd := boardAlert("alert-v", zones.AlertSpeeding, zones.SeverityWarning, 413000001, "", 43.86, 126.56, now)
+	upd.MessageEN = "updated while pressed"
+	api.push(map[string]any{"type": "alert_updated", "alert": upd, "at": now})
+	browsertest.WaitJS(t, ctx, "redrawn", `document.querySelector('.alert[data-id="alert-v"] .alert-msg-en').textContent === 'updated while pressed'`)
+	release(x, y)
+	browsertest.WaitJS(t, ctx, "shown despite the redraw", text(".details-title")+` === 'JI HANG 101' && document.querySelector('.alert[data-id="alert-v"]').classList.contains('selected')`)
 	browsertest.CheckClean(t, ctx, log)
 }

@@ -51,6 +51,24 @@ export class AlertPanel {
     this.comments = new Map(); // id -> comment being typed
     this.selected = null;
     this.timer = 0;
+    // A live update may redraw an item between the press and the release
+    // of a click: the browser then clicks their common ancestor. The
+    // button pressed is remembered so that such a click still counts.
+    this.pressed = null;
+    nodes.list.addEventListener('pointerdown', (e) => {
+      const b = e.target.closest('button');
+      const it = b && b.closest('.alert');
+      this.pressed = it ? { id: it.dataset.id, cls: [...b.classList].find((c) => c.startsWith('alert-')), node: b } : null;
+    });
+    // Released over the same alert after its button was redrawn: the
+    // browser sends no click at all, so the release acts for it.
+    nodes.list.addEventListener('pointerup', (e) => {
+      const p = this.pressed;
+      if (!p || p.node.isConnected) return;
+      const it = e.target.closest && e.target.closest('.alert');
+      if (!it || it.dataset.id !== p.id) return;
+      this._click({ target: it });
+    });
     nodes.list.addEventListener('click', (e) => this._click(e));
     nodes.list.addEventListener('input', (e) => {
       const item = e.target.closest('.alert');
@@ -103,7 +121,13 @@ export class AlertPanel {
   }
 
   async _click(e) {
-    const btn = e.target.closest('button');
+    let btn = e.target.closest('button');
+    const p = this.pressed;
+    this.pressed = null;
+    if (!btn && p && p.cls) {
+      const item = [...this.n.list.querySelectorAll('.alert')].find((n) => n.dataset.id === p.id);
+      btn = item ? item.querySelector(`.${p.cls}`) : null;
+    }
     const item = btn && btn.closest('.alert');
     const a = item && this.alerts.get(item.dataset.id);
     if (!a) return;

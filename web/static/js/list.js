@@ -2,7 +2,7 @@
 // view are in the DOM (fixed row height), so thousands of vessels scroll
 // smoothly.
 
-import { el, clear, setText } from './dom.js';
+import { el, setText } from './dom.js';
 import { clip, LIMIT, num, validSOG, parseTime, ago } from './format.js';
 import { category } from './labels.js';
 import { label } from './fleet.js';
@@ -98,41 +98,55 @@ export class VesselList {
     this.paint();
   }
 
+  // paint draws the rows in view. A vessel's row node is kept and updated
+  // in place while it stays in view, so a click whose press and release
+  // straddle a repaint (live updates repaint several times a second) still
+  // lands on one element and is not lost.
   paint() {
     const first = Math.max(0, Math.floor(this.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((this.scrollTop + this.viewH) / ROW) + OVERSCAN);
     const now = Date.now();
-    const frag = document.createDocumentFragment();
-    for (let i = first; i < last; i++) frag.append(this._row(this.rows[i], i, now));
-    clear(this.n.spacer);
-    this.n.spacer.append(frag);
-    if (this.rows.length === 0) {
-      this.n.spacer.append(el('div', { class: 'empty' },
-        L(this.fleet.size === 0 ? '暂无船舶 No vessels' : '无匹配 No match')));
+    const kept = new Map();
+    const nodes = [];
+    for (let i = first; i < last; i++) {
+      const v = this.rows[i];
+      const row = (this.rowNodes && this.rowNodes.get(v.mmsi)) || this._newRow(v.mmsi);
+      this._fill(row, v, i, now);
+      kept.set(v.mmsi, row);
+      nodes.push(row);
     }
+    this.rowNodes = kept;
+    if (this.rows.length === 0) {
+      nodes.push(el('div', { class: 'empty' }, L(this.fleet.size === 0 ? '暂无船舶 No vessels' : '无匹配 No match')));
+    }
+    const cur = this.n.spacer.children;
+    if (cur.length !== nodes.length || nodes.some((n, i) => cur[i] !== n)) this.n.spacer.replaceChildren(...nodes);
   }
 
-  _row(v, i, now) {
+  _newRow(mmsi) {
+    return el('div', { class: 'row', role: 'option', dataset: { mmsi } },
+      el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+      el('span', { class: 'row-name' }),
+      el('span', { class: 'row-sub' }));
+  }
+
+  // _fill sets what a row shows, touching only what changed.
+  _fill(row, v, i, now) {
     const sog = validSOG(v.sog);
     const seen = parseTime(v.last_seen);
     const cls = ['row', `cat-${category(v.ship_type)}`];
     if (v.stale) cls.push('stale');
     if (Array.isArray(v.flags) && v.flags.length) cls.push('flagged');
     if (v.mmsi === this.selected) cls.push('selected');
-    const row = el('div', {
-      class: cls.join(' '), role: 'option', dataset: { mmsi: v.mmsi },
-      'aria-selected': v.mmsi === this.selected ? 'true' : 'false',
-    },
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }),
-    el('span', { class: 'row-name' }, label(v)),
-    el('span', { class: 'row-sub' },
-      `${v.mmsi}`,
-      clip(v.callsign, LIMIT.callsign) ? ` · ${clip(v.callsign, LIMIT.callsign)}` : '',
-      sog !== null ? ` · ${num(sog, 1, 'kn')}` : '',
-      v.lat === null || v.lat === undefined ? ` · ${L('无位置 no position')}` : '',
-      seen ? ` · ${ago(seen, now)}` : ''));
-    row.style.top = `${i * ROW}px`;
-    return row;
+    const c = cls.join(' ');
+    if (row.className !== c) row.className = c;
+    row.setAttribute('aria-selected', v.mmsi === this.selected ? 'true' : 'false');
+    const cs = clip(v.callsign, LIMIT.callsign);
+    setText(row.children[1], label(v));
+    setText(row.children[2], `${v.mmsi}${cs ? ` · ${cs}` : ''}${sog !== null ? ` · ${num(sog, 1, 'kn')}` : ''}` +
+      `${v.lat === null || v.lat === undefined ? ` · ${L('无位置 no position')}` : ''}${seen ? ` · ${ago(seen, now)}` : ''}`);
+    const top = `${i * ROW}px`;
+    if (row.style.top !== top) row.style.top = top;
   }
 
   _key(e) {
