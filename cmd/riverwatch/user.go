@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"golang.org/x/term"
 
@@ -118,9 +119,9 @@ func runUser(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		w := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "USERNAME\tROLES\tSTATION\tUPDATED")
+		fmt.Fprintln(w, "USERNAME\tROLES\tSTATION\tUPDATED (CST)")
 		for _, a := range list {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Username, strings.Join(a.Roles, ","), a.Station, a.UpdatedAt.Format("2006-01-02 15:04"))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Username, strings.Join(a.Roles, ","), a.Station, a.UpdatedAt.In(chinaTime).Format("2006-01-02 15:04"))
 		}
 		return w.Flush()
 	case "add":
@@ -165,6 +166,9 @@ func runUser(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stderr, "riverwatch user: unknown command %q\n\n%s", verb, userUsage)
 	return errUsage
 }
+
+// chinaTime is China Standard Time, UTC+8 all year, as the board shows.
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 // auditJSON is v as an audit entry's before or after; nil stays empty.
 func auditJSON(v any) json.RawMessage {
