@@ -117,6 +117,10 @@ type Config struct {
 	Now             func() time.Time
 	MaxLiveClients  int // default DefaultMaxLiveClients
 	Logger          *slog.Logger
+	// TrustedProxies are the reverse proxies (IPs or CIDR ranges) whose
+	// X-Forwarded-For names the client: the address logins are throttled
+	// by and audited under. Empty: the connection's own address.
+	TrustedProxies []string
 }
 
 // VesselReader reads the live picture; *vessels.Tracker implements it.
@@ -247,9 +251,23 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ErrorHandler:          s.handleError,
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
+		// Behind a trusted proxy c.IP() is the client it forwards for.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	s.routes()
 	return s, nil
+}
+
+// proxyHeader is the header fiber reads the client's address from: the
+// forwarded one only when some proxy is trusted.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // routes registers every endpoint. The order matters: the observing and

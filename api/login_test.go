@@ -195,3 +195,30 @@ func TestLoginThrottled(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardedFor: behind a trusted proxy a login is throttled and
+// audited by the client's address; from anyone else the header is
+// ignored, so a client cannot pick its own address.
+func TestForwardedFor(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted []string
+		want    string
+	}{
+		{"trusted", []string{"0.0.0.0"}, "203.0.113.9"},
+		{"untrusted", nil, "0.0.0.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx, svc := accountsFixtureWith(t, "rs-jiutai", func(c *Config, _ *Deps) { c.TrustedProxies = tc.trusted })
+			r := fx.doBody(t, "POST", "/api/v1/login", "application/json", `{"username":"wall","password":"wall-pw-123"}`,
+				map[string]string{"X-Forwarded-For": "203.0.113.9, 10.0.0.1"})
+			if r.status != 200 {
+				t.Fatalf("login: %d", r.status)
+			}
+			log, _ := svc.AuditLog(t.Context(), accounts.AuditFilter{Action: "login"})
+			if len(log) != 1 || log[0].IP != tc.want {
+				t.Errorf("audited from %+v, want %s", log, tc.want)
+			}
+		})
+	}
+}

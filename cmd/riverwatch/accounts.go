@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/riverwatch/riverwatch/api/accounts"
 	accredis "github.com/riverwatch/riverwatch/api/accounts/redisstore"
@@ -70,6 +71,26 @@ func openAccounts(ctx context.Context, cfg Config, e env, logger *slog.Logger) (
 		printAdminPassword(e.stderr, gen)
 	}
 	return svc, nil
+}
+
+// commaList is a flag of comma-separated values replacing the list.
+type commaList struct{ values *[]string }
+
+func (l commaList) String() string {
+	if l.values == nil {
+		return ""
+	}
+	return strings.Join(*l.values, ",")
+}
+
+func (l commaList) Set(v string) error {
+	*l.values = nil
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l.values = append(*l.values, part)
+		}
+	}
+	return nil
 }
 
 func printAdminPassword(w io.Writer, pw string) {

@@ -64,6 +64,10 @@ type Config struct {
 	// on an address of their own ("" = /metrics only on HTTP, behind a
 	// login or bearer token).
 	MetricsAddr string `yaml:"metrics_addr"`
+	// TrustedProxies are reverse proxies (IPs, CIDR ranges) whose
+	// X-Forwarded-For names the client, for login throttling and the
+	// audit log.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`

@@ -159,6 +159,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		MetricsAddr:     cfg.MetricsAddr,
+		TrustedProxies:  cfg.TrustedProxies,
 		Logger:          logger,
 	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Accounts: s.accounts, Feed: s.pipeline,
 		Rescue: s.extras.rescue, Tiles: s.extras.tileSource()})

@@ -54,6 +54,7 @@ func parseServe(args []string, e env) (Config, error) {
 	fs.StringVar(&cfg.InfluxSpill, "influx-spill", cfg.InfluxSpill, "`DIR` where track points wait on disk when InfluxDB is down longer than the memory buffer holds")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "`DIR` of the account store (accounts, sessions, feed keys, audit log); default $XDG_STATE_HOME/riverwatch or ./.riverwatch.\nWith --redis they are kept in Redis instead, shared by every process")
 	fs.StringVar(&cfg.AdminPassword, "admin-password", cfg.AdminPassword, "password of the account admin (officer, admin) when it is created on first start; empty = a random one, printed once.\nPrefer RIVERWATCH_ADMIN_PASSWORD: a flag shows in the process list")
+	fs.Var(commaList{&cfg.TrustedProxies}, "trusted-proxies", "reverse proxies (`IP[,CIDR...]`) whose X-Forwarded-For names the client, for login throttling and the audit log")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics and /healthz without login on this `ADDR` of their own (for Prometheus); empty = /metrics on --http behind a login")
 	fs.StringVar(&cfg.TileURL, "tile-url", cfg.TileURL, "map tile URL template for the board ({z}/{x}/{y}); empty = no tiles, rivers only")
 	fs.StringVar(&cfg.TileAttribution, "tile-attribution", cfg.TileAttribution, "attribution shown for the map tiles")

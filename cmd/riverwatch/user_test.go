@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -120,5 +121,22 @@ func TestAdminPasswordPrintedOnce(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), m[1]) {
 		t.Errorf("the password in the log: %s", logs.String())
+	}
+}
+
+func TestTrustedProxiesFlag(t *testing.T) {
+	e := env{stderr: io.Discard, getenv: func(k string) string {
+		if k == "RIVERWATCH_TRUSTED_PROXIES" {
+			return "10.0.0.1, 10.1.0.0/16"
+		}
+		return ""
+	}}
+	cfg, err := parseServe(nil, e)
+	if err != nil || strings.Join(cfg.TrustedProxies, " ") != "10.0.0.1 10.1.0.0/16" {
+		t.Errorf("from the environment: %v %v", cfg.TrustedProxies, err)
+	}
+	cfg, err = parseServe([]string{"--trusted-proxies", "192.0.2.7"}, e)
+	if err != nil || strings.Join(cfg.TrustedProxies, " ") != "192.0.2.7" {
+		t.Errorf("the flag over the environment: %v %v", cfg.TrustedProxies, err)
 	}
 }
