@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -12,8 +13,8 @@ import (
 
 // AlertList is the body of GET /api/v1/alerts.
 type AlertList struct {
-	Count  int           `json:"count"`
-	Alerts []zones.Alert `json:"alerts"`
+	Count  int         `json:"count"`
+	Alerts []AlertView `json:"alerts"`
 }
 
 var alertStates = []zones.AlertState{zones.StateOpen, zones.StateAcknowledged, zones.StateResolved}
@@ -69,10 +70,18 @@ func alertKindNames() string {
 	return strings.Join(names, ", ")
 }
 
+// listAlerts lists the alerts the filter selects; a station account sees
+// those of its own area only.
 func (s *Server) listAlerts(c *fiber.Ctx) error {
 	f, err := alertFilter(c.Query)
 	if err != nil {
 		return err
+	}
+	p, _ := PrincipalOf(c)
+	scope := stationScope(p)
+	limit := f.Limit
+	if scope != "" {
+		f.Limit = MaxLimit // filtered below, then cut to the limit asked for
 	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
@@ -80,33 +89,83 @@ func (s *Server) listAlerts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []zones.Alert{}
+	if scope != "" {
+		list = slices.DeleteFunc(list, func(a zones.Alert) bool { return s.alertStation(&a) != scope })
+		list = list[:min(len(list), limit)]
 	}
-	return c.JSON(AlertList{Count: len(list), Alerts: list})
+	views := s.alertViews(list)
+	return c.JSON(AlertList{Count: len(views), Alerts: views})
+}
+
+// visibleAlert returns the alert of id if p may see it: a station
+// account asking for another station's alert gets zones.ErrNotFound, as if
+// it did not exist.
+func (s *Server) visibleAlert(ctx context.Context, p Principal, id string) (zones.Alert, error) {
+	a, err := s.deps.Zones.Alert(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if scope := stationScope(p); scope != "" && s.alertStation(&a) != scope {
+		return zones.Alert{}, fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
+	}
+	return a, nil
 }
 
 func (s *Server) getAlert(c *fiber.Ctx) error {
-	return s.alertCall(c, func(ctx context.Context, id, _ string) (zones.Alert, error) {
-		return s.deps.Zones.Alert(ctx, id)
-	})
-}
-
-func (s *Server) ackAlert(c *fiber.Ctx) error { return s.alertCall(c, s.deps.Zones.Ack) }
-
-func (s *Server) resolveAlert(c *fiber.Ctx) error { return s.alertCall(c, s.deps.Zones.Resolve) }
-
-// alertCall runs one call on the path's alert and answers with the alert.
-func (s *Server) alertCall(c *fiber.Ctx, call func(ctx context.Context, id, by string) (zones.Alert, error)) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
+	p, _ := PrincipalOf(c)
+	a, err := s.visibleAlert(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.alertView(a))
+}
+
+func (s *Server) ackAlert(c *fiber.Ctx) error {
+	return s.alertChange(c, ActionAlertAck, s.deps.Zones.Ack)
+}
+
+func (s *Server) resolveAlert(c *fiber.Ctx) error {
+	return s.alertChange(c, ActionAlertResolve, s.deps.Zones.Resolve)
+}
+
+// alertChange runs one change on the path's alert, if the principal may
+// see it, audits it and answers with the alert.
+func (s *Server) alertChange(c *fiber.Ctx, action string, call func(ctx context.Context, id, by string) (zones.Alert, error)) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	p, _ := PrincipalOf(c)
+	before, err := s.visibleAlert(ctx, p, id)
+	if err != nil {
+		return err
+	}
 	a, err := call(ctx, id, by(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(a)
+	s.audit(c, action, "alert:"+id, before, a)
+	return c.JSON(s.alertView(a))
+}
+
+// requireAcker guards acknowledgements: officers, and station accounts
+// for the alerts of their area (alertChange hides the others).
+func (s *Server) requireAcker(c *fiber.Ctx) error {
+	if !sameOrigin(c) {
+		return ErrForbidden
+	}
+	p, ok := PrincipalOf(c)
+	if !ok || !(p.HasRole(RoleOfficer) || p.HasRole(RoleStation)) {
+		s.audit(c, ActionForbidden, c.Method()+" "+c.Path(), nil, nil)
+		return ErrForbidden
+	}
+	return c.Next()
 }

@@ -2,12 +2,28 @@
 // live WebSocket push of vessel events, alerts and bans, Prometheus
 // metrics, the waterways GeoJSON and the static board.
 //
+// Every route but /healthz, POST /api/v1/login, POST /api/v1/feeds/nmea
+// (a feed key) and the login page needs a session: the rw_session cookie
+// of a login (the board) or its token as Authorization: Bearer (scripts).
+// Cookie-authenticated changes need X-CSRF-Token equal to the rw_csrf
+// cookie. api/openapi.json describes every route; the list below is the
+// short form.
+//
 // Endpoints (JSON; every error is {"error":"<message>"}; writes, marked W,
-// need the officer role, a JSON Content-Type and, from a browser, this
+// need the officer role (A: officer and admin; S: officer, or a station
+// for its own area), a JSON Content-Type and, from a browser, this
 // origin):
 //
 //	GET /healthz                          {"status":"ok"}
-//	GET /metrics                          Prometheus text format
+//	GET /metrics                          Prometheus text format (also without login on Config.MetricsAddr)
+//	POST /api/v1/login                    {"username","password"} → {"token","expires_at","user"} and the cookies; 429 when throttled
+//	POST /api/v1/logout                   204; ends the session
+//	GET /api/v1/me                        {"username","roles","station"}
+//	GET|POST /api/v1/users              A accounts; GET|PUT|DELETE /api/v1/users/{name}
+//	GET /api/v1/audit                     officers: {"count","entries"}; since, until, actor, action, limit
+//	GET|POST /api/v1/feeds              A feed keys (the key shown once); DELETE /api/v1/feeds/{id}
+//	POST /api/v1/feeds/nmea               Bearer FEED-KEY; AIS sentences, one a line
+//	GET /api/v1/openapi.json              the OpenAPI 3 document
 //	GET /api/v1/vessels                   {"count":N,"vessels":[...]}; bbox, class, type, stale, q, limit
 //	GET /api/v1/vessels/{mmsi}            one vessels.Vessel
 //	GET /api/v1/vessels/{mmsi}/track      {"mmsi":M,"points":[...],"count":N,"thinned":B}; since, until, limit, thin=N|auto|off
@@ -30,9 +46,13 @@
 //	DELETE /api/v1/bans/{id}            W lift early; 200 with the lifted ban, 409 if lifted or ended
 //	GET /api/v1/alerts                    {"count":N,"alerts":[...]}; state, kind, mmsi, zone, since, limit
 //	GET /api/v1/alerts/{id}               one zones.Alert
-//	POST /api/v1/alerts/{id}/ack        W 200 with the alert; 409 if resolved
+//	POST /api/v1/alerts/{id}/ack        S 200 with the alert; 409 if resolved
 //	POST /api/v1/alerts/{id}/resolve    W 200 with the alert; 409 if resolved
 //	PUT /api/v1/vessels/{mmsi}/persons  W {"persons":N}: an officer's count of persons on board (null forgets)
+//	GET /api/v1/rescue/stations           GeoJSON: each rescue station (Point) and its area (MultiLineString)
+//	GET /api/v1/rescue/nearest            the nearest station along the water to lat, lon: distance, ETA, path, cameras
+//	GET /api/v1/alerts/{id}/rescue        the same for an alert (404 for another station's)
+//	GET /tiles/{z}/{x}/{y}.{ext}          map tiles from Deps.Tiles (a local MBTiles file)
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static
 //
@@ -69,6 +89,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/riverwatch/riverwatch/ais"
+	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
@@ -90,14 +111,20 @@ const (
 // Config is the API's configuration, filled by cmd.
 type Config struct {
 	Addr            string // listen address, e.g. "127.0.0.1:8080"
+	MetricsAddr     string // /metrics and /healthz without login on an address of their own ("" = none)
 	TileURL         string // map tile URL template for the board ("" = no tiles)
 	TileAttribution string
+	TileGCJ02       bool   // tiles drawn in GCJ-02 (China's offset coordinates): the board shifts positions onto them
 	Static          fs.FS  // the board (index.html, app.js, ... at the root); nil = no board
 	Waterways       []byte // GeoJSON FeatureCollection of rivers, lakes, quays, crossings, bridges, rescue stations
 	Auth            Authenticator
 	Now             func() time.Time
 	MaxLiveClients  int // default DefaultMaxLiveClients
 	Logger          *slog.Logger
+	// TrustedProxies are the reverse proxies (IPs or CIDR ranges) whose
+	// X-Forwarded-For names the client: the address logins are throttled
+	// by and audited under. Empty: the connection's own address.
+	TrustedProxies []string
 }
 
 // VesselReader reads the live picture; *vessels.Tracker implements it.
@@ -135,6 +162,17 @@ type Deps struct {
 	Zones    ZoneWatch
 	History  HistoryReader
 	Gatherer prometheus.Gatherer
+	// Rescue names the rescue station nearest alerts and spots; nil = no
+	// rescue routes and no station on alerts.
+	Rescue RescueLocator
+	// Tiles are map tiles served on /tiles from a local file; nil = none.
+	Tiles TileSource
+	// Accounts are the users, sessions, feed keys and audit log; an
+	// in-memory service with no accounts when nil.
+	Accounts *accounts.Service
+	// Feed takes AIS pushed to POST /api/v1/feeds/nmea (the pipeline);
+	// without it pushes get 503.
+	Feed FeedSink
 }
 
 // ErrConfig is returned by New for a configuration it cannot serve.
@@ -153,8 +191,9 @@ type Server struct {
 	// routePaths are the registered patterns, the only route labels used.
 	routePaths map[string]bool
 
-	mu sync.Mutex
-	ln net.Listener
+	mu    sync.Mutex
+	ln    net.Listener
+	opsLn net.Listener // MetricsAddr
 }
 
 // New checks the configuration and builds the fiber app and its routes.
@@ -178,8 +217,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if deps.Accounts == nil {
+		var err error
+		if deps.Accounts, err = accounts.New(accounts.Config{Store: accounts.NewMemoryStore(cfg.Now), Now: cfg.Now, Logger: cfg.Logger}); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+	}
 	if cfg.Auth == nil {
-		cfg.Auth = Anonymous{}
+		cfg.Auth = Sessions{Accounts: deps.Accounts}
 	}
 	csp, err := contentSecurityPolicy(cfg.TileURL)
 	if err != nil {
@@ -197,9 +242,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ways: ways,
 	}
 	s.live = newHub(deps.Vessels, deps.Zones, cfg.MaxLiveClients, cfg.Now, s.log)
+	s.live.stationOf, s.live.viewAlert = s.alertStation, s.alertView
 	s.metrics, err = newMetrics(deps, s.live)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.metrics.reg.Register(newLoginCollector(deps.Accounts)); err != nil {
+		return nil, fmt.Errorf("api: register metrics: %w", err)
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "riverwatch",
@@ -211,9 +260,23 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ErrorHandler:          s.handleError,
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
+		// Behind a trusted proxy c.IP() is the client it forwards for.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	s.routes()
 	return s, nil
+}
+
+// proxyHeader is the header fiber reads the client's address from: the
+// forwarded one only when some proxy is trusted.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // routes registers every endpoint. The order matters: the observing and
@@ -221,9 +284,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 func (s *Server) routes() {
 	s.app.Use(s.observe, s.securityHeaders)
 	s.app.Get("/healthz", s.healthz)
-	s.app.Get("/metrics", s.metrics.handler())
+	s.app.Get("/metrics", s.authenticate, s.metrics.handler())
+	s.app.Post("/api/v1/login", s.login)
+	s.app.Post("/api/v1/feeds/nmea", s.pushNMEA) // a feed key, not a session
 
 	v1 := s.app.Group("/api/v1", s.authenticate)
+	s.accountRoutes(v1)
+	v1.Get("/openapi.json", s.openAPIDoc)
 	v1.Get("/vessels", s.listVessels)
 	v1.Get("/vessels/:mmsi", s.getVessel)
 	s.historyRoutes(v1) // before zoneRoutes: /alerts/history is not an alert id
@@ -231,11 +298,13 @@ func (s *Server) routes() {
 	v1.Get("/config", s.boardConfig)
 	v1.Get("/waterways", s.waterways)
 	s.zoneRoutes(v1)
+	s.rescueRoutes(v1)
 	v1.Get("/live", s.liveUpgrade, s.liveHandler())
 	v1.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 
+	s.tileRoutes()
 	if s.cfg.Static != nil {
-		s.app.Get("/*", s.static)
+		s.app.Get("/*", s.boardGate, s.static)
 	}
 	s.routePaths = make(map[string]bool)
 	for _, r := range s.app.GetRoutes(true) {
@@ -253,6 +322,10 @@ func (s *Server) Open() error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("api: listen %s: %w", s.cfg.Addr, err)
+	}
+	if err := s.openOps(); err != nil {
+		_ = ln.Close()
+		return err
 	}
 	s.ln = ln
 	return nil
@@ -286,6 +359,8 @@ func (s *Server) Run(ctx context.Context) error {
 	unsubscribeZones := s.deps.Zones.Subscribe(s.live.publishZone)
 	defer unsubscribeZones()
 
+	stopOps := s.serveOps()
+	defer stopOps()
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String())

@@ -103,6 +103,7 @@ func (s *Server) setBan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, ActionBanSet, "ban:"+stored.ID, nil, stored)
 	c.Location("/api/v1/bans/" + url.PathEscape(stored.ID))
 	return c.Status(fiber.StatusCreated).JSON(banView(stored, s.cfg.Now()))
 }
@@ -129,9 +130,14 @@ func (s *Server) liftBan(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
+	before, err := s.deps.Zones.Ban(ctx, id)
+	if err != nil {
+		return err
+	}
 	b, err := s.deps.Zones.LiftBan(ctx, id, by(c))
 	if err != nil {
 		return err
 	}
+	s.audit(c, ActionBanLift, "ban:"+id, before, b)
 	return c.JSON(banView(b, s.cfg.Now()))
 }

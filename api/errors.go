@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/zones"
+	"github.com/riverwatch/riverwatch/zones/rescue"
 )
 
 // Errors the API itself raises; each has its row in errorTable.
@@ -58,10 +62,22 @@ var errorTable = []errorRow{
 	// (which field is wrong, which state the change contradicts).
 	{zones.ErrInvalid, fiber.StatusBadRequest, ""},
 	{zones.ErrConflict, fiber.StatusConflict, ""},
+	{rescue.ErrNoStation, fiber.StatusNotFound, "no rescue station reaches this spot"},
 	{zones.ErrUnavailable, fiber.StatusServiceUnavailable, "zone store unavailable, try again later"},
 	{ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized"},
 	{ErrForbidden, fiber.StatusForbidden, "forbidden"},
 	{ErrTooManyClients, fiber.StatusServiceUnavailable, "too many live clients, try again later"},
+	// A wrong username and a wrong password read the same.
+	{accounts.ErrBadCredentials, fiber.StatusUnauthorized, "wrong username or password"},
+	{accounts.ErrThrottled, fiber.StatusTooManyRequests, "too many failed logins, try again later"},
+	{accounts.ErrBusy, fiber.StatusTooManyRequests, "too many logins at once, try again shortly"},
+	{accounts.ErrNotFound, fiber.StatusNotFound, "not found"},
+	// accounts writes its ErrInvalid and ErrExists messages for the client
+	// (which field, which name); they never hold a password.
+	{accounts.ErrInvalid, fiber.StatusBadRequest, ""},
+	{accounts.ErrExists, fiber.StatusConflict, ""},
+	{accounts.ErrUnavailable, fiber.StatusServiceUnavailable, "account store unavailable, try again later"},
+	{errNoFeed, fiber.StatusServiceUnavailable, "no AIS pipeline to feed"},
 }
 
 // statusOf gives the status and client-safe message for err.
@@ -96,6 +112,14 @@ type errorBody struct {
 // server-side failures with their detail.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, msg := statusOf(err)
+	if status == fiber.StatusTooManyRequests {
+		retry := 1
+		var te *accounts.ThrottledError
+		if errors.As(err, &te) {
+			retry = max(1, int((te.RetryAfter+time.Second-1)/time.Second))
+		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retry))
+	}
 	if status >= fiber.StatusInternalServerError && status != fiber.StatusServiceUnavailable {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}

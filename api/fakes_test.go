@@ -202,6 +202,7 @@ func newFixture(tb testing.TB, edit func(*Config, *Deps), vs ...vessels.Vessel) 
 		TileAttribution: "© OpenStreetMap contributors",
 		Now:             func() time.Time { return testNow },
 		Logger:          discardLogger(),
+		Auth:            Anonymous{},
 	}
 	deps := Deps{Vessels: fx.vessels, Sources: fakeSources{stats: testSourceStats}, Live: fx.broker, Zones: fx.zones}
 	if edit != nil {

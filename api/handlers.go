@@ -39,7 +39,8 @@ type Sources struct {
 type BoardConfig struct {
 	TileURL         string     `json:"tile_url"`
 	TileAttribution string     `json:"tile_attribution"`
-	Center          [2]float64 `json:"center"` // lat, lon
+	TileGCJ02       bool       `json:"tile_gcj02"` // shift positions to GCJ-02 to sit on the tiles
+	Center          [2]float64 `json:"center"`     // lat, lon
 	Zoom            int        `json:"zoom"`
 	Timezone        string     `json:"timezone"`
 }
@@ -160,6 +161,7 @@ func (s *Server) boardConfig(c *fiber.Ctx) error {
 	return c.JSON(BoardConfig{
 		TileURL:         s.cfg.TileURL,
 		TileAttribution: s.cfg.TileAttribution,
+		TileGCJ02:       s.cfg.TileGCJ02,
 		Center:          boardCenter,
 		Zoom:            boardZoom,
 		Timezone:        boardTimezone,

@@ -26,7 +26,7 @@ func TestWithTracker(t *testing.T) {
 	broker := vessels.NewBroker()
 	tracker := vessels.NewTracker(vessels.TrackerConfig{Now: clock, Logger: discardLogger()}, nil, nil, broker)
 	fx := &fixture{}
-	srv, err := New(Config{Addr: "127.0.0.1:0", Now: clock, Logger: discardLogger()},
+	srv, err := New(Config{Addr: "127.0.0.1:0", Now: clock, Logger: discardLogger(), Auth: Anonymous{}},
 		Deps{Vessels: tracker, Sources: fakeSources{stats: testSourceStats}, Live: broker, Zones: newFakeZones()})
 	if err != nil {
 		t.Fatal(err)

@@ -80,7 +80,7 @@ func appendTextFrame(dst, payload []byte) []byte {
 type snapshotMessage struct {
 	Type    string           `json:"type"` // "snapshot"
 	Vessels []vessels.Vessel `json:"vessels"`
-	Alerts  []zones.Alert    `json:"alerts,omitzero"`
+	Alerts  []AlertView      `json:"alerts,omitzero"`
 	Bans    []BanView        `json:"bans,omitzero"`
 	At      time.Time        `json:"at"`
 }
@@ -95,6 +95,12 @@ type hub struct {
 	max    int
 	log    *slog.Logger
 	now    func() time.Time
+	// stationOf names the rescue station of an alert's area, for the
+	// clients of station accounts; set by New.
+	stationOf func(*zones.Alert) string
+	// viewAlert is an alert as the API shows it (with its rescue station);
+	// set by New.
+	viewAlert func(zones.Alert) AlertView
 
 	// Tunables, set before the first client connects.
 	flushInterval time.Duration
@@ -120,6 +126,8 @@ func newHub(reader VesselReader, zw ZoneWatch, maxClients int, now func() time.T
 		max:           maxClients,
 		log:           log.With("part", "live"),
 		now:           now,
+		stationOf:     func(*zones.Alert) string { return "" },
+		viewAlert:     func(a zones.Alert) AlertView { return AlertView{Alert: a} },
 		flushInterval: liveFlushInterval,
 		writeTimeout:  liveWriteTimeout,
 		maxPending:    liveMaxPending,
@@ -238,6 +246,8 @@ func (s *Server) liveHandler() fiber.Handler {
 	return fiberws.New(func(conn *fiberws.Conn) {
 		bbox, _ := conn.Locals(liveBBoxKey).(*vessels.BBox)
 		c := newLiveClient(s.live, conn.Conn, bbox)
+		p, _ := conn.Locals(principalKey).(Principal)
+		c.station = stationScope(p)
 		if !s.live.register(c) {
 			deadline := time.Now().Add(time.Second)
 			_ = conn.WriteControl(websocket.CloseMessage,

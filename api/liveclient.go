@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/zones"
 )
 
 // batchBytes is how many bytes of event frames go out in one write.
@@ -36,6 +38,9 @@ type liveClient struct {
 	conn *websocket.Conn
 	raw  net.Conn // the connection under conn, for batched writes
 	bbox *vessels.BBox
+	// station is the rescue station whose alerts alone the client hears
+	// (a station account), "" for all (see stationScope).
+	station string
 
 	wake chan struct{} // cap 1: "pending has something"
 	pong chan string   // cap 1: ping payloads to answer
@@ -327,7 +332,17 @@ func (c *liveClient) sendSnapshot(ctx context.Context) error {
 		c.mu.Unlock()
 	}
 	msg := snapshotMessage{Type: "snapshot", Vessels: list, At: c.h.now()}
-	msg.Alerts, msg.Bans = c.h.zoneSnapshot(ctx)
+	alerts, bans := c.h.zoneSnapshot(ctx)
+	if c.station != "" && alerts != nil {
+		alerts = slices.DeleteFunc(alerts, func(a zones.Alert) bool { return c.h.stationOf(&a) != c.station })
+	}
+	if alerts != nil {
+		msg.Alerts = make([]AlertView, len(alerts))
+		for i, a := range alerts {
+			msg.Alerts[i] = c.h.viewAlert(a)
+		}
+	}
+	msg.Bans = bans
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return err

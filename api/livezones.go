@@ -13,21 +13,23 @@ import (
 // "ban":{...},"at":T} or {"type":"zone_put","zone_id":"...","at":T}.
 type zoneMessage struct {
 	Type   zones.EventType `json:"type"`
-	Alert  *zones.Alert    `json:"alert,omitempty"`
+	Alert  *AlertView      `json:"alert,omitempty"`
 	Ban    *BanView        `json:"ban,omitempty"`
 	ZoneID string          `json:"zone_id,omitempty"`
 	At     time.Time       `json:"at"`
 }
 
 // newZoneMessage copies what the push needs out of e (the watch may reuse
-// what e points to), with the ban's "active" as of now.
-func newZoneMessage(e zones.Event, now time.Time) *zoneMessage {
+// what e points to), with the ban's "active" as of now and an alert's
+// rescue station (view).
+func newZoneMessage(e zones.Event, now time.Time, view func(zones.Alert) AlertView) *zoneMessage {
 	m := &zoneMessage{Type: e.Type, At: e.At}
 	switch {
 	case e.Alert != nil:
 		a := *e.Alert
 		a.Values = maps.Clone(a.Values)
-		m.Alert = &a
+		v := view(a)
+		m.Alert = &v
 	case e.Ban != nil:
 		b := *e.Ban
 		b.ZoneIDs = append([]string(nil), b.ZoneIDs...)
@@ -41,16 +43,42 @@ func newZoneMessage(e zones.Event, now time.Time) *zoneMessage {
 
 // publishZone is the ZoneWatch subscriber. It never blocks on a client.
 // Every client gets every change, whatever its bbox: there are few, and an
-// officer must not miss an alert just off the screen.
+// officer must not miss an alert just off the screen. A station account's
+// client gets only the alerts of its own area.
 func (h *hub) publishZone(e zones.Event) {
 	list := *h.clients.Load()
 	if len(list) == 0 {
 		return
 	}
-	le := &liveEvent{zone: newZoneMessage(e, h.now())}
+	le := &liveEvent{zone: newZoneMessage(e, h.now(), h.viewAlert)}
+	station, judged := "", false
 	for _, c := range list {
+		if c.station != "" && le.zone.Alert != nil {
+			if !judged {
+				station, judged = h.stationOf(&le.zone.Alert.Alert), true
+			}
+			if station != c.station {
+				continue
+			}
+		}
 		c.offerZone(le)
 	}
+}
+
+// noStation is the scope of a station account that names no station: it
+// matches no alert.
+const noStation = "\x00none"
+
+// stationScope is the station whose alerts alone p may hear of: "" (all)
+// for everyone but a station account, which hears of its own area only.
+func stationScope(p Principal) string {
+	if !p.HasRole(RoleStation) || p.HasRole(RoleOfficer) {
+		return ""
+	}
+	if p.Station == "" {
+		return noStation
+	}
+	return p.Station
 }
 
 // offerZone files a zone event behind those already queued.

@@ -186,7 +186,7 @@ func TestLiveAlertsNeverCoalescedAway(t *testing.T) {
 
 func TestZoneQueue(t *testing.T) {
 	ev := func(typ zones.EventType, id string, n float64) *liveEvent {
-		a := zones.Alert{ID: id, Values: map[string]float64{"n": n}}
+		a := AlertView{Alert: zones.Alert{ID: id, Values: map[string]float64{"n": n}}}
 		return &liveEvent{zone: &zoneMessage{Type: typ, Alert: &a}}
 	}
 	ban := &liveEvent{zone: &zoneMessage{Type: zones.EventBanSet, Ban: &BanView{}}}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -39,5 +41,6 @@ func (s *Server) setPersons(c *fiber.Ctx) error {
 	}
 	s.deps.Zones.SetPersons(mmsi, n)
 	s.log.Info("persons on board counted", "mmsi", mmsi, "persons", n, "by", by(c))
+	s.audit(c, ActionPersonsSet, fmt.Sprintf("vessel:%d", mmsi), nil, fiber.Map{"persons": req.Persons})
 	return c.JSON(fiber.Map{"mmsi": mmsi, "persons": req.Persons})
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -104,6 +105,15 @@ const maxIDLen = 64
 func sendGeoJSON(c *fiber.Ctx, status int, data []byte) error {
 	c.Set(fiber.HeaderContentType, mimeGeoJSON)
 	return c.Status(status).Send(data)
+}
+
+// zoneJSON is a zone as the audit log keeps it: its GeoJSON Feature.
+func zoneJSON(z zones.Zone) any {
+	data, err := z.Feature().MarshalJSON()
+	if err != nil {
+		return nil
+	}
+	return json.RawMessage(data)
 }
 
 func sendFeature(c *fiber.Ctx, status int, z zones.Zone) error {
@@ -213,12 +223,17 @@ func (s *Server) putZone(c *fiber.Ctx) error {
 
 func (s *Server) storeZone(c *fiber.Ctx, z zones.Zone, status int) error {
 	z.Source = "api" // whatever the body claimed
+	var before any
+	if old, err := s.deps.Zones.Zone(z.ID); err == nil {
+		before = zoneJSON(old)
+	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
 	stored, err := s.deps.Zones.PutZone(ctx, z, by(c))
 	if err != nil {
 		return err
 	}
+	s.audit(c, ActionZonePut, "zone:"+stored.ID, before, zoneJSON(stored))
 	if status == fiber.StatusCreated {
 		c.Location("/api/v1/zones/" + url.PathEscape(stored.ID))
 	}
@@ -230,11 +245,16 @@ func (s *Server) deleteZone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var before any
+	if old, err := s.deps.Zones.Zone(id); err == nil {
+		before = zoneJSON(old)
+	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
 	if err := s.deps.Zones.DeleteZone(ctx, id, by(c)); err != nil {
 		return err
 	}
+	s.audit(c, ActionZoneDelete, "zone:"+id, before, nil)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -281,7 +301,7 @@ func (s *Server) zoneRoutes(v1 fiber.Router) {
 	v1.Delete("/bans/:id", s.requireOfficer, s.liftBan)
 	v1.Get("/alerts", s.listAlerts)
 	v1.Get("/alerts/:id", s.getAlert)
-	v1.Post("/alerts/:id/ack", s.requireOfficer, s.ackAlert)
+	v1.Post("/alerts/:id/ack", s.requireAcker, s.ackAlert)
 	v1.Post("/alerts/:id/resolve", s.requireOfficer, s.resolveAlert)
 	v1.Put("/vessels/:mmsi/persons", s.requireOfficer, s.setPersons)
 }

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/paulmach/orb"
@@ -44,7 +43,7 @@ func boardVessels(now time.Time) []vesselJSON {
 		},
 		{
 			MMSI: 413000003, Class: "B", Name: "LAKE DRIFTER", ShipType: 37,
-			Lat: ptr(43.90), Lon: ptr(126.50), NavStatus: 15, LastSeen: seen, PositionAt: seen, Station: "JL-02",
+			Lat: ptr(43.90), Lon: ptr(126.50), NavStatus: 5, LastSeen: seen, PositionAt: seen, Station: "JL-02",
 		},
 		{
 			MMSI: 413000004, Class: "A", Name: xssName, CallSign: `<b>X</b>`, ShipType: 80,
@@ -101,8 +100,13 @@ func boardWaterways(tb testing.TB) []byte {
 	return b
 }
 
-func marker(mmsi uint32) string { return fmt.Sprintf(`.vessel-marker[data-mmsi="%d"]`, mmsi) }
-func row(mmsi uint32) string    { return fmt.Sprintf(`.row[data-mmsi="%d"]`, mmsi) }
+// drawn is the expression of what the canvas drew for a vessel: {x, y,
+// shape, rot, state, cat, cls, flagged}, or {} when it is not drawn.
+func drawn(mmsi uint32) string { return fmt.Sprintf(`(rw.fleet.drawn(%d) || {})`, mmsi) }
+func row(mmsi uint32) string   { return fmt.Sprintf(`.row[data-mmsi="%d"]`, mmsi) }
+
+// drawnCount is the number of vessels drawn as symbols of their own.
+const drawnCount = `Number(document.getElementById('map').dataset.vesselsDrawn || -1)`
 
 func count(sel string) string { return fmt.Sprintf(`document.querySelectorAll(%q).length`, sel) }
 
@@ -110,19 +114,50 @@ func text(sel string) string {
 	return fmt.Sprintf(`(document.querySelector(%q) || {textContent: null}).textContent`, sel)
 }
 
-var translate = regexp.MustCompile(`translate3d\((-?[\d.]+)px, (-?[\d.]+)px`)
-
-// markerXY is the pixel position Leaflet gave a vessel's marker.
+// markerXY is where on the page the canvas drew a vessel.
 func markerXY(tb testing.TB, ctx context.Context, mmsi uint32) (x, y float64) {
 	tb.Helper()
-	tr := browsertest.Eval[string](tb, ctx, fmt.Sprintf(`document.querySelector(%q).parentElement.style.transform`, marker(mmsi)))
-	m := translate.FindStringSubmatch(tr)
-	if m == nil {
-		tb.Fatalf("marker %d transform %q", mmsi, tr)
+	// Read where the last frame drew it once no frame is pending and the
+	// map is at rest.
+	browsertest.WaitJS(tb, ctx, "the canvas at rest", `rw.fleet.layer.frame === 0 && !document.getElementById('map').dataset.moving`)
+	xy := browsertest.Eval[[]float64](tb, ctx, fmt.Sprintf(`(() => { const d = rw.fleet.drawn(%d);
+		const m = document.getElementById('map').getBoundingClientRect();
+		return d ? [m.left + d.x, m.top + d.y] : []; })()`, mmsi))
+	if len(xy) != 2 {
+		tb.Fatalf("vessel %d is not drawn", mmsi)
 	}
-	x, _ = strconv.ParseFloat(m[1], 64)
-	y, _ = strconv.ParseFloat(m[2], 64)
-	return x, y
+	return xy[0], xy[1]
+}
+
+// clickRow clicks a vessel's row in the list and waits for its card; a
+// click that opens nothing fails with what the page showed (a repaint
+// between press and release once lost such clicks).
+func clickRow(tb testing.TB, ctx context.Context, log *browsertest.PageLog, mmsi uint32, title string) {
+	tb.Helper()
+	want := fmt.Sprintf(`%s === %q`, text(".details-title"), title)
+	browsertest.Do(tb, ctx, fmt.Sprintf("click row %d", mmsi), chromedp.Click(chromedp.CSS(row(mmsi))))
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if browsertest.Eval[bool](tb, ctx, want) {
+			return
+		}
+	}
+	errs, _ := log.Snapshot()
+	got := browsertest.Eval[string](tb, ctx, `JSON.stringify([`+text(".details-title")+`, rw.fleet.selected, document.querySelectorAll('.row').length])`)
+	tb.Fatalf("row %d: no card %q after a click; page shows %s, errors %q", mmsi, title, got, errs)
+}
+
+// clickVessel clicks the canvas where a vessel is drawn, as a user would.
+func clickVessel(tb testing.TB, ctx context.Context, mmsi uint32) {
+	tb.Helper()
+	x, y := markerXY(tb, ctx, mmsi)
+	browsertest.Do(tb, ctx, fmt.Sprintf("click vessel %d", mmsi), chromedp.MouseClickXY(x, y))
+}
+
+// hoverVessel moves the mouse over a vessel.
+func hoverVessel(tb testing.TB, ctx context.Context, mmsi uint32) {
+	tb.Helper()
+	x, y := markerXY(tb, ctx, mmsi)
+	browsertest.Do(tb, ctx, fmt.Sprintf("hover vessel %d", mmsi), chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y))
 }
 
 func TestBoard(t *testing.T) {
@@ -144,31 +179,30 @@ func TestBoard(t *testing.T) {
 	}
 
 	t.Run("markers", func(t *testing.T) {
-		browsertest.WaitJS(t, ctx, "6 markers", count(".vessel-marker")+` === 6`)
-		if browsertest.Eval[int](t, ctx, count(marker(413000006))) != 0 {
-			t.Error("vessel without position has a marker")
+		browsertest.WaitJS(t, ctx, "6 vessels drawn", drawnCount+` === 6`)
+		if browsertest.Eval[bool](t, ctx, `rw.fleet.drawn(413000006) !== null`) {
+			t.Error("vessel without position is drawn")
 		}
 		if browsertest.Eval[int](t, ctx, count(row(413000006))) != 1 {
 			t.Error("vessel without position is not in the list")
 		}
 		checks := []struct{ name, expr string }{
-			{"heading rotates", marker(413000001) + `[data-rot="45"]`},
-			{"COG when no heading", marker(413000002) + `[data-rot="200"]`},
-			{"passenger colour", marker(413000001) + `.cat-passenger`},
-			{"cargo colour", marker(413000002) + `.cat-cargo`},
-			{"class B smaller", marker(413000003) + `.cls-b.cat-pleasure`},
-			{"circle when no direction", marker(413000003) + ` circle`},
-			{"flagged", marker(413000004) + `.flagged.cat-tanker`},
-			{"stale", marker(413000005) + `.stale.cat-fishing`},
-			{"AtoN diamond", marker(992136001) + ` path`},
+			{"heading rotates", drawn(413000001) + `.rot === 45 && ` + drawn(413000001) + `.shape === 'arrow'`},
+			{"COG when no heading", drawn(413000002) + `.rot === 200`},
+			{"passenger colour", drawn(413000001) + `.cat === 'passenger'`},
+			{"cargo colour", drawn(413000002) + `.cat === 'cargo'`},
+			{"class B smaller", drawn(413000003) + `.cls === 'B' && ` + drawn(413000003) + `.cat === 'pleasure'`},
+			{"circle when no direction", drawn(413000003) + `.shape === 'dot'`},
+			{"flagged", drawn(413000004) + `.flagged && ` + drawn(413000004) + `.cat === 'tanker'`},
+			{"stale", drawn(413000005) + `.state === 'stale' && ` + drawn(413000005) + `.cat === 'fishing'`},
+			{"under way", drawn(413000001) + `.state === 'underway'`},
+			{"moored", drawn(413000003) + `.state === 'moored'`},
+			{"AtoN diamond", drawn(992136001) + `.shape === 'aton'`},
 		}
 		for _, c := range checks {
-			if browsertest.Eval[int](t, ctx, count(c.expr)) != 1 {
-				t.Errorf("%s: no element matches %s", c.name, c.expr)
+			if !browsertest.Eval[bool](t, ctx, c.expr) {
+				t.Errorf("%s: %s is false; drawn %v", c.name, c.expr, browsertest.Eval[map[string]any](t, ctx, `(() => { const o = {}; for (const [m] of rw.fleet.records) o[m] = rw.fleet.drawn(m); return o; })()`))
 			}
-		}
-		if browsertest.Eval[int](t, ctx, count(marker(413000003)+` path`)) != 0 {
-			t.Error("vessel with no heading or COG drawn as an arrow")
 		}
 	})
 
@@ -191,10 +225,12 @@ func TestBoard(t *testing.T) {
 		if got := browsertest.Eval[string](t, ctx, text(row(413000004)+` .row-name`)); got != xssName {
 			t.Errorf("list shows %q, want the name literally", got)
 		}
-		browsertest.Eval[bool](t, ctx, fmt.Sprintf(`document.querySelector(%q).parentElement.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`, marker(413000004)))
+		hoverVessel(t, ctx, 413000004)
 		browsertest.WaitJS(t, ctx, "vessel tooltip", fmt.Sprintf(`[...document.querySelectorAll('.vessel-tip')].some(e => e.textContent === %q)`, xssName))
-		browsertest.Do(t, ctx, "open details", chromedp.Click(chromedp.CSS(row(413000004))))
-		browsertest.WaitJS(t, ctx, "details", fmt.Sprintf(`%s === %q`, text(".details-title"), xssName))
+		if !browsertest.Eval[bool](t, ctx, fmt.Sprintf(`rw.fleet.layer.labels.includes(%q)`, xssName)) {
+			t.Errorf("map labels %q lack the name as text", browsertest.Eval[[]string](t, ctx, `rw.fleet.layer.labels`))
+		}
+		clickRow(t, ctx, log, 413000004, xssName)
 		for field, want := range map[string]string{
 			"callsign": `<b>X</b>`, "destination": `<script>alert(2)</script>`, "station": `"><svg onload=alert(3)>`,
 			"flags": "位置跳变 Position jump",
@@ -251,8 +287,7 @@ func TestBoard(t *testing.T) {
 	})
 
 	t.Run("details in CST with track", func(t *testing.T) {
-		browsertest.Do(t, ctx, "click row", chromedp.Click(chromedp.CSS(row(413000001))))
-		browsertest.WaitJS(t, ctx, "details", text(".details-title")+` === 'JI HANG 101'`)
+		clickRow(t, ctx, log, 413000001, "JI HANG 101")
 		seen := now.Add(-5 * time.Second).In(cst).Format("2006-01-02 15:04:05")
 		last := browsertest.Eval[string](t, ctx, text(`[data-field="last_seen"]`))
 		if !strings.Contains(last, seen) || !strings.Contains(last, "北京时间 CST") || !strings.Contains(last, "秒前 s ago") {
@@ -270,7 +305,7 @@ func TestBoard(t *testing.T) {
 		browsertest.WaitJS(t, ctx, "track", count("path.vessel-track")+` === 1 && `+text(`[data-field="track"]`)+`.includes('3 点')`)
 		// A marker click selects too; the map was centred on 413000001.
 		browsertest.WaitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
-		browsertest.Do(t, ctx, "click marker", chromedp.Click(chromedp.CSS(marker(413000002))))
+		clickVessel(t, ctx, 413000002)
 		browsertest.WaitJS(t, ctx, "details of clicked marker", text(".details-title")+` === 'SONGHUA CARGO 7'`)
 		if got := browsertest.Eval[string](t, ctx, text(`[data-field="heading"]`)); got != "—" {
 			t.Errorf("missing heading shown as %q, want —", got)
@@ -285,7 +320,7 @@ func TestBoard(t *testing.T) {
 		v := fleet[0]
 		v.Lat, v.Lon, v.Heading, v.SOG = ptr(43.88), ptr(126.60), ptr(90), ptr(9.5)
 		api.push(map[string]any{"type": "update", "vessel": v, "at": now})
-		browsertest.WaitJS(t, ctx, "turned marker", count(marker(413000001)+`[data-rot="90"]`)+` === 1`)
+		browsertest.WaitJS(t, ctx, "turned marker", drawn(413000001)+`.rot === 90`)
 		x1, y1 := markerXY(t, ctx, 413000001)
 		if !(x1 > x0 && y1 < y0) {
 			t.Errorf("marker went from (%v,%v) to (%v,%v), want east and north", x0, y0, x1, y1)
@@ -295,12 +330,12 @@ func TestBoard(t *testing.T) {
 		s := fleet[2]
 		s.Stale = true
 		api.push(map[string]any{"type": "stale", "vessel": s, "at": now})
-		browsertest.WaitJS(t, ctx, "greyed", count(marker(413000003)+`.stale`)+` === 1`)
+		browsertest.WaitJS(t, ctx, "greyed", drawn(413000003)+`.state === 'stale'`)
 	})
 
 	t.Run("lost removes the vessel", func(t *testing.T) {
 		api.push(map[string]any{"type": "lost", "vessel": fleet[1]})
-		browsertest.WaitJS(t, ctx, "marker gone", count(marker(413000002))+` === 0 && `+count(row(413000002))+` === 0`)
+		browsertest.WaitJS(t, ctx, "marker gone", `rw.fleet.drawn(413000002) === null && `+drawnCount+` === 5 && `+count(row(413000002))+` === 0`)
 		browsertest.WaitJS(t, ctx, "count", text("#counts")+`.startsWith('船舶 Vessels 6 ')`)
 	})
 
@@ -310,12 +345,12 @@ func TestBoard(t *testing.T) {
 		browsertest.WaitJS(t, ctx, "reconnecting", text("#conn")+` === '重连中 Reconnecting'`)
 		api.setRefuse(false)
 		browsertest.WaitJS(t, ctx, "live again", `document.getElementById('conn').dataset.state === 'live'`)
-		browsertest.WaitJS(t, ctx, "snapshot restores the fleet", count(".vessel-marker")+` === 6 && `+count(marker(413000002))+` === 1`)
+		browsertest.WaitJS(t, ctx, "snapshot restores the fleet", drawnCount+` === 6 && rw.fleet.drawn(413000002) !== null`)
 	})
 
 	t.Run("closing details clears the track", func(t *testing.T) {
 		browsertest.Do(t, ctx, "close", chromedp.Click(chromedp.CSS("#details .close")))
-		browsertest.WaitJS(t, ctx, "closed", `document.getElementById('details').hidden && `+count("path.vessel-track")+` === 0 && `+count(".row.selected, .vessel-marker.selected")+` === 0`)
+		browsertest.WaitJS(t, ctx, "closed", `document.getElementById('details').hidden && `+count("path.vessel-track")+` === 0 && `+count(".row.selected")+` === 0 && rw.fleet.selected === null`)
 		browsertest.Do(t, ctx, "reopen", chromedp.Click(chromedp.CSS(row(413000003))))
 		browsertest.WaitJS(t, ctx, "reopened", text(".details-title")+` === 'LAKE DRIFTER'`)
 		browsertest.Do(t, ctx, "escape", chromedp.KeyEvent(kb.Escape))
@@ -513,7 +548,7 @@ func TestBoardZonesAndAlerts(t *testing.T) {
 			t.Fatal("focus ring before any click")
 		}
 		browsertest.Do(t, ctx, "show alert-2", chromedp.Click(chromedp.CSS(`.alert[data-id="alert-2"] .alert-show`)))
-		browsertest.WaitJS(t, ctx, "vessel picked", text(".details-title")+` === 'SONGHUA CARGO 7' && `+count(marker(413000002)+`.selected`)+` === 1`)
+		browsertest.WaitJS(t, ctx, "vessel picked", text(".details-title")+` === 'SONGHUA CARGO 7' && rw.fleet.selected === 413000002`)
 		browsertest.WaitJS(t, ctx, "map at rest", `!document.getElementById('map').dataset.moving`)
 		// The alert lies in the middle of the map left of the details panel's right edge... of what it leaves free.
 		pos := browsertest.Eval[[]float64](t, ctx, `(() => {

@@ -47,6 +47,12 @@ type fakeAPI struct {
 	alerts   []zones.Alert
 	bans     []zones.Ban
 	zoneGets int // GET /api/v1/zones served
+
+	user     map[string]any              // GET /api/v1/me
+	changes  map[uint32][]map[string]any // GET /api/v1/vessels/{mmsi}/changes
+	snapshot []vesselJSON                // GET /api/v1/snapshot; nil = 404, no history store
+	acks     []string                    // "ack alert-1 comment" for each POST
+	posts    map[string][]map[string]any // bodies of POST /api/v1/zones and /bans
 }
 
 // newFakeAPI starts the fake on 127.0.0.1:0 and stops it on cleanup.
@@ -59,6 +65,9 @@ func newFakeAPI(tb testing.TB, waterways []byte, vessels []vesselJSON, tracks ma
 			"tile_url": "", "tile_attribution": "", "center": []float64{43.85, 126.55},
 			"zoom": 10, "timezone": "Asia/Shanghai",
 		},
+		user:    map[string]any{"username": "officer1", "roles": []string{"officer"}, "station": ""},
+		changes: map[uint32][]map[string]any{},
+		posts:   map[string][]map[string]any{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/config", func(w http.ResponseWriter, r *http.Request) {
@@ -95,6 +104,7 @@ func newFakeAPI(tb testing.TB, waterways []byte, vessels []vesselJSON, tracks ma
 		w.Write(data)
 	})
 	mux.HandleFunc("GET /api/v1/live", f.live)
+	f.extras(mux)
 	static := http.FileServerFS(Static())
 	mux.Handle("GET /", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Report-only: violations are recorded by the test, and an injected

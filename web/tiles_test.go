@@ -28,7 +28,7 @@ func TestBoardTileServerDown(t *testing.T) {
 
 	browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
 	browsertest.WaitJS(t, ctx, "live connection", `document.getElementById('conn').dataset.state === 'live'`)
-	browsertest.WaitJS(t, ctx, "vessels and waterways", count(".vessel-marker")+` === 2 && document.body.dataset.waterways === '7'`)
+	browsertest.WaitJS(t, ctx, "vessels and waterways", `rw.fleet.size === 2 && `+drawnCount+` === 2 && document.body.dataset.waterways === '7'`)
 	browsertest.WaitJS(t, ctx, "tile layer tried", count(".leaflet-tile")+` > 0`)
 	browsertest.WaitJS(t, ctx, "base map notice", text("#notice")+` === '底图不可用，仅显示水系 Base map unavailable, waterways only'`)
 	attr := browsertest.Eval[string](t, ctx, text(".leaflet-control-attribution"))

@@ -19,7 +19,7 @@ func mustRead(tb testing.TB, fsys fs.FS, name string) string {
 func TestStaticFiles(t *testing.T) {
 	fsys := Static()
 	for _, name := range []string{
-		"index.html", "favicon.svg", "css/board.css", "js/main.js",
+		"index.html", "favicon.svg", "css/board.css", "js/main.js", "login.html", "login.js", "style.css",
 		"vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/LICENSE",
 		"vendor/leaflet/images/layers.png", "vendor/leaflet/images/marker-icon.png",
 	} {
@@ -53,8 +53,22 @@ var badHTML = []struct {
 // TestIndexRunsUnderCSP checks the page needs neither inline script nor
 // inline style, and that everything it references is embedded.
 func TestIndexRunsUnderCSP(t *testing.T) {
+	for _, page := range []string{"index.html", "login.html"} {
+		t.Run(page, func(t *testing.T) { checkPageCSP(t, page) })
+	}
+	for _, want := range []string{"script-src 'self'", "object-src 'none'"} {
+		if !strings.Contains(ContentSecurityPolicy, want) {
+			t.Errorf("ContentSecurityPolicy lacks %q", want)
+		}
+	}
+	if strings.Contains(ContentSecurityPolicy, "unsafe-") {
+		t.Error("ContentSecurityPolicy allows unsafe-*")
+	}
+}
+
+func checkPageCSP(t *testing.T, page string) {
 	fsys := Static()
-	html := mustRead(t, fsys, "index.html")
+	html := mustRead(t, fsys, page)
 	tags := scriptTag.FindAllStringSubmatch(html, -1)
 	if len(tags) == 0 {
 		t.Fatal("no script tags")
@@ -79,16 +93,8 @@ func TestIndexRunsUnderCSP(t *testing.T) {
 	}
 	for _, bad := range badHTML {
 		if m := bad.re.FindString(html); m != "" {
-			t.Errorf("index.html: %s: %q", bad.name, m)
+			t.Errorf("%s: %s: %q", page, bad.name, m)
 		}
-	}
-	for _, want := range []string{"script-src 'self'", "object-src 'none'"} {
-		if !strings.Contains(ContentSecurityPolicy, want) {
-			t.Errorf("ContentSecurityPolicy lacks %q", want)
-		}
-	}
-	if strings.Contains(ContentSecurityPolicy, "unsafe-") {
-		t.Error("ContentSecurityPolicy allows unsafe-*")
 	}
 }
 
@@ -126,6 +132,7 @@ func TestNoUnsafeSinks(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no board scripts: %v", err)
 	}
+	files = append(files, "login.js")
 	for _, name := range files {
 		src := mustRead(t, fsys, name)
 		for i, line := range strings.Split(src, "\n") {

@@ -54,9 +54,32 @@ type Config struct {
 	InfluxBucket string `yaml:"influx_bucket"`
 	InfluxSpill  string `yaml:"influx_spill"` // folder for points that wait while InfluxDB is down
 
+	// DataDir holds the embedded account store ("" = $XDG_STATE_HOME/
+	// riverwatch or ./.riverwatch); with Redis the accounts live there.
+	DataDir string `yaml:"data_dir"`
+	// AdminPassword is the password of the account "admin" when it is
+	// created, on first start ("" = a random one, printed once).
+	AdminPassword string `yaml:"admin_password"`
+	// MetricsAddr serves /metrics and /healthz, without authentication,
+	// on an address of their own ("" = /metrics only on HTTP, behind a
+	// login or bearer token).
+	MetricsAddr string `yaml:"metrics_addr"`
+	// TrustedProxies are reverse proxies (IPs, CIDR ranges) whose
+	// X-Forwarded-For names the client, for login throttling and the
+	// audit log.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
 	MaxLiveClients  int    `yaml:"max_live_clients"`
+	// TilesMBTiles serves the tiles from this file on /tiles instead of
+	// TileURL; TilesGCJ02 says the tiles are drawn in GCJ-02.
+	TilesMBTiles string `yaml:"tiles_mbtiles"`
+	TilesGCJ02   bool   `yaml:"tiles_gcj02"`
+	// RescueSpeedKn is the rescue boats' speed for the ETAs, and
+	// CameraRangeM how far a camera sees an alert's spot.
+	RescueSpeedKn float64 `yaml:"rescue_speed_kn"`
+	CameraRangeM  float64 `yaml:"camera_range_m"`
 
 	LogLevel  string `yaml:"log_level"`  // debug, info, warn, error
 	LogFormat string `yaml:"log_format"` // text or json
@@ -84,6 +107,8 @@ func DefaultConfig() Config {
 		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 		TileAttribution: "© OpenStreetMap contributors",
 		MaxLiveClients:  256,
+		RescueSpeedKn:   defaultRescueSpeedKn,
+		CameraRangeM:    defaultCameraRangeM,
 		LogLevel:        "info",
 		LogFormat:       "text",
 	}

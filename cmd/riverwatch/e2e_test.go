@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,18 +22,34 @@ import (
 	"github.com/riverwatch/riverwatch/vessels"
 )
 
-// startServer opens a real `serve` on loopback ports chosen by the kernel
-// and runs it until the test ends.
+// testAdminPassword is the admin's password in every server the tests
+// start.
+const testAdminPassword = "e2e-admin-secret"
+
+// authTokens maps a test server's host:port to the admin's bearer token,
+// which getJSON, post and liveHeader send, so that the end-to-end tests
+// written before accounts read as they did.
+var authTokens sync.Map
+
+// startServer opens a real `serve` on loopback ports chosen by the kernel,
+// its accounts in a fresh data directory, runs it until the test ends, and
+// logs in as admin (authTokens).
 func startServer(tb testing.TB, extra ...string) *server {
 	tb.Helper()
+	return startServerLog(tb, slog.New(slog.DiscardHandler), extra...)
+}
+
+// startServerLog is startServer logging to logger.
+func startServerLog(tb testing.TB, logger *slog.Logger, extra ...string) *server {
+	tb.Helper()
 	args := append([]string{"--http", "127.0.0.1:0", "--udp", "127.0.0.1:0", "--tcp-listen", "127.0.0.1:0",
-		"--nmea-out", "127.0.0.1:0", "--simulate", "off", "--tile-url", ""}, extra...)
+		"--nmea-out", "127.0.0.1:0", "--simulate", "off", "--tile-url", "",
+		"--data-dir", tb.TempDir(), "--admin-password", testAdminPassword}, extra...)
 	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	cfg, err := parseServe(args, e)
 	if err != nil {
 		tb.Fatalf("parse: %v", err)
 	}
-	logger := slog.New(slog.DiscardHandler)
 	srv, err := openServer(cfg, e, logger)
 	if err != nil {
 		tb.Fatalf("open: %v", err)
@@ -46,7 +63,53 @@ func startServer(tb testing.TB, extra ...string) *server {
 			tb.Errorf("serve: %v", err)
 		}
 	})
+	authTokens.Store(srv.api.Addr(), login(tb, "http://"+srv.api.Addr(), "admin", testAdminPassword))
 	return srv
+}
+
+// login returns a bearer token of username.
+func login(tb testing.TB, base, username, password string) string {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]string{"username": username, "password": password})
+	resp, err := http.Post(base+"/api/v1/login", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		tb.Fatalf("login: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Token == "" {
+		tb.Fatalf("login %s: %d %v", username, resp.StatusCode, err)
+	}
+	return out.Token
+}
+
+// authorize adds the bearer token of the request's server, if a test
+// logged in to it.
+func authorize(req *http.Request) *http.Request {
+	if tok, ok := authTokens.Load(req.URL.Host); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	return req
+}
+
+// liveHeader is the header a WebSocket client of the server at addr sends.
+func liveHeader(addr string) http.Header {
+	h := http.Header{}
+	if tok, ok := authTokens.Load(addr); ok {
+		h.Set("Authorization", "Bearer "+tok.(string))
+	}
+	return h
+}
+
+// authGet is http.Get with the server's bearer token.
+func authGet(url string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(authorize(req))
 }
 
 func (s *server) sourceAddr(tb testing.TB, kind string) string {
@@ -99,7 +162,7 @@ type vesselJSON = vessels.Vessel
 
 func getJSON(tb testing.TB, url string, v any) int {
 	tb.Helper()
-	resp, err := http.Get(url)
+	resp, err := authGet(url)
 	if err != nil {
 		tb.Fatalf("GET %s: %v", url, err)
 	}
@@ -135,7 +198,8 @@ func TestServeEndToEnd(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws://"+srv.api.Addr()+"/api/v1/live", nil)
+	ws, _, err := websocket.Dial(ctx, "ws://"+srv.api.Addr()+"/api/v1/live",
+		&websocket.DialOptions{HTTPHeader: liveHeader(srv.api.Addr())})
 	if err != nil {
 		t.Fatalf("websocket: %v", err)
 	}
@@ -255,7 +319,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// Metrics expose the ingest counters.
-	resp, err := http.Get(base + "/metrics")
+	resp, err := authGet(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

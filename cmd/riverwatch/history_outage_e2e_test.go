@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -106,7 +105,7 @@ func waitHealth(t *testing.T, base, status string) {
 	if status != "ok" {
 		up = "riverwatch_history_up 0"
 	}
-	resp, err := http.Get(base + "/metrics")
+	resp, err := authGet(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

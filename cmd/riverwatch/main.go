@@ -6,6 +6,7 @@
 //	riverwatch decode [FILE|-]        print gpsd-style AIS JSON, like gpsdecode
 //	riverwatch replay FILE --to URL   send a capture to a running riverwatch
 //	riverwatch simulate [--to URL]    print or send simulated AIS traffic
+//	riverwatch user add|list|remove|passwd   manage the accounts
 //
 // main only wires packages together; each subcommand is a Run(ctx) of its own.
 package main
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runReplay(ctx, args, e)
 	case "simulate":
 		return runSimulate(ctx, args, e)
+	case "user":
+		return runUser(ctx, args, e)
 	case "version":
 		fmt.Fprintln(stdout, "riverwatch", version)
 		return nil
@@ -81,6 +84,7 @@ Usage:
   riverwatch decode [FILE|-]         decode NMEA AIS to gpsd-style JSON, one object per line
   riverwatch replay FILE --to URL    send a capture to udp://HOST:PORT or tcp://HOST:PORT
   riverwatch simulate [--to URL]     print or send the built-in simulated traffic
+  riverwatch user add|list|remove|passwd NAME   manage accounts (roles officer, admin, station, viewer)
   riverwatch version
 
 Run "riverwatch COMMAND --help" for the flags of a command. Every flag can

@@ -14,6 +14,7 @@ import (
 	"github.com/riverwatch/riverwatch/ais/simulate"
 	"github.com/riverwatch/riverwatch/ais/source"
 	"github.com/riverwatch/riverwatch/api"
+	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/web"
 	"github.com/riverwatch/riverwatch/zones"
@@ -49,7 +50,9 @@ type server struct {
 	nmeaOut  *nmeaout.Server
 	sim      *simulate.Simulator
 	zones    *zones.Watch
+	accounts *accounts.Service
 	api      *api.Server
+	extras   *boardExtras
 }
 
 // openServer builds every component and binds every listener, so that a bad
@@ -132,18 +135,31 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		setDemoBan(context.Background(), s.zones, logger)
 	}
 
+	s.accounts, err = openAccounts(context.Background(), cfg, e, logger)
+	if err != nil {
+		return nil, err
+	}
+
 	extra := prometheus.NewRegistry()
 	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones), newHistoryCollector(s.history))
 	s.entries = feedHistory(s.history, s.broker, s.zones, logger)
+	s.extras, err = openBoardExtras(context.Background(), cfg, water, logger)
+	if err != nil {
+		return nil, err
+	}
 	s.api, err = api.New(api.Config{
 		Addr:            cfg.HTTP,
-		TileURL:         cfg.TileURL,
-		TileAttribution: cfg.TileAttribution,
+		TileURL:         s.extras.tileURL,
+		TileAttribution: s.extras.tileAttribution,
+		TileGCJ02:       cfg.TilesGCJ02,
 		Static:          web.Static(),
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
+		MetricsAddr:     cfg.MetricsAddr,
+		TrustedProxies:  cfg.TrustedProxies,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, History: s.history, Gatherer: extra})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, History: s.history, Gatherer: extra,
+		Accounts: s.accounts, Feed: s.pipeline, Rescue: s.extras.rescue, Tiles: s.extras.tileSource()})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -206,6 +222,12 @@ func (s *server) run(ctx context.Context) error {
 	}
 	if cerr := s.zones.Close(); cerr != nil {
 		s.logger.Warn("zones store close", "err", cerr)
+	}
+	if cerr := s.extras.Close(); cerr != nil {
+		s.logger.Warn("tiles close", "err", cerr)
+	}
+	if cerr := s.accounts.Store().Close(); cerr != nil {
+		s.logger.Warn("accounts store close", "err", cerr)
 	}
 	return err
 }

@@ -154,7 +154,12 @@ func post(t *testing.T, url string, body any) (int, []byte) {
 		}
 		r = bytes.NewReader(data)
 	}
-	resp, err := http.Post(url, "application/json", r)
+	req, err := http.NewRequest(http.MethodPost, url, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(authorize(req))
 	if err != nil {
 		t.Fatal(err)
 	}

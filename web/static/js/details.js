@@ -8,8 +8,11 @@ import {
 } from './format.js';
 import { navStatus, shipType, CLASS_TEXT, FLAG_TEXT, eriType, cones, LOADED_TEXT } from './labels.js';
 import { label } from './fleet.js';
+import { getJSON, HTTPError } from './api.js';
+import { L } from './i18n.js';
+import { ALERT_KIND, SEVERITY } from './zonelabels.js';
 
-const L = window.L;
+const Lf = window.L;
 
 function when(s, now) {
   const d = parseTime(s);
@@ -22,7 +25,21 @@ function count(n) {
 }
 
 function yesNo(b) {
-  return b ? '是 Yes' : '否 No';
+  return L(b ? '是 Yes' : '否 No');
+}
+
+const MAX_CHANGES = 50;
+
+// changeText describes one entry of the vessel's static-data history.
+function changeText(c) {
+  const parts = [];
+  if (c.name) parts.push(`${L('船名 Name')} ${clip(c.name, LIMIT.name)}`);
+  if (c.callsign) parts.push(`${L('呼号 Call sign')} ${clip(c.callsign, LIMIT.callsign)}`);
+  if (isNum(c.ship_type)) parts.push(`${L('船型 Type')} ${c.ship_type}`);
+  if (c.destination) parts.push(`${L('目的地 Destination')} ${clip(c.destination, LIMIT.destination)}`);
+  if (isNum(c.draught_m)) parts.push(`${L('吃水 Draught')} ${c.draught_m.toFixed(1)} m`);
+  if (isNum(c.persons)) parts.push(`${L('船上人数 Persons')} ${c.persons}`);
+  return parts.join(' · ') || DASH;
 }
 
 // sections lists the panel's rows: [heading, [[label, value, key], ...]].
@@ -90,8 +107,11 @@ function sections(v, now) {
 
 export class Details {
   // panel: the aside element; map: the Leaflet map; onClose().
-  constructor(panel, map, onClose) {
+  constructor(panel, map, onClose, alertsOf) {
     this.panel = panel;
+    this.alertsOf = alertsOf || (() => []);
+    this.changes = null; // null loading, [] none, or the entries
+    this.changesNote = '';
     this.map = map;
     this.onClose = onClose;
     this.mmsi = null;
@@ -105,7 +125,69 @@ export class Details {
     const changed = this.mmsi !== v.mmsi;
     this.mmsi = v.mmsi;
     this.render(v);
-    if (changed) this._loadTrack(v.mmsi);
+    if (changed) {
+      this._loadTrack(v.mmsi);
+      this._loadChanges(v.mmsi);
+      this._loadPast(v.mmsi);
+    }
+  }
+
+  async _loadChanges(mmsi) {
+    this.changes = null;
+    this.changesNote = L('加载中 Loading…');
+    const until = new Date();
+    const since = new Date(until.getTime() - 30 * 24 * 3600 * 1000);
+    try {
+      const body = await getJSON(`/api/v1/vessels/${encodeURIComponent(mmsi)}/changes?since=${since.toISOString()}&until=${until.toISOString()}`);
+      if (this.mmsi !== mmsi) return;
+      this.changes = (Array.isArray(body && body.changes) ? body.changes : []).slice(-MAX_CHANGES).reverse();
+      this.changesNote = this.changes.length ? '' : L('30 天内无变更 No changes in 30 days');
+    } catch (err) {
+      if (this.mmsi !== mmsi) return;
+      this.changes = [];
+      this.changesNote = err instanceof HTTPError && err.status === 404 ? L('历史记录不可用 History unavailable') : L('变更记录加载失败 Changes unavailable');
+    }
+    const v = this.current;
+    if (v && v.mmsi === mmsi) this.render(v);
+  }
+
+  // _loadPast fetches the vessel's resolved alerts of the last 30 days.
+  async _loadPast(mmsi) {
+    this.past = [];
+    const since = new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString();
+    try {
+      const body = await getJSON(`/api/v1/alerts?mmsi=${encodeURIComponent(mmsi)}&state=resolved&since=${since}&limit=20`);
+      if (this.mmsi !== mmsi) return;
+      this.past = Array.isArray(body && body.alerts) ? body.alerts.slice(0, 20) : [];
+    } catch (_) { return; }
+    const v = this.current;
+    if (v && v.mmsi === mmsi) this.render(v);
+  }
+
+  _extras(body, v) {
+    const seen = new Set();
+    const alerts = [...this.alertsOf(v.mmsi), ...(this.past || [])].filter((a) => {
+      if (!a || seen.has(a.id)) return false;
+      seen.add(a.id);
+      return true;
+    }).slice(0, 30);
+    const al = el('ul', { class: 'card-alerts', dataset: { field: 'alerts' } });
+    for (const a of alerts) {
+      const sev = SEVERITY[a.severity] ? a.severity : 'info';
+      const d = parseTime(a.opened_at);
+      al.append(el('li', { class: `sev-${sev}${a.state === 'resolved' ? ' resolved' : ''}`, dataset: { id: String(a.id).slice(0, 128) } },
+        `${SEVERITY[sev].label} · ${ALERT_KIND[a.kind] || clip(a.kind, 32)} · ${d ? dateTime(d) : DASH}`,
+        a.state === 'resolved' ? ` · ${L('已解除 Resolved')}` : ''));
+    }
+    if (!alerts.length) al.append(el('li', { class: 'na' }, L('无告警 No alerts')));
+    body.append(el('h3', null, L('告警 Alerts')), al);
+    const ch = el('ul', { class: 'card-changes', dataset: { field: 'changes' } });
+    for (const c of this.changes || []) {
+      const d = parseTime(c.at);
+      ch.append(el('li', null, el('time', null, d ? `${dateTime(d)} ` : ''), changeText(c)));
+    }
+    if (this.changesNote) ch.append(el('li', { class: 'na' }, this.changesNote));
+    body.append(el('h3', null, L('变更记录 Changes')), ch);
   }
 
   // update re-renders when v is the shown vessel and extends its track.
@@ -124,12 +206,14 @@ export class Details {
   // close hides the panel and removes the track.
   close() {
     this.mmsi = null;
+    this.current = null;
     this.panel.hidden = true;
     clear(this.panel);
     this._clearTrack();
   }
 
   render(v) {
+    this.current = v;
     const now = Date.now();
     const p = this.panel;
     const old = p.querySelector('.details-body');
@@ -137,17 +221,18 @@ export class Details {
     clear(p);
     const head = el('div', { class: 'details-head' },
       el('h2', { class: 'details-title' }, label(v)),
-      el('button', { class: 'close', type: 'button', title: '关闭 Close', 'aria-label': '关闭 Close', onclick: () => this.onClose() }, '×'));
+      el('button', { class: 'close', type: 'button', title: L('关闭 Close'), 'aria-label': L('关闭 Close'), onclick: () => this.onClose() }, '×'));
     const body = el('div', { class: 'details-body' });
-    if (v.lost) body.append(el('p', { class: 'warn' }, '已丢失 Lost'));
-    else if (v.stale) body.append(el('p', { class: 'warn' }, '信号过时 Stale'));
+    if (v.lost) body.append(el('p', { class: 'warn' }, L('已丢失 Lost')));
+    else if (v.stale) body.append(el('p', { class: 'warn' }, L('信号过时 Stale')));
     for (const [title, rows] of sections(v, now)) {
       const dl = el('dl', { class: 'fields' });
       for (const [k, val, key] of rows) {
-        dl.append(el('dt', null, k), el('dd', { dataset: { field: key }, class: val === DASH ? 'na' : null }, val));
+        dl.append(el('dt', null, L(k)), el('dd', { dataset: { field: key }, class: val === DASH ? 'na' : null }, val));
       }
-      body.append(el('h3', null, title), dl);
+      body.append(el('h3', null, L(title)), dl);
     }
+    this._extras(body, v);
     body.append(el('p', { class: 'track-note', dataset: { field: 'track' } }, this._trackText()));
     p.append(head, body);
     p.hidden = false;
@@ -155,10 +240,10 @@ export class Details {
   }
 
   _trackText() {
-    if (this.trackAbort) return '航迹加载中 Loading track…';
-    if (this.trackError) return '航迹不可用 Track unavailable';
+    if (this.trackAbort) return L('航迹加载中 Loading track…');
+    if (this.trackError) return L('航迹不可用 Track unavailable');
     if (!this.track) return '';
-    return `航迹 Track: ${this.trackPts.length} 点 points`;
+    return L(`航迹 Track: ${this.trackPts.length} 点 points`);
   }
 
   _clearTrack() {
@@ -175,16 +260,14 @@ export class Details {
     const ctl = new AbortController();
     this.trackAbort = ctl;
     try {
-      const res = await fetch(`/api/v1/vessels/${encodeURIComponent(mmsi)}/track`, { signal: ctl.signal, headers: { Accept: 'application/json' } });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const body = await res.json();
+      const body = await getJSON(`/api/v1/vessels/${encodeURIComponent(mmsi)}/track`, { signal: ctl.signal });
       if (this.mmsi !== mmsi || ctl.signal.aborted) return;
       const pts = [];
       for (const p of Array.isArray(body.points) ? body.points : []) {
         if (isNum(p.lat) && isNum(p.lon) && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180) pts.push([p.lat, p.lon]);
       }
       this.trackPts = pts;
-      this.track = L.polyline(pts, { className: 'vessel-track', interactive: false, weight: 3 }).addTo(this.map);
+      this.track = Lf.polyline(pts, { className: 'vessel-track', interactive: false, weight: 3 }).addTo(this.map);
     } catch (err) {
       if (ctl.signal.aborted) return;
       this.trackError = true;

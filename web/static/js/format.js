@@ -1,6 +1,8 @@
 // Formatting of AIS values for display: "—" for anything not available,
 // never a made-up 0; times in China Standard Time.
 
+import { L } from './i18n.js';
+
 export const DASH = '—';
 
 // Display limits for attacker-controlled text, in code points.
@@ -87,7 +89,7 @@ export function setTimeZone(tz) {
 
 // zoneLabel is "北京时间 CST" for China Standard Time, else the zone name.
 export function zoneLabel() {
-  return CST_ZONES.has(zone) ? '北京时间 CST' : clip(zone, 40);
+  return CST_ZONES.has(zone) ? L('北京时间 CST') : clip(zone, 40);
 }
 
 setTimeZone('Asia/Shanghai');
@@ -130,13 +132,13 @@ export function shortTime(d) {
 export function ago(d, now) {
   if (!d) return '';
   const s = Math.round((now - d.getTime()) / 1000);
-  if (s < 0) return '刚刚 just now';
-  if (s < 120) return `${s} 秒前 s ago`;
+  if (s < 0) return L('刚刚 just now');
+  if (s < 120) return L(`${s} 秒前 s ago`);
   const m = Math.floor(s / 60);
-  if (m < 120) return `${m} 分钟前 min ago`;
+  if (m < 120) return L(`${m} 分钟前 min ago`);
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} 小时前 h ago`;
-  return `${Math.floor(h / 24)} 天前 d ago`;
+  if (h < 48) return L(`${h} 小时前 h ago`);
+  return L(`${Math.floor(h / 24)} 天前 d ago`);
 }
 
 // eta converts the AIS ETA "MM-DD HH:MM" (UTC, no year) to display-zone

@@ -1,3 +1,5 @@
+import { localize, L } from './i18n.js';
+
 // Chinese + English text for AIS codes (ITU-R M.1371 tables, Inland AIS),
 // and the ship-type categories that colour the map.
 
@@ -68,9 +70,9 @@ export function shipType(t) {
     let s = `${t} ${SHIP_TYPE_DECADE[decade]}`;
     if (unit in HAZARD) s += `，危险品 ${HAZARD[unit]} 类 hazardous cat. ${HAZARD[unit]}`;
     else if (unit >= 5 && unit <= 8) s += '（保留 reserved）';
-    return s;
+    return L(s);
   }
-  return `${t} 保留 Reserved`;
+  return L(`${t} 保留 Reserved`);
 }
 
 // Categories colour the markers; the keys are CSS class suffixes.
@@ -133,9 +135,9 @@ export function eriType(n) {
 // cones is the text of the Inland AIS hazardous cargo field.
 export function cones(n) {
   if (!Number.isInteger(n)) return '—';
-  if (n >= 0 && n <= 3) return `${n} 个蓝锥 blue cone${n === 1 ? '' : 's'}`;
-  if (n === 4) return 'B 旗 B-flag';
-  return '未知 Unknown';
+  if (n >= 0 && n <= 3) return L(`${n} 个蓝锥 blue cone${n === 1 ? '' : 's'}`);
+  if (n === 4) return L('B 旗 B-flag');
+  return L('未知 Unknown');
 }
 
 export const LOADED_TEXT = { loaded: '满载 Loaded', unloaded: '空载 Unloaded' };
@@ -149,3 +151,5 @@ export const WATERWAY_KIND = {
   bridge: '桥梁 Bridge',
   rescue_station: '水上救助站 Rescue station',
 };
+
+for (const t of [NAV_STATUS, SHIP_TYPE_EXACT, SHIP_TYPE_DECADE, CATEGORIES, CLASS_TEXT, FLAG_TEXT, ERI_TYPE, LOADED_TEXT, WATERWAY_KIND]) localize(t);

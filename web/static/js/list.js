@@ -2,10 +2,11 @@
 // view are in the DOM (fixed row height), so thousands of vessels scroll
 // smoothly.
 
-import { el, clear, setText } from './dom.js';
+import { el, setText } from './dom.js';
 import { clip, LIMIT, num, validSOG, parseTime, ago } from './format.js';
 import { category } from './labels.js';
 import { label } from './fleet.js';
+import { L } from './i18n.js';
 
 const ROW = 46; // px, keep in step with .row height in board.css
 const OVERSCAN = 6;
@@ -22,9 +23,9 @@ export function matches(v, q) {
   return eni !== '' && eni.toLowerCase().includes(q);
 }
 
-function compare(a, b) {
-  const na = clip(a.name, LIMIT.name);
-  const nb = clip(b.name, LIMIT.name);
+// compare orders [name, vessel] pairs: by name, nameless last, then MMSI.
+// The names are clipped once per refresh, not once per comparison.
+function compare([na, a], [nb, b]) {
   if (na === '' && nb !== '') return 1;
   if (nb === '' && na !== '') return -1;
   return collator.compare(na, nb) || a.mmsi - b.mmsi;
@@ -33,8 +34,9 @@ function compare(a, b) {
 export class VesselList {
   // fleet: the Fleet; nodes: {list, spacer, search, count}; onPick(mmsi);
   // onRefresh() runs after each re-sort (the header counts follow it).
-  constructor(fleet, nodes, onPick, onRefresh) {
+  constructor(fleet, nodes, onPick, onRefresh, accept) {
     this.fleet = fleet;
+    this.accept = accept || (() => true); // the filters beside the search
     this.n = nodes;
     this.onPick = onPick;
     this.onRefresh = onRefresh || (() => {});
@@ -70,12 +72,12 @@ export class VesselList {
     if (!force && this.seen === this.fleet.version) { this.paint(); return; }
     this.seen = this.fleet.version;
     const out = [];
-    for (const v of this.fleet.vessels()) if (matches(v, this.query)) out.push(v);
+    for (const v of this.fleet.vessels()) if (matches(v, this.query) && this.accept(v)) out.push([clip(v.name, LIMIT.name), v]);
     out.sort(compare);
-    this.rows = out;
+    this.rows = out.map((p) => p[1]);
     this.n.spacer.style.height = `${out.length * ROW}px`;
     const total = this.fleet.size;
-    setText(this.n.count, this.query === '' ? String(total) : `${out.length} / ${total}`);
+    setText(this.n.count, out.length === total ? String(total) : `${out.length} / ${total}`);
     this.paint();
     this.onRefresh();
   }
@@ -96,41 +98,55 @@ export class VesselList {
     this.paint();
   }
 
+  // paint draws the rows in view. A vessel's row node is kept and updated
+  // in place while it stays in view, so a click whose press and release
+  // straddle a repaint (live updates repaint several times a second) still
+  // lands on one element and is not lost.
   paint() {
     const first = Math.max(0, Math.floor(this.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((this.scrollTop + this.viewH) / ROW) + OVERSCAN);
     const now = Date.now();
-    const frag = document.createDocumentFragment();
-    for (let i = first; i < last; i++) frag.append(this._row(this.rows[i], i, now));
-    clear(this.n.spacer);
-    this.n.spacer.append(frag);
-    if (this.rows.length === 0) {
-      this.n.spacer.append(el('div', { class: 'empty' },
-        this.query === '' ? '暂无船舶 No vessels' : '无匹配 No match'));
+    const kept = new Map();
+    const nodes = [];
+    for (let i = first; i < last; i++) {
+      const v = this.rows[i];
+      const row = (this.rowNodes && this.rowNodes.get(v.mmsi)) || this._newRow(v.mmsi);
+      this._fill(row, v, i, now);
+      kept.set(v.mmsi, row);
+      nodes.push(row);
     }
+    this.rowNodes = kept;
+    if (this.rows.length === 0) {
+      nodes.push(el('div', { class: 'empty' }, L(this.fleet.size === 0 ? '暂无船舶 No vessels' : '无匹配 No match')));
+    }
+    const cur = this.n.spacer.children;
+    if (cur.length !== nodes.length || nodes.some((n, i) => cur[i] !== n)) this.n.spacer.replaceChildren(...nodes);
   }
 
-  _row(v, i, now) {
+  _newRow(mmsi) {
+    return el('div', { class: 'row', role: 'option', dataset: { mmsi } },
+      el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+      el('span', { class: 'row-name' }),
+      el('span', { class: 'row-sub' }));
+  }
+
+  // _fill sets what a row shows, touching only what changed.
+  _fill(row, v, i, now) {
     const sog = validSOG(v.sog);
     const seen = parseTime(v.last_seen);
     const cls = ['row', `cat-${category(v.ship_type)}`];
     if (v.stale) cls.push('stale');
     if (Array.isArray(v.flags) && v.flags.length) cls.push('flagged');
     if (v.mmsi === this.selected) cls.push('selected');
-    const row = el('div', {
-      class: cls.join(' '), role: 'option', dataset: { mmsi: v.mmsi },
-      'aria-selected': v.mmsi === this.selected ? 'true' : 'false',
-    },
-    el('span', { class: 'swatch', 'aria-hidden': 'true' }),
-    el('span', { class: 'row-name' }, label(v)),
-    el('span', { class: 'row-sub' },
-      `${v.mmsi}`,
-      clip(v.callsign, LIMIT.callsign) ? ` · ${clip(v.callsign, LIMIT.callsign)}` : '',
-      sog !== null ? ` · ${num(sog, 1, 'kn')}` : '',
-      v.lat === null || v.lat === undefined ? ' · 无位置 no position' : '',
-      seen ? ` · ${ago(seen, now)}` : ''));
-    row.style.top = `${i * ROW}px`;
-    return row;
+    const c = cls.join(' ');
+    if (row.className !== c) row.className = c;
+    row.setAttribute('aria-selected', v.mmsi === this.selected ? 'true' : 'false');
+    const cs = clip(v.callsign, LIMIT.callsign);
+    setText(row.children[1], label(v));
+    setText(row.children[2], `${v.mmsi}${cs ? ` · ${cs}` : ''}${sog !== null ? ` · ${num(sog, 1, 'kn')}` : ''}` +
+      `${v.lat === null || v.lat === undefined ? ` · ${L('无位置 no position')}` : ''}${seen ? ` · ${ago(seen, now)}` : ''}`);
+    const top = `${i * ROW}px`;
+    if (row.style.top !== top) row.style.top = top;
   }
 
   _key(e) {

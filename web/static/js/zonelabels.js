@@ -1,3 +1,5 @@
+import { localize } from './i18n.js';
+
 // Chinese + English text and colours for zones, bans and alerts, keyed by
 // the API's codes (zones.Kind, zones.AlertKind, ...).
 
@@ -16,7 +18,7 @@ export const ZONE_KINDS = [
 ];
 
 const BY_KEY = new Map(ZONE_KINDS.map((k) => [k.key, k]));
-const OTHER_KIND = { key: 'other', label: '区域 Zone', color: '#64748b' };
+const OTHER_KIND = localize({ x: { key: 'other', label: '区域 Zone', color: '#64748b' } }).x;
 
 // zoneKind is the ZONE_KINDS entry of a kind code (a grey "zone" if unknown).
 export function zoneKind(key) {
@@ -60,3 +62,5 @@ export const BAN_REASON = {
   wind: '大风 Wind', fog: '大雾 Fog', ice: '冰封 Ice', flood: '洪水 Flood',
   night: '夜间 Night', event: '活动 Event', other: '其他 Other',
 };
+
+for (const t of [ZONE_KINDS, ALERT_KIND, SEVERITY, ALERT_STATE, BAN_KIND, BAN_REASON]) localize(t);

@@ -6,8 +6,9 @@
 import { el, svg, setText } from './dom.js';
 import { clip, parseTime, shortTime, zoneLabel } from './format.js';
 import { ZONE_KINDS, zoneKind, BAN_KIND, BAN_REASON } from './zonelabels.js';
+import { L } from './i18n.js';
 
-const L = window.L;
+const Lf = window.L;
 const MAX_ZONES = 5000;
 const HATCH = 'zone-hatch'; // id of the SVG pattern of banned zones
 const EARTH = 40075016.686; // m, equator
@@ -49,19 +50,19 @@ function shapeOf(f, renderer) {
     switch (g.type) {
       case 'Polygon':
       case 'MultiPolygon': {
-        const lls = L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === 'Polygon' ? 1 : 2);
-        return { shape: 'area', layer: L.polygon(lls, base) };
+        const lls = Lf.GeoJSON.coordsToLatLngs(g.coordinates, g.type === 'Polygon' ? 1 : 2);
+        return { shape: 'area', layer: Lf.polygon(lls, base) };
       }
       case 'Point':
         if (!validLatLng(g.coordinates) || num(p.radius_m) <= 0) return null;
-        return { shape: 'area', layer: L.circle(L.GeoJSON.coordsToLatLng(g.coordinates), { ...base, radius: num(p.radius_m) }) };
+        return { shape: 'area', layer: Lf.circle(Lf.GeoJSON.coordsToLatLng(g.coordinates), { ...base, radius: num(p.radius_m) }) };
       case 'LineString': {
-        const lls = L.GeoJSON.coordsToLatLngs(g.coordinates, 0);
+        const lls = Lf.GeoJSON.coordsToLatLngs(g.coordinates, 0);
         if (p.kind === 'border') {
-          return { shape: 'line', layer: L.polyline(lls, { ...base, weight: 3, dashArray: '10 7', lineCap: 'butt' }) };
+          return { shape: 'line', layer: Lf.polyline(lls, { ...base, weight: 3, dashArray: '10 7', lineCap: 'butt' }) };
         }
-        if (num(p.buffer_m) <= 0) return { shape: 'line', layer: L.polyline(lls, { ...base, weight: 3 }) };
-        return { shape: 'band', layer: L.polyline(lls, { ...base, opacity: 0.35, lineJoin: 'round' }) };
+        if (num(p.buffer_m) <= 0) return { shape: 'line', layer: Lf.polyline(lls, { ...base, weight: 3 }) };
+        return { shape: 'band', layer: Lf.polyline(lls, { ...base, opacity: 0.35, lineJoin: 'round' }) };
       }
     }
   } catch (_) { /* malformed coordinates: not drawn */ }
@@ -74,12 +75,13 @@ export class ZoneLayer {
   constructor(map) {
     this.map = map;
     map.createPane('zones').style.zIndex = '420';
-    this.renderer = L.svg({ pane: 'zones', padding: 0.5 });
+    this.renderer = Lf.svg({ pane: 'zones', padding: 0.5 });
     map.addLayer(this.renderer);
     this._defineHatch(map.getPane('zones').querySelector('svg'));
-    this.group = L.layerGroup().addTo(map);
+    this.group = Lf.layerGroup().addTo(map);
     this.items = new Map(); // id -> {props, layer, shape, tipBan, banned}
     this.bans = new Map(); // id -> ban
+    this.onPick = null; // set by the ban editor while it picks zones
     map.on('zoomend', () => this._scaleBands());
     setInterval(() => this._restyle(), 30000); // bans start and end with time
   }
@@ -113,6 +115,7 @@ export class ZoneLayer {
         el('span', { class: 'wtip-kind' }, kind.label),
         tipBan);
       made.layer.bindTooltip(tip, { sticky: true, direction: 'top', className: 'water-tip' });
+      made.layer.on('click', () => { if (this.onPick) this.onPick(id); });
       made.layer.addTo(this.group);
       const path = made.layer.getElement();
       path.classList.add('zone', `zone-${kind.key}`, `zone-${made.shape}`);
@@ -132,6 +135,19 @@ export class ZoneLayer {
     const zh = clip(z.props.name_zh, 40);
     const en = clip(z.props.name, 60);
     return zh && en ? `${zh} ${en}` : zh || en || clip(id, 64);
+  }
+
+  // list is every zone as [id, props], in id order.
+  list() {
+    return [...this.items].map(([id, z]) => [id, z.props]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  // markPicked outlines the zones in ids (the ban editor's choice).
+  markPicked(ids) {
+    for (const [id, z] of this.items) {
+      const el = z.layer.getElement();
+      if (el) el.classList.toggle('zone-picked', ids.has(id));
+    }
   }
 
   // setBans replaces the bans; upsertBan files one set or lifted ban.
@@ -177,7 +193,7 @@ export class ZoneLayer {
 
   _banText(b) {
     const until = parseTime(b.until);
-    return `${BAN_KIND[b.kind] || '禁航 Ban'} · ${BAN_REASON[b.reason] || clip(b.reason, 16)}` +
+    return `${BAN_KIND[b.kind] || L('禁航 Ban')} · ${BAN_REASON[b.reason] || clip(b.reason, 16)}` +
       (until && !b.yearly ? ` · 至 until ${shortTime(until)} ${zoneLabel()}` : '');
   }
 
@@ -196,7 +212,7 @@ export class ZoneLayer {
 // zoneLegend is the map control naming each kind's colour.
 export function zoneLegend() {
   const box = el('div', { class: 'zone-legend', 'aria-label': '区域图例 Zone legend' },
-    el('div', { class: 'zone-legend-title' }, '区域 Zones'));
+    el('div', { class: 'zone-legend-title' }, L('区域 Zones')));
   for (const k of ZONE_KINDS) {
     const sw = el('span', { class: `zone-swatch zs-${k.key}`, 'aria-hidden': 'true' });
     sw.style.borderColor = k.color;
@@ -204,10 +220,10 @@ export function zoneLegend() {
     box.append(el('div', { class: 'zone-legend-item', dataset: { kind: k.key } }, sw, k.label));
   }
   box.append(el('div', { class: 'zone-legend-item', dataset: { kind: 'banned' } },
-    el('span', { class: 'zone-swatch zs-banned', 'aria-hidden': 'true' }), '禁航中 Under ban'));
-  const ctl = L.control({ position: 'bottomright' });
+    el('span', { class: 'zone-swatch zs-banned', 'aria-hidden': 'true' }), L('禁航中 Under ban')));
+  const ctl = Lf.control({ position: 'bottomright' });
   ctl.onAdd = () => {
-    L.DomEvent.disableClickPropagation(box);
+    Lf.DomEvent.disableClickPropagation(box);
     return box;
   };
   return ctl;
