@@ -1,0 +1,177 @@
+// Package videotest holds what the video tests share: running a test in a
+// network namespace of its own, so that no ICE packet of a WebRTC test can
+// reach any address of the machine but loopback, and limiting pion to that
+// loopback.
+//
+// A WebRTC test starts with
+//
+//	func TestWHEPViewer(t *testing.T) {
+//		if !videotest.InNetNS(t) {
+//			return // it ran, and passed or failed, in its own namespace
+//		}
+//		se := webrtc.SettingEngine{}
+//		videotest.LoopbackOnly(&se)
+//		...
+//	}
+package videotest
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/webrtc/v4"
+)
+
+// EnvNetNS is set to "1" in the environment of a test binary re-executed
+// inside its network namespace.
+const EnvNetNS = "RIVERWATCH_NETNS"
+
+// netnsScript brings loopback up in the fresh namespace (it starts down)
+// and then becomes the test binary, so that signals and the exit status are
+// the binary's own.
+const netnsScript = `ip link set lo up && exec "$0" "$@"`
+
+var (
+	unshareOnce sync.Once
+	unshareErr  error
+)
+
+// unshareWorks reports whether this process may make a network namespace
+// and bring its loopback up (root, or user namespaces allowed, and ip(8)).
+func unshareWorks() error {
+	unshareOnce.Do(func() {
+		out, err := exec.Command("unshare", "-n", "--", "sh", "-c", "ip link set lo up").CombinedOutput()
+		if err != nil {
+			unshareErr = fmt.Errorf("unshare -n with ip link set lo up: %v: %s", err, bytes.TrimSpace(out))
+		}
+	})
+	return unshareErr
+}
+
+// Inside reports whether this process runs in a namespace InNetNS made.
+func Inside() bool { return os.Getenv(EnvNetNS) == "1" }
+
+// InNetNS makes the calling test run in a network namespace of its own
+// with only loopback up. Outside one, it re-executes the test binary for
+// just this test (and its subtests) under `unshare -n`, streams the child's
+// output into the test's, fails or skips the test as the child did, and
+// returns false: the caller must return at once. Inside one (RIVERWATCH_NETNS=1,
+// checked against the interfaces really present) it returns true and the
+// caller runs its body.
+//
+// Where unshare is not allowed the test is skipped with the reason, or
+// failed under RIVERWATCH_REQUIRE_SERVICES=1.
+func InNetNS(t *testing.T) bool {
+	t.Helper()
+	if Inside() {
+		checkLoopbackOnly(t)
+		return true
+	}
+	if err := unshareWorks(); err != nil {
+		msg := "needs a network namespace of its own (run as root, or allow user namespaces): " + err.Error()
+		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+
+	ctx := context.Background()
+	if d, ok := t.Deadline(); ok {
+		// Leave the parent time to report what the child printed.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-5*time.Second))
+		defer cancel()
+	}
+	args := []string{"-n", "--", "sh", "-c", netnsScript, os.Args[0],
+		"-test.run=" + RunPattern(t.Name()), "-test.bench=^$", "-test.v=true", "-test.count=1"}
+	if f := flag.Lookup("test.timeout"); f != nil {
+		args = append(args, "-test.timeout="+f.Value.String())
+	}
+	if testing.Short() {
+		args = append(args, "-test.short=true")
+	}
+	cmd := exec.CommandContext(ctx, "unshare", args...)
+	cmd.Env = append(os.Environ(), EnvNetNS+"=1")
+	var out bytes.Buffer
+	w := io.MultiWriter(&out, t.Output())
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+
+	name := regexp.QuoteMeta(t.Name())
+	switch {
+	case err != nil:
+		t.Fatalf("in its network namespace: %v (output above)", err)
+	case regexp.MustCompile(`(?m)^\s*--- FAIL: ` + name + ` `).Match(out.Bytes()):
+		t.Fatal("failed in its network namespace (output above)")
+	case regexp.MustCompile(`(?m)^\s*--- PASS: ` + name + ` `).Match(out.Bytes()):
+		return false
+	case regexp.MustCompile(`(?m)^\s*--- SKIP: ` + name + ` `).Match(out.Bytes()):
+		t.Skip("skipped in its network namespace (reason above)")
+	default:
+		t.Fatalf("the re-executed test binary did not run %s (pattern %s)", t.Name(), RunPattern(t.Name()))
+	}
+	return false
+}
+
+// RunPattern is the -test.run pattern that selects exactly the test or
+// subtest named name (as testing.T.Name gives it).
+func RunPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// checkLoopbackOnly fails the test if RIVERWATCH_NETNS=1 is set but the
+// process sees an interface other than loopback, or loopback down: then it
+// is not in the namespace InNetNS makes, and its packets could leave.
+func checkLoopbackOnly(t *testing.T) {
+	t.Helper()
+	ifs, err := net.Interfaces()
+	if err != nil {
+		t.Fatalf("list interfaces: %v", err)
+	}
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagLoopback == 0 {
+			t.Fatalf("%s=1 but interface %s is not loopback: not in a network namespace of its own", EnvNetNS, ifc.Name)
+		}
+		if ifc.Flags&net.FlagUp == 0 {
+			t.Fatalf("loopback %s is down in the network namespace", ifc.Name)
+		}
+	}
+}
+
+// LoopbackOnly limits a pion SettingEngine to IPv4 loopback: candidates
+// only from loopback interfaces and 127.0.0.0/8 (which pion leaves out by
+// default), UDP and TCP over IPv4, no mDNS. In the namespace InNetNS makes
+// there is nothing else anyway; outside it (benchmarks run by hand) this is
+// what keeps ICE on the machine's own loopback.
+func LoopbackOnly(se *webrtc.SettingEngine) {
+	se.SetInterfaceFilter(isLoopbackInterface)
+	se.SetIPFilter(func(ip net.IP) bool { return ip.To4() != nil && ip.IsLoopback() })
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+}
+
+func isLoopbackInterface(name string) bool {
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return false
+	}
+	return ifc.Flags&net.FlagLoopback != 0
+}
