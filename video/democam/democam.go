@@ -1,0 +1,274 @@
+// Package democam is riverwatch's built-in demo camera: a small H.264 clip
+// (testsrc2 with noise, 640x360, 25 fps, a keyframe every 10 s, no
+// B-frames; see README.md for the ffmpeg command) looped by an in-process
+// RTSP server, so the video wall works out of the box through the same
+// RTSP client path as a real camera. videotest builds its fake cameras on
+// it.
+package democam
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v5"
+	"github.com/bluenviron/gortsplib/v5/pkg/base"
+	"github.com/bluenviron/gortsplib/v5/pkg/description"
+	"github.com/bluenviron/gortsplib/v5/pkg/format"
+	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+)
+
+//go:embed demo.h264
+var demoClip []byte
+
+// Clip is an H.264 stream split into access units, played at FPS.
+type Clip struct {
+	AUs      [][][]byte
+	FPS      int
+	SPS, PPS []byte
+}
+
+// Demo is the embedded clip: 20 s, keyframes at 0 s and 10 s.
+func Demo() (*Clip, error) { return ParseAnnexB(demoClip, 25) }
+
+// ParseAnnexB splits an Annex-B stream into access units at its access
+// unit delimiters (ffmpeg's x264 aud=1), or at each slice when it has none.
+func ParseAnnexB(b []byte, fps int) (*Clip, error) {
+	nalus := splitAnnexB(b)
+	c := &Clip{FPS: fps}
+	var au [][]byte
+	flush := func() {
+		if len(au) > 0 {
+			c.AUs = append(c.AUs, au)
+			au = nil
+		}
+	}
+	hasAUD := false
+	for _, n := range nalus {
+		if len(n) > 0 && h264.NALUType(n[0]&0x1f) == h264.NALUTypeAccessUnitDelimiter {
+			hasAUD = true
+			break
+		}
+	}
+	for _, n := range nalus {
+		if len(n) == 0 {
+			continue
+		}
+		switch h264.NALUType(n[0] & 0x1f) {
+		case h264.NALUTypeAccessUnitDelimiter:
+			flush()
+			continue // WebRTC needs no delimiters
+		case h264.NALUTypeSPS:
+			if c.SPS == nil {
+				c.SPS = n
+			}
+		case h264.NALUTypePPS:
+			if c.PPS == nil {
+				c.PPS = n
+			}
+		case h264.NALUTypeIDR, h264.NALUTypeNonIDR:
+			if !hasAUD {
+				au = append(au, n)
+				flush()
+				continue
+			}
+		}
+		au = append(au, n)
+	}
+	flush()
+	if len(c.AUs) == 0 || c.SPS == nil || c.PPS == nil || !h264.IsRandomAccess(c.AUs[0]) {
+		return nil, errors.New("democam: the clip must start with SPS, PPS and a keyframe")
+	}
+	return c, nil
+}
+
+// splitAnnexB cuts a byte stream at its 00 00 01 start codes (mediacommon's
+// AnnexB reader stops at 50 NAL units: it reads one access unit).
+func splitAnnexB(b []byte) [][]byte {
+	var out [][]byte
+	start := -1
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == 0 && b[i+1] == 0 && b[i+2] == 1 {
+			if start >= 0 {
+				end := i
+				for end > start && b[end-1] == 0 {
+					end--
+				}
+				out = append(out, b[start:end])
+			}
+			start = i + 3
+			i += 2
+		}
+	}
+	if start >= 0 && start < len(b) {
+		out = append(out, b[start:])
+	}
+	return out
+}
+
+// Config of a Server.
+type Config struct {
+	Addr string // RTSP listen address, e.g. "127.0.0.1:0"
+	Path string // stream path, default "demo"
+	Clip *Clip  // default Demo()
+	// InBandParams repeats SPS and PPS only inside the stream, not in the
+	// SDP (as many cameras do); the default puts them in the SDP too.
+	InBandParams bool
+	Logger       *slog.Logger
+}
+
+// Server is an RTSP server looping one clip in real time to any number of
+// readers. The clip restarts from its first keyframe whenever a reader
+// arrives to find nobody else watching.
+type Server struct {
+	cfg    Config
+	srv    *gortsplib.Server
+	stream *gortsplib.ServerStream
+	media  *description.Media
+	addr   string
+
+	sessions atomic.Int64 // sessions ever opened
+	active   atomic.Int64 // sessions now playing
+	rewind   atomic.Bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Start binds the server and starts the loop.
+func Start(cfg Config) (*Server, error) {
+	if cfg.Path == "" {
+		cfg.Path = "demo"
+	}
+	if cfg.Clip == nil {
+		c, err := Demo()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Clip = c
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, stop: make(chan struct{})}
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
+	if !cfg.InBandParams {
+		f.SPS, f.PPS = cfg.Clip.SPS, cfg.Clip.PPS
+	}
+	s.media = &description.Media{Type: description.MediaTypeVideo, Formats: []format.Format{f}}
+	s.srv = &gortsplib.Server{
+		Handler:     (*handler)(s),
+		RTSPAddress: cfg.Addr,
+		Listen: func(network, address string) (net.Listener, error) {
+			ln, err := net.Listen(network, address)
+			if err == nil {
+				s.addr = ln.Addr().String()
+			}
+			return ln, err
+		},
+	}
+	if err := s.srv.Start(); err != nil {
+		return nil, fmt.Errorf("democam: listen %s: %w", cfg.Addr, err)
+	}
+	s.stream = &gortsplib.ServerStream{Server: s.srv, Desc: &description.Session{Medias: []*description.Media{s.media}}}
+	if err := s.stream.Initialize(); err != nil {
+		s.srv.Close()
+		return nil, fmt.Errorf("democam: %w", err)
+	}
+	s.wg.Add(1)
+	go s.loop(f)
+	return s, nil
+}
+
+// Addr is the bound RTSP address.
+func (s *Server) Addr() string { return s.addr }
+
+// URL is the stream's rtsp:// URL.
+func (s *Server) URL() string { return "rtsp://" + s.addr + "/" + s.cfg.Path }
+
+// Sessions counts the RTSP sessions ever opened.
+func (s *Server) Sessions() int64 { return s.sessions.Load() }
+
+// Active counts the sessions now playing.
+func (s *Server) Active() int64 { return s.active.Load() }
+
+// Close stops the loop and the server.
+func (s *Server) Close() {
+	close(s.stop)
+	s.wg.Wait()
+	s.stream.Close()
+	s.srv.Close()
+}
+
+// loop writes the clip's access units in real time, forever.
+func (s *Server) loop(f *format.H264) {
+	defer s.wg.Done()
+	enc := &rtph264.Encoder{PayloadType: f.PayloadTyp, PacketizationMode: 1, PayloadMaxSize: 1200}
+	if err := enc.Init(); err != nil {
+		s.cfg.Logger.Error("democam encoder", "err", err)
+		return
+	}
+	clip := s.cfg.Clip
+	step := uint32(90000 / clip.FPS)
+	frame := time.Second / time.Duration(clip.FPS)
+	ts := uint32(time.Now().UnixNano())
+	tick := time.NewTicker(frame)
+	defer tick.Stop()
+	i := 0
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-tick.C:
+		}
+		if s.rewind.Swap(false) {
+			i = 0
+		}
+		pkts, err := enc.Encode(clip.AUs[i])
+		if err == nil {
+			for _, p := range pkts {
+				p.Timestamp = ts
+				if err := s.stream.WritePacketRTP(s.media, p); err != nil {
+					break
+				}
+			}
+		}
+		ts += step
+		i = (i + 1) % len(clip.AUs)
+	}
+}
+
+// handler is the gortsplib server handler of a Server.
+type handler Server
+
+func (h *handler) OnSessionOpen(*gortsplib.ServerHandlerOnSessionOpenCtx) { h.sessions.Add(1) }
+
+func (h *handler) OnSessionClose(ctx *gortsplib.ServerHandlerOnSessionCloseCtx) {
+	if ctx.Session.State() == gortsplib.ServerSessionStatePlay {
+		h.active.Add(-1)
+	}
+}
+
+func (h *handler) OnDescribe(ctx *gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
+	if ctx.Path != "/"+h.cfg.Path && ctx.Path != h.cfg.Path {
+		return &base.Response{StatusCode: base.StatusNotFound}, nil, nil
+	}
+	return &base.Response{StatusCode: base.StatusOK}, h.stream, nil
+}
+
+func (h *handler) OnSetup(ctx *gortsplib.ServerHandlerOnSetupCtx) (*base.Response, *gortsplib.ServerStream, error) {
+	return &base.Response{StatusCode: base.StatusOK}, h.stream, nil
+}
+
+func (h *handler) OnPlay(*gortsplib.ServerHandlerOnPlayCtx) (*base.Response, error) {
+	if h.active.Add(1) == 1 {
+		h.rewind.Store(true)
+	}
+	return &base.Response{StatusCode: base.StatusOK}, nil
+}
