@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/zones"
 )
 
@@ -62,6 +63,14 @@ var errorTable = []errorRow{
 	{ErrUnauthorized, fiber.StatusUnauthorized, "unauthorized"},
 	{ErrForbidden, fiber.StatusForbidden, "forbidden"},
 	{ErrTooManyClients, fiber.StatusServiceUnavailable, "too many live clients, try again later"},
+	// video writes its messages for the client and keeps camera
+	// credentials out of them.
+	{video.ErrNotFound, fiber.StatusNotFound, ""},
+	{video.ErrInvalid, fiber.StatusBadRequest, ""},
+	{video.ErrUnsupported, fiber.StatusNotAcceptable, ""},
+	{video.ErrNoPicture, fiber.StatusServiceUnavailable, ""},
+	{video.ErrClosed, fiber.StatusServiceUnavailable, "video relay shutting down"},
+	{errCameraConflict, fiber.StatusConflict, ""},
 }
 
 // statusOf gives the status and client-safe message for err.

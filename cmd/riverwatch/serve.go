@@ -16,6 +16,7 @@ import (
 	"github.com/riverwatch/riverwatch/api"
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/influxstore"
+	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/web"
 	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -49,6 +50,7 @@ type server struct {
 	nmeaOut  *nmeaout.Server
 	sim      *simulate.Simulator
 	zones    *zones.Watch
+	video    *videoStack
 	api      *api.Server
 }
 
@@ -132,8 +134,12 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		setDemoBan(context.Background(), s.zones, logger)
 	}
 
+	s.video, err = openVideo(cfg, s.sim != nil, logger)
+	if err != nil {
+		return nil, fmt.Errorf("video: %w", err)
+	}
 	extra := prometheus.NewRegistry()
-	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones))
+	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones), video.NewCollector(s.video.relay))
 	if h, ok := s.history.(*influxstore.History); ok {
 		extra.MustRegister(newHistoryCollector(h))
 		feedHistory(h, s.broker, s.zones, logger)
@@ -146,7 +152,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Waterways:       waterway.GeoJSON(),
 		MaxLiveClients:  cfg.MaxLiveClients,
 		Logger:          logger,
-	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra})
+	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Cameras: s.video.relay})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -203,6 +209,7 @@ func (s *server) run(ctx context.Context) error {
 	}
 	s.logger.Info("shutting down")
 	st.stop()
+	s.video.Close() // after the API: no new viewers; before the stores
 	if cerr := s.history.Close(); cerr != nil && !errors.Is(cerr, context.Canceled) {
 		s.logger.Warn("history close", "err", cerr)
 	}
