@@ -56,7 +56,7 @@ func newSource(r *Relay, cam Camera) *source {
 	if cam.OnDemand {
 		s.state = StateIdle
 	}
-	s.idleSince.Store(time.Now().UnixNano())
+	s.idleSince.Store(1) // unwatched since long ago: an on-demand camera starts idle
 	return s
 }
 
