@@ -64,6 +64,10 @@ func TestMain(m *testing.M) {
 // smallClip: 2 s keyframe interval so the test is quick.
 var smallClip = ClipSpec{Width: 320, Height: 240, FPS: 25, Keyframe: 2 * time.Second, Duration: 4 * time.Second, BitrateKbps: 300}
 
+// midClip: 4 s keyframe interval, for Janus, whose viewers take about a
+// second to connect.
+var midClip = ClipSpec{Width: 320, Height: 240, FPS: 25, Keyframe: 4 * time.Second, Duration: 8 * time.Second, BitrateKbps: 300}
+
 func TestClip(t *testing.T) {
 	c := MustClip(t, smallClip)
 	if got, want := len(c.AUs), 100; got != want {
@@ -128,5 +132,72 @@ func TestPlainWaitsForKeyframe(t *testing.T) {
 	}
 	if r.BrokenAfter != 0 || r.LoneIDRs != 0 {
 		t.Errorf("broken after the keyframe: %+v", r)
+	}
+}
+
+// MustJanus starts Janus for the camera, or skips without it (fails under
+// RIVERWATCH_REQUIRE_SERVICES=1).
+func MustJanus(tb testing.TB, cam *Camera, videobufferkf bool) *Janus {
+	tb.Helper()
+	j, err := StartJanus(context.Background(), tb.TempDir(), cam.URL(), videobufferkf)
+	if err == ErrNoJanus && os.Getenv("RIVERWATCH_REQUIRE_SERVICES") != "1" {
+		tb.Skip(err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(j.Close)
+	return j
+}
+
+// TestJanus checks the bench's Janus: without videobufferkf a viewer waits
+// for the next keyframe; with it, it gets the cached keyframe at once and
+// then a broken chain (a lone IDR) until the next one.
+func TestJanus(t *testing.T) {
+	if !videotest.InNetNSVeth(t) {
+		return
+	}
+	cam, err := StartCamera(MustClip(t, midClip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cam.Close()
+	api, err := NewVethAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kf := range []bool{false, true} {
+		j := MustJanus(t, cam, kf)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		time.Sleep(time.Second) // let it pull and cache a keyframe
+		if err := cam.WaitIntoGroup(ctx, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		v, err := NewViewer(api, time.Now(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		s, err := j.Watch(ctx, v, nil)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, j.Log(3000))
+		}
+		defer s.Close(ctx)
+		select {
+		case <-v.Picture().Whole():
+		case <-ctx.Done():
+			t.Fatalf("videobufferkf=%t: no whole picture: %+v\n%s", kf, v.Picture().Result(), j.Log(3000))
+		}
+		r := v.Picture().Result()
+		t.Logf("janus videobufferkf=%t: %+v", kf, r)
+		// Joined 1 s into a 4 s group: the next keyframe is 3 s away.
+		if r.FirstWhole < 2500*time.Millisecond {
+			t.Errorf("videobufferkf=%t: whole picture after %v, before the next keyframe", kf, r.FirstWhole)
+		}
+		if kf && (r.LoneIDRs == 0 || r.FirstAU > r.FirstPacket+100*time.Millisecond) {
+			t.Errorf("videobufferkf: want the cached keyframe first, alone: %+v", r)
+		}
+		j.Close()
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,6 +23,22 @@ import (
 // the default codecs and interceptors (NACK, reports, TWCC), as a browser
 // viewer would have them.
 func NewAPI() (*webrtc.API, error) {
+	se := webrtc.SettingEngine{}
+	videotest.LoopbackOnly(&se)
+	return newAPI(se)
+}
+
+// NewVethAPI is NewAPI on the second end of videotest.InNetNSVeth's pair
+// only, for a viewer of Janus (which will not use loopback).
+func NewVethAPI() (*webrtc.API, error) {
+	se := webrtc.SettingEngine{}
+	videotest.LoopbackOnly(&se)
+	se.SetInterfaceFilter(func(name string) bool { return name == videotest.Veth1 })
+	se.SetIPFilter(func(ip net.IP) bool { return ip.String() == videotest.VethAddr1 })
+	return newAPI(se)
+}
+
+func newAPI(se webrtc.SettingEngine) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		return nil, fmt.Errorf("videobench: %w", err)
@@ -30,8 +47,6 @@ func NewAPI() (*webrtc.API, error) {
 	if err := webrtc.RegisterDefaultInterceptors(m, reg); err != nil {
 		return nil, fmt.Errorf("videobench: %w", err)
 	}
-	se := webrtc.SettingEngine{}
-	videotest.LoopbackOnly(&se)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se)), nil
 }
 

@@ -43,6 +43,31 @@ const EnvNetNS = "RIVERWATCH_NETNS"
 // the binary's own.
 const netnsScript = `ip link set lo up && exec "$0" "$@"`
 
+// Veth0 and Veth1 are the two ends of the veth pair InNetNSVeth makes
+// inside the namespace, with addresses VethAddr0 and VethAddr1. They exist
+// for servers that refuse loopback for ICE (Janus skips loopback
+// interfaces): both addresses are the namespace's own, so what is sent to
+// them stays in it as loopback traffic does.
+const (
+	Veth0     = "rwv0"
+	Veth1     = "rwv1"
+	VethAddr0 = "10.213.0.1"
+	VethAddr1 = "10.213.0.2"
+)
+
+// vethScript is netnsScript with the veth pair.
+const vethScript = `ip link set lo up && ip link add ` + Veth0 + ` type veth peer name ` + Veth1 +
+	` && ip addr add ` + VethAddr0 + `/30 dev ` + Veth0 + ` && ip addr add ` + VethAddr1 + `/30 dev ` + Veth1 +
+	` && ip link set ` + Veth0 + ` up && ip link set ` + Veth1 + ` up` +
+	// A packet from one end's address arriving on the other end has a
+	// local source: accept it (and skip the reverse-path check) in this
+	// namespace, where both addresses are ours.
+	` && for i in all ` + Veth0 + ` ` + Veth1 + `; do echo 1 > /proc/sys/net/ipv4/conf/$i/accept_local; echo 0 > /proc/sys/net/ipv4/conf/$i/rp_filter; done` +
+	` && exec "$0" "$@"`
+
+// envVeth marks a child made by InNetNSVeth.
+const envVeth = "RIVERWATCH_NETNS_VETH"
+
 var (
 	unshareOnce sync.Once
 	unshareErr  error
@@ -75,8 +100,22 @@ func Inside() bool { return os.Getenv(EnvNetNS) == "1" }
 // failed under RIVERWATCH_REQUIRE_SERVICES=1.
 func InNetNS(t *testing.T) bool {
 	t.Helper()
+	return inNetNS(t, false)
+}
+
+// InNetNSVeth is InNetNS with a veth pair inside the namespace (Veth0,
+// Veth1), for a server such as Janus that will not gather ICE candidates
+// on loopback. Nothing is connected to the world: the namespace has only
+// lo and the pair.
+func InNetNSVeth(t *testing.T) bool {
+	t.Helper()
+	return inNetNS(t, true)
+}
+
+func inNetNS(t *testing.T, veth bool) bool {
+	t.Helper()
 	if Inside() {
-		checkLoopbackOnly(t)
+		checkLoopbackOnly(t, os.Getenv(envVeth) == "1")
 		return true
 	}
 	if err := unshareWorks(); err != nil {
@@ -94,7 +133,11 @@ func InNetNS(t *testing.T) bool {
 		ctx, cancel = context.WithDeadline(ctx, d.Add(-5*time.Second))
 		defer cancel()
 	}
-	args := []string{"-n", "--", "sh", "-c", netnsScript, os.Args[0],
+	script := netnsScript
+	if veth {
+		script = vethScript
+	}
+	args := []string{"-n", "--", "sh", "-c", script, os.Args[0],
 		"-test.run=" + RunPattern(t.Name()), "-test.bench=^$", "-test.v=true", "-test.count=1"}
 	if f := flag.Lookup("test.timeout"); f != nil {
 		args = append(args, "-test.timeout="+f.Value.String())
@@ -104,6 +147,9 @@ func InNetNS(t *testing.T) bool {
 	}
 	cmd := exec.CommandContext(ctx, "unshare", args...)
 	cmd.Env = append(os.Environ(), EnvNetNS+"=1")
+	if veth {
+		cmd.Env = append(cmd.Env, envVeth+"=1")
+	}
 	var out bytes.Buffer
 	w := io.MultiWriter(&out, t.Output())
 	cmd.Stdout, cmd.Stderr = w, w
@@ -137,15 +183,19 @@ func RunPattern(name string) string {
 }
 
 // checkLoopbackOnly fails the test if RIVERWATCH_NETNS=1 is set but the
-// process sees an interface other than loopback, or loopback down: then it
-// is not in the namespace InNetNS makes, and its packets could leave.
-func checkLoopbackOnly(t *testing.T) {
+// process sees an interface other than loopback (and the veth pair, with
+// veth), or loopback down: then it is not in the namespace InNetNS makes,
+// and its packets could leave.
+func checkLoopbackOnly(t *testing.T, veth bool) {
 	t.Helper()
 	ifs, err := net.Interfaces()
 	if err != nil {
 		t.Fatalf("list interfaces: %v", err)
 	}
 	for _, ifc := range ifs {
+		if veth && (ifc.Name == Veth0 || ifc.Name == Veth1) {
+			continue
+		}
 		if ifc.Flags&net.FlagLoopback == 0 {
 			t.Fatalf("%s=1 but interface %s is not loopback: not in a network namespace of its own", EnvNetNS, ifc.Name)
 		}
