@@ -88,6 +88,7 @@ func DefaultConfig() Config {
 		MaxLiveClients:  256,
 		LogLevel:        "info",
 		LogFormat:       "text",
+		VideoConfig:     VideoConfig{DemoCamera: "auto"},
 	}
 }
 

@@ -37,9 +37,6 @@ const demoCameraID = "demo-jilin-quay"
 
 // addVideoFlags registers the video flags on fs.
 func addVideoFlags(fs *flag.FlagSet, c *VideoConfig) {
-	if c.DemoCamera == "" {
-		c.DemoCamera = "auto"
-	}
 	fs.StringVar(&c.DemoCamera, "demo-camera", c.DemoCamera, "demo camera at the Jilin City quay (a looped clip through the RTSP path): auto (with the simulator), on, off")
 	fs.StringVar(&c.VideoUDP, "video-udp", c.VideoUDP, "the one UDP `ADDR` all WebRTC viewers' media uses (open it in the firewall), e.g. 0.0.0.0:8189; empty = a port per viewer")
 	fs.StringVar(&c.VideoTCP, "video-tcp", c.VideoTCP, "ICE-TCP listen `ADDR`, the fallback where UDP is blocked, e.g. 0.0.0.0:8189; empty = off")
@@ -49,7 +46,7 @@ func addVideoFlags(fs *flag.FlagSet, c *VideoConfig) {
 	fs.DurationVar(&c.VideoIdleTimeout, "video-idle-timeout", c.VideoIdleTimeout, "an on-demand camera is released this long after its last viewer left (default 10s)")
 }
 
-// listFlag is a repeatable string flag; the first use replaces the YAML's list.
+// listFlag is a repeatable string flag adding to the YAML's list.
 type listFlag struct{ v *[]string }
 
 func (f listFlag) String() string {
