@@ -34,6 +34,9 @@ type ICEConfig struct {
 	// Rewrite are address rewrite rules for a relay behind NAT: the
 	// addresses to announce instead of (or besides) the local ones.
 	Rewrite []RewriteRule
+	// Loopback offers loopback candidates too (a browser on this machine,
+	// a network namespace with only lo); pion leaves them out by default.
+	Loopback bool
 	// Tune is called on every SettingEngine before use (tests limit pion
 	// to loopback with it).
 	Tune func(*webrtc.SettingEngine)
@@ -255,6 +258,9 @@ func newAPI(c ICEConfig, l *listeners) (*webrtc.API, error) {
 		if err := se.SetICEAddressRewriteRules(rules...); err != nil {
 			return nil, fmt.Errorf("%w: rewrite rules: %w", ErrInvalid, err)
 		}
+	}
+	if c.Loopback {
+		se.SetIncludeLoopbackCandidate(true)
 	}
 	if c.Tune != nil {
 		c.Tune(&se)

@@ -30,6 +30,8 @@ type VideoConfig struct {
 	// ICERewrite are address rewrite rules, EXTERNAL[=LOCAL|CIDR][/srflx].
 	ICERewrite       []string      `yaml:"ice_rewrite"`
 	VideoIdleTimeout time.Duration `yaml:"video_idle_timeout"`
+	// VideoLoopback offers loopback ICE candidates (viewers on this host).
+	VideoLoopback bool `yaml:"video_loopback"`
 }
 
 // demoCameraID is the demo camera's id.
@@ -43,6 +45,7 @@ func addVideoFlags(fs *flag.FlagSet, c *VideoConfig) {
 	fs.Var(listFlag{&c.STUN}, "stun", "STUN server `URL` for WebRTC viewers (stun:host:3478), repeatable")
 	fs.Var(turnFlag{&c.TURN}, "turn", "TURN server `URL[,URL]|SECRET` with credentials from the shared secret (TURN REST), or URL|user:password; repeatable")
 	fs.Var(listFlag{&c.ICERewrite}, "ice-rewrite", "announce `EXTERNAL[=LOCAL|CIDR][/srflx]` instead of a local address (a relay behind NAT), repeatable")
+	fs.BoolVar(&c.VideoLoopback, "video-loopback", c.VideoLoopback, "offer loopback ICE candidates too, for viewers on this machine only")
 	fs.DurationVar(&c.VideoIdleTimeout, "video-idle-timeout", c.VideoIdleTimeout, "an on-demand camera is released this long after its last viewer left (default 10s)")
 }
 
@@ -91,7 +94,7 @@ type videoStack struct {
 // kept, offline, and retried).
 func openVideo(cfg Config, simulated bool, logger *slog.Logger) (*videoStack, error) {
 	vc := cfg.VideoConfig
-	ice := video.ICEConfig{STUN: vc.STUN, TURN: vc.TURN, UDPMux: vc.VideoUDP, TCPMux: vc.VideoTCP}
+	ice := video.ICEConfig{STUN: vc.STUN, TURN: vc.TURN, UDPMux: vc.VideoUDP, TCPMux: vc.VideoTCP, Loopback: vc.VideoLoopback}
 	for _, r := range vc.ICERewrite {
 		rule, err := video.ParseRewrite(r)
 		if err != nil {
