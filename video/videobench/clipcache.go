@@ -57,4 +57,3 @@ func MustClip(tb testing.TB, spec ClipSpec) *Clip {
 	}
 	return c
 }
-
