@@ -33,11 +33,12 @@ var browserClip = videobench.ClipSpec{Width: 480, Height: 270, FPS: 25, Keyframe
 // next keyframe); then the camera's RTSP server is stopped and started
 // again, and the same WHEP session plays on.
 //
-// It runs in a network namespace of its own with a veth pair inside
-// (videotest.InNetNSVeth): the relay, in its `serve` configuration, gathers
-// no loopback candidates, and nothing can leave the namespace.
+// It runs in a network namespace of its own with only loopback
+// (videotest.InNetNS): serve offers loopback candidates (--video-loopback)
+// and Chromium takes them (--allow-loopback-in-peer-connection); nothing
+// can leave the namespace.
 func TestVideoViewerInChromium(t *testing.T) {
-	if !videotest.InNetNSVeth(t) {
+	if !videotest.InNetNS(t) {
 		return
 	}
 	clip := mustBrowserClip(t)
@@ -46,7 +47,7 @@ func TestVideoViewerInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
-	srv := startServer(t, "--demo-camera", "off")
+	srv := startServer(t, "--demo-camera", "off", "--video-loopback")
 	base := "http://" + srv.api.Addr()
 	const id = "quay-browser"
 	body := fmt.Sprintf(`{"id":%q,"name":"Browser test quay","name_zh":"浏览器测试码头","river":"Second Songhua",
