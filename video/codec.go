@@ -2,6 +2,7 @@ package video
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
@@ -88,6 +89,14 @@ func (c *h264Codec) setSPS(sps []byte) {
 }
 
 func (c *h264Codec) prepare(au [][]byte) ([][]byte, bool, bool) {
+	// Access unit delimiters carry nothing WebRTC needs, and must come
+	// first, before the parameter sets put in front of a keyframe.
+	au = slices.DeleteFunc(au, func(n []byte) bool {
+		return len(n) == 0 || h264.NALUType(n[0]&0x1f) == h264.NALUTypeAccessUnitDelimiter
+	})
+	if len(au) == 0 {
+		return au, false, false
+	}
 	key := h264.IsRandomAccess(au)
 	hasSPS, hasPPS, bframe := false, false, false
 	for _, n := range au {
@@ -221,6 +230,12 @@ func (c *h265Codec) setSPS(sps []byte) {
 }
 
 func (c *h265Codec) prepare(au [][]byte) ([][]byte, bool, bool) {
+	au = slices.DeleteFunc(au, func(n []byte) bool {
+		return len(n) < 2 || h265.NALUType((n[0]>>1)&0x3f) == h265.NALUType_AUD_NUT
+	})
+	if len(au) == 0 {
+		return au, false, false
+	}
 	key := h265.IsRandomAccess(au)
 	has := map[h265.NALUType]bool{}
 	for _, n := range au {

@@ -68,8 +68,10 @@ type RewriteRule struct {
 // as in the --ice-rewrite flag, e.g. "203.0.113.7=10.0.0.5".
 func ParseRewrite(s string) (RewriteRule, error) {
 	var r RewriteRule
-	if before, after, ok := strings.Cut(s, "/"); ok {
-		s, r.Type = before, after
+	if i := strings.LastIndex(s, "/"); i >= 0 {
+		if _, err := strconv.Atoi(s[i+1:]); err != nil { // not a CIDR's prefix length
+			s, r.Type = s[:i], s[i+1:]
+		}
 	}
 	ext, local, _ := strings.Cut(s, "=")
 	for _, e := range strings.Split(ext, ",") {

@@ -331,6 +331,9 @@ func (s *source) onVideo(vc videoCodec, p *rtp.Packet, epoch uint64) {
 		return
 	}
 	au, key, bframe := vc.prepare(au)
+	if len(au) == 0 {
+		return
+	}
 	if bframe {
 		s.warn(WarnBFrames)
 	}
