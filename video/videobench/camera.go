@@ -213,6 +213,19 @@ func (c *Camera) WaitIntoGroup(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// WaitNextKeyframe waits until the camera sends a keyframe after now.
+func (c *Camera) WaitNextKeyframe(ctx context.Context) error {
+	now := time.Now()
+	for !c.LastKeyframe().After(now) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
 // cameraHandler answers DESCRIBE, SETUP and PLAY with the one stream.
 type cameraHandler struct{ stream *gortsplib.ServerStream }
 

@@ -32,6 +32,8 @@ func startRelay(tb testing.TB, cam *Camera) *video.Relay {
 	return r
 }
 
+var relayViewer = video.ViewerInfo{Name: "bench"}
+
 // relayWatch joins r's camera with v by WHEP (in-process).
 func relayWatch(ctx context.Context, r *video.Relay, v *Viewer) error {
 	offer, err := v.Offer()

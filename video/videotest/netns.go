@@ -18,6 +18,7 @@ package videotest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -170,6 +171,39 @@ func inNetNS(t *testing.T, veth bool) bool {
 		t.Fatalf("the re-executed test binary did not run %s (pattern %s)", t.Name(), RunPattern(t.Name()))
 	}
 	return false
+}
+
+// MainInNetNS runs a whole test binary in a network namespace of its own,
+// with the veth pair when veth is set, for a package whose every test and
+// benchmark needs one (the measuring bench: benchmarks cannot re-execute
+// themselves one by one as InNetNS does). Call it from TestMain. Outside a
+// namespace it re-executes the binary with the same arguments under
+// unshare, passes its output through and exits with its status; inside, or
+// where unshare is not allowed (the tests then skip or fail one by one
+// through InNetNS), it runs m.
+func MainInNetNS(m *testing.M, veth bool) {
+	if Inside() || unshareWorks() != nil {
+		os.Exit(m.Run())
+	}
+	script := netnsScript
+	if veth {
+		script = vethScript
+	}
+	cmd := exec.Command("unshare", append([]string{"-n", "--", "sh", "-c", script}, os.Args...)...)
+	cmd.Env = append(os.Environ(), EnvNetNS+"=1")
+	if veth {
+		cmd.Env = append(cmd.Env, envVeth+"=1")
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			os.Exit(exit.ExitCode())
+		}
+		fmt.Fprintln(os.Stderr, "videotest: in a network namespace:", err)
+		os.Exit(2)
+	}
+	os.Exit(0)
 }
 
 // RunPattern is the -test.run pattern that selects exactly the test or
