@@ -35,9 +35,10 @@
 // the references of the frames after them). The live stream then continues
 // in the same timestamp base. The group thus plays quickly (a 4 s group of a
 // 2 Mbit/s camera in about 0.4 s at 20 Mbit/s) and then live, whole from the
-// keyframe on. Audio is never sent from the cache: it starts live after the
-// catch-up, on its own clock, so lip sync comes from the live RTCP sender
-// reports. A camera that reconnects starts a new timing segment the same
+// keyframe on. Audio is never sent from the cache (the catch-up carries
+// none): it starts after the catch-up with the live units that arrived
+// meanwhile, which video and audio both hold queued, so both are shifted by
+// the same catch-up time and the RTCP sender reports keep them in sync. A camera that reconnects starts a new timing segment the same
 // way, so viewers stay on their WHEP session and resume at its first
 // keyframe.
 //

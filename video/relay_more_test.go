@@ -223,3 +223,31 @@ func TestOnDemandPulledOnlyWhileWatched(t *testing.T) {
 		return state(t, r, "od").State == video.StateIdle && cam.Active() == 0
 	})
 }
+
+func TestAudioStartsLiveAfterCatchUp(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	cam := videotest.StartCamera(t, democam.Config{Audio: true})
+	r := newRelay(t, nil)
+	mustPut(t, r, video.Camera{ID: "av", Name: "av", RTSPURL: cam.URL()})
+	waitFor(t, 5*time.Second, "online", func() bool { return state(t, r, "av").State == video.StateOnline })
+	time.Sleep(2 * time.Second) // a 50-unit group to catch up on
+	if a := state(t, r, "av").Audio; a != "PCMU" {
+		t.Fatalf("audio %q, want PCMU", a)
+	}
+	v := videotest.NewViewer(t, whepOf(r, "av"))
+	aus, err := v.WaitAUs(60, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	n, first, mime := v.Audio()
+	if n < 5 || !strings.EqualFold(mime, "audio/PCMU") {
+		t.Fatalf("%d audio packets (%s)", n, mime)
+	}
+	// The cached group (about 50 units) came first; audio only after it.
+	if !first.After(aus[45].At) {
+		t.Errorf("first audio at %s, before the catch-up's unit 45 at %s", first.Format(time.StampMicro), aus[45].At.Format(time.StampMicro))
+	}
+}

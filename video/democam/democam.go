@@ -22,6 +22,7 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/pion/rtp"
 )
 
 //go:embed demo.h264
@@ -120,7 +121,9 @@ type Config struct {
 	// InBandParams repeats SPS and PPS only inside the stream, not in the
 	// SDP (as many cameras do); the default puts them in the SDP too.
 	InBandParams bool
-	Logger       *slog.Logger
+	// Audio adds a G.711 µ-law track (a 400 Hz tone, 20 ms packets).
+	Audio  bool
+	Logger *slog.Logger
 }
 
 // Server is an RTSP server looping one clip in real time to any number of
@@ -131,6 +134,7 @@ type Server struct {
 	srv    *gortsplib.Server
 	stream *gortsplib.ServerStream
 	media  *description.Media
+	audio  *description.Media
 	addr   string
 
 	sessions atomic.Int64 // sessions ever opened
@@ -162,6 +166,11 @@ func Start(cfg Config) (*Server, error) {
 		f.SPS, f.PPS = cfg.Clip.SPS, cfg.Clip.PPS
 	}
 	s.media = &description.Media{Type: description.MediaTypeVideo, Formats: []format.Format{f}}
+	medias := []*description.Media{s.media}
+	if cfg.Audio {
+		s.audio = &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{&format.G711{PayloadTyp: 0, MULaw: true, SampleRate: 8000, ChannelCount: 1}}}
+		medias = append(medias, s.audio)
+	}
 	s.srv = &gortsplib.Server{
 		Handler:     (*handler)(s),
 		RTSPAddress: cfg.Addr,
@@ -176,13 +185,17 @@ func Start(cfg Config) (*Server, error) {
 	if err := s.srv.Start(); err != nil {
 		return nil, fmt.Errorf("democam: listen %s: %w", cfg.Addr, err)
 	}
-	s.stream = &gortsplib.ServerStream{Server: s.srv, Desc: &description.Session{Medias: []*description.Media{s.media}}}
+	s.stream = &gortsplib.ServerStream{Server: s.srv, Desc: &description.Session{Medias: medias}}
 	if err := s.stream.Initialize(); err != nil {
 		s.srv.Close()
 		return nil, fmt.Errorf("democam: %w", err)
 	}
 	s.wg.Add(1)
 	go s.loop(f)
+	if s.audio != nil {
+		s.wg.Add(1)
+		go s.audioLoop()
+	}
 	return s, nil
 }
 
@@ -241,6 +254,34 @@ func (s *Server) loop(f *format.H264) {
 		}
 		ts += step
 		i = (i + 1) % len(clip.AUs)
+	}
+}
+
+// audioLoop writes 20 ms G.711 packets of a 400 Hz tone.
+func (s *Server) audioLoop() {
+	defer s.wg.Done()
+	payload := make([]byte, 160)
+	for i := range payload {
+		// µ-law of a small square wave: 0x9f and 0x1f are ±about 500.
+		if (i/10)%2 == 0 {
+			payload[i] = 0x9f
+		} else {
+			payload[i] = 0x1f
+		}
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	ts, seq := uint32(time.Now().UnixNano()), uint16(time.Now().UnixNano())
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-tick.C:
+		}
+		p := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, SequenceNumber: seq, Timestamp: ts, SSRC: 0x5ee1, Marker: false}, Payload: payload}
+		_ = s.stream.WritePacketRTP(s.audio, p)
+		seq++
+		ts += 160
 	}
 }
 

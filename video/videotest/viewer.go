@@ -31,6 +31,10 @@ type Viewer struct {
 	started  bool
 	arrived  chan struct{}
 	closeErr error
+
+	audioPackets int
+	firstAudio   time.Time
+	audioCodec   string
 }
 
 // WHEPFunc sends an offer and returns the answer.
@@ -69,8 +73,19 @@ func DialViewer(post WHEPFunc) (*Viewer, error) {
 		}
 	}
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		if tr.Kind() != webrtc.RTPCodecTypeVideo {
-			return
+		if tr.Kind() == webrtc.RTPCodecTypeAudio {
+			for {
+				if _, _, err := tr.ReadRTP(); err != nil {
+					return
+				}
+				v.mu.Lock()
+				if v.audioPackets == 0 {
+					v.firstAudio = time.Now()
+					v.audioCodec = tr.Codec().MimeType
+				}
+				v.audioPackets++
+				v.mu.Unlock()
+			}
 		}
 		dec := &rtph264.Decoder{}
 		_ = dec.Init()
@@ -130,6 +145,14 @@ func (v *Viewer) AUs() []AU {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return append([]AU(nil), v.aus...)
+}
+
+// Audio reports the audio packets received, when the first came, and
+// their codec.
+func (v *Viewer) Audio() (packets int, first time.Time, mime string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.audioPackets, v.firstAudio, v.audioCodec
 }
 
 // SeqGaps counts RTP sequence numbers skipped on the video track.
