@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/webrtc/v4"
+
 	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/video/democam"
 	"github.com/riverwatch/riverwatch/video/videotest"
@@ -53,6 +55,13 @@ func TestTwentyViewersOneUpstreamSession(t *testing.T) {
 		}
 		if !aus[0].Key {
 			t.Errorf("viewer %d: first unit is not a keyframe", i)
+		}
+	}
+	// One UDP port for every peer: each viewer's pair ends at the mux.
+	for i, v := range viewers {
+		pair, err := v.PC.SCTP().Transport().ICETransport().GetSelectedCandidatePair()
+		if err != nil || pair == nil || pair.Remote.Port != uint16(portOf(t, r.UDPAddr())) {
+			t.Fatalf("viewer %d: pair %v (%v), want the relay's UDP mux %s", i, pair, err, r.UDPAddr())
 		}
 	}
 	if n := cam.Sessions(); n != 1 {
@@ -250,4 +259,52 @@ func TestAudioStartsLiveAfterCatchUp(t *testing.T) {
 	if !first.After(aus[45].At) {
 		t.Errorf("first audio at %s, before the catch-up's unit 45 at %s", first.Format(time.StampMicro), aus[45].At.Format(time.StampMicro))
 	}
+}
+
+// TestICETCPFallback: a viewer that can use only TCP (UDP blocked) gets the
+// picture through the relay's ICE-TCP listener.
+func TestICETCPFallback(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	cam := videotest.StartCamera(t, democam.Config{})
+	r, err := video.New(video.Config{ICE: video.ICEConfig{UDPMux: "127.0.0.1:0", TCPMux: "127.0.0.1:0", Tune: func(se *webrtc.SettingEngine) {
+		videotest.LoopbackOnly(se)
+		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustPut(t, r, video.Camera{ID: "tcp", Name: "tcp", RTSPURL: cam.URL()})
+	v, err := videotest.DialViewerWith(func(se *webrtc.SettingEngine) {
+		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeTCP4})
+	}, whepOf(r, "tcp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.PC.Close()
+	if _, err := v.WaitAUs(10, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	pair, err := v.PC.SCTP().Transport().ICETransport().GetSelectedCandidatePair()
+	if err != nil || pair == nil {
+		t.Fatalf("no selected candidate pair: %v", err)
+	}
+	if pair.Local.Protocol != webrtc.ICEProtocolTCP || pair.Remote.Port != uint16(portOf(t, r.TCPAddr())) {
+		t.Fatalf("selected pair %s, want tcp to the relay's ICE-TCP port %s", pair, r.TCPAddr())
+	}
+}
+
+func portOf(t *testing.T, addr string) int {
+	t.Helper()
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range p {
+		n = n*10 + int(c-'0')
+	}
+	return n
 }

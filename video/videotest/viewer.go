@@ -53,9 +53,16 @@ func NewViewer(t testing.TB, post WHEPFunc) *Viewer {
 }
 
 // DialViewer is NewViewer for callers without a testing.TB (benchmarks).
-func DialViewer(post WHEPFunc) (*Viewer, error) {
+func DialViewer(post WHEPFunc) (*Viewer, error) { return DialViewerWith(nil, post) }
+
+// DialViewerWith is DialViewer with tune applied to the viewer's
+// SettingEngine after LoopbackOnly (e.g. ICE over TCP only).
+func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, error) {
 	se := webrtc.SettingEngine{}
 	LoopbackOnly(&se)
+	if tune != nil {
+		tune(&se)
+	}
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterDefaultCodecs(); err != nil {
 		return nil, err
