@@ -21,18 +21,23 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/description"
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
+	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph265"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
 	"github.com/pion/rtp"
 )
 
 //go:embed demo.h264
 var demoClip []byte
 
-// Clip is an H.264 stream split into access units, played at FPS.
+// Clip is an H.264 (or H.265) stream split into access units, played at FPS.
 type Clip struct {
 	AUs      [][][]byte
 	FPS      int
 	SPS, PPS []byte
+	// H265 clips also have a VPS.
+	H265 bool
+	VPS  []byte
 }
 
 // Demo is the embedded clip: 20 s, keyframes at 0 s and 10 s.
@@ -87,6 +92,47 @@ func ParseAnnexB(b []byte, fps int) (*Clip, error) {
 		return nil, errors.New("democam: the clip must start with SPS, PPS and a keyframe")
 	}
 	return c, nil
+}
+
+// ParseAnnexBH265 splits an H.265 Annex-B stream into access units at its
+// access unit delimiters (x265's aud=1).
+func ParseAnnexBH265(b []byte, fps int) (*Clip, error) {
+	c := &Clip{FPS: fps, H265: true}
+	var au [][]byte
+	for _, n := range splitAnnexB(b) {
+		if len(n) < 2 {
+			continue
+		}
+		switch h265.NALUType((n[0] >> 1) & 0x3f) {
+		case h265.NALUType_AUD_NUT:
+			if len(au) > 0 {
+				c.AUs = append(c.AUs, au)
+			}
+			au = nil
+			continue
+		case h265.NALUType_VPS_NUT:
+			c.VPS = cmpSet(c.VPS, n)
+		case h265.NALUType_SPS_NUT:
+			c.SPS = cmpSet(c.SPS, n)
+		case h265.NALUType_PPS_NUT:
+			c.PPS = cmpSet(c.PPS, n)
+		}
+		au = append(au, n)
+	}
+	if len(au) > 0 {
+		c.AUs = append(c.AUs, au)
+	}
+	if len(c.AUs) == 0 || c.VPS == nil || c.SPS == nil || c.PPS == nil || !h265.IsRandomAccess(c.AUs[0]) {
+		return nil, errors.New("democam: the H.265 clip must start with VPS, SPS, PPS and a keyframe")
+	}
+	return c, nil
+}
+
+func cmpSet(old, n []byte) []byte {
+	if old != nil {
+		return old
+	}
+	return n
 }
 
 // splitAnnexB cuts a byte stream at its 00 00 01 start codes (mediacommon's
@@ -161,9 +207,19 @@ func Start(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, stop: make(chan struct{})}
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
-	if !cfg.InBandParams {
-		f.SPS, f.PPS = cfg.Clip.SPS, cfg.Clip.PPS
+	var f format.Format
+	if cfg.Clip.H265 {
+		f265 := &format.H265{PayloadTyp: 96}
+		if !cfg.InBandParams {
+			f265.VPS, f265.SPS, f265.PPS = cfg.Clip.VPS, cfg.Clip.SPS, cfg.Clip.PPS
+		}
+		f = f265
+	} else {
+		f264 := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
+		if !cfg.InBandParams {
+			f264.SPS, f264.PPS = cfg.Clip.SPS, cfg.Clip.PPS
+		}
+		f = f264
 	}
 	s.media = &description.Media{Type: description.MediaTypeVideo, Formats: []format.Format{f}}
 	medias := []*description.Media{s.media}
@@ -219,11 +275,24 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
+// auEncoder is rtph264's or rtph265's encoder.
+type auEncoder interface {
+	Encode(au [][]byte) ([]*rtp.Packet, error)
+}
+
 // loop writes the clip's access units in real time, forever.
-func (s *Server) loop(f *format.H264) {
+func (s *Server) loop(f format.Format) {
 	defer s.wg.Done()
-	enc := &rtph264.Encoder{PayloadType: f.PayloadTyp, PacketizationMode: 1, PayloadMaxSize: 1200}
-	if err := enc.Init(); err != nil {
+	var enc auEncoder
+	var err error
+	if s.cfg.Clip.H265 {
+		e := &rtph265.Encoder{PayloadType: f.PayloadType(), PayloadMaxSize: 1200}
+		err, enc = e.Init(), e
+	} else {
+		e := &rtph264.Encoder{PayloadType: f.PayloadType(), PacketizationMode: 1, PayloadMaxSize: 1200}
+		err, enc = e.Init(), e
+	}
+	if err != nil {
 		s.cfg.Logger.Error("democam encoder", "err", err)
 		return
 	}

@@ -2,12 +2,16 @@ package videotest
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
+	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph265"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -94,8 +98,19 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 				v.mu.Unlock()
 			}
 		}
-		dec := &rtph264.Decoder{}
-		_ = dec.Init()
+		var dec interface {
+			Decode(*rtp.Packet) ([][]byte, error)
+		}
+		isKey := h264.IsRandomAccess
+		if strings.EqualFold(tr.Codec().MimeType, webrtc.MimeTypeH265) {
+			d := &rtph265.Decoder{}
+			_ = d.Init()
+			dec, isKey = d, h265.IsRandomAccess
+		} else {
+			d := &rtph264.Decoder{}
+			_ = d.Init()
+			dec = d
+		}
 		for {
 			p, _, err := tr.ReadRTP()
 			if err != nil {
@@ -116,7 +131,7 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 				cp[i] = append([]byte(nil), n...)
 			}
 			v.mu.Lock()
-			v.aus = append(v.aus, AU{NALUs: cp, Timestamp: p.Timestamp, At: time.Now(), Key: h264.IsRandomAccess(au)})
+			v.aus = append(v.aus, AU{NALUs: cp, Timestamp: p.Timestamp, At: time.Now(), Key: isKey(au)})
 			v.mu.Unlock()
 			select {
 			case v.arrived <- struct{}{}:
