@@ -99,3 +99,39 @@ func TestH265OnlyToBrowsersThatDecodeIt(t *testing.T) {
 		t.Errorf("size %dx%d, want 320x180", c.Width, c.Height)
 	}
 }
+
+// TestProbeReportsWhatBrowsersCannotPlay: B-frames (seen in the stream)
+// and AAC (announced, dropped) become warnings.
+func TestProbeReportsWhatBrowsersCannotPlay(t *testing.T) {
+	ffmpeg := needFFmpeg(t)
+	out := filepath.Join(t.TempDir(), "b.h264")
+	cmd := exec.Command(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+		"-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2", "-g", "25", "-x264-params", "aud=1:repeat-headers=1", "-f", "h264", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v: %s", err, b)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clip, err := democam.ParseAnnexB(data, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam := videotest.StartCamera(t, democam.Config{Clip: clip, AAC: true})
+	r := newRelay(t, nil)
+	p := mustPut(t, r, video.Camera{ID: "bframes", Name: "b", RTSPURL: cam.URL()})
+	if !hasWarning(p.Warnings, "aac_dropped") {
+		t.Errorf("probe warnings %+v lack aac_dropped", p.Warnings)
+	}
+	waitFor(t, 5*time.Second, "the b_frames warning", func() bool { return hasWarning(state(t, r, "bframes").Warnings, "b_frames") })
+}
+
+func hasWarning(ws []video.Warning, code string) bool {
+	for _, w := range ws {
+		if w.Code == code && w.MessageZh != "" && w.MessageEn != "" {
+			return true
+		}
+	}
+	return false
+}

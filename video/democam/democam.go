@@ -24,6 +24,7 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph265"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
 	"github.com/pion/rtp"
 )
 
@@ -168,7 +169,9 @@ type Config struct {
 	// SDP (as many cameras do); the default puts them in the SDP too.
 	InBandParams bool
 	// Audio adds a G.711 µ-law track (a 400 Hz tone, 20 ms packets).
-	Audio  bool
+	Audio bool
+	// AAC announces an AAC track too (no packets), as many cameras do.
+	AAC    bool
 	Logger *slog.Logger
 }
 
@@ -226,6 +229,12 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Audio {
 		s.audio = &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{&format.G711{PayloadTyp: 0, MULaw: true, SampleRate: 8000, ChannelCount: 1}}}
 		medias = append(medias, s.audio)
+	}
+	if cfg.AAC {
+		medias = append(medias, &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{&format.MPEG4Audio{
+			PayloadTyp: 97, Config: &mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: 16000, ChannelConfig: 1},
+			SizeLength: 13, IndexLength: 3, IndexDeltaLength: 3,
+		}}})
 	}
 	s.srv = &gortsplib.Server{
 		Handler:     (*handler)(s),
