@@ -71,16 +71,23 @@ func NewViewer(api *webrtc.API, start time.Time, judge bool) (*Viewer, error) {
 		v.picture = NewPicture(start)
 	}
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		video := tr.Kind() == webrtc.RTPCodecTypeVideo
+		judged := judge && tr.Kind() == webrtc.RTPCodecTypeVideo
+		buf := make([]byte, 1500)
 		for {
+			if !judged { // counted only: no parsing beyond what pion does
+				n, _, err := tr.Read(buf)
+				if err != nil {
+					return
+				}
+				v.bytes.Add(int64(n))
+				continue
+			}
 			pkt, _, err := tr.ReadRTP()
 			if err != nil {
 				return
 			}
 			v.bytes.Add(int64(len(pkt.Payload)))
-			if video && v.picture != nil {
-				v.picture.Packet(pkt, time.Now())
-			}
+			v.picture.Packet(pkt, time.Now())
 		}
 	})
 	return v, nil
@@ -89,7 +96,8 @@ func NewViewer(api *webrtc.API, start time.Time, judge bool) (*Viewer, error) {
 // Picture is what the viewer's video looked like (nil without judge).
 func (v *Viewer) Picture() *Picture { return v.picture }
 
-// Bytes is the RTP payload received so far.
+// Bytes is what was received so far: RTP payload bytes when judged, whole
+// RTP packets otherwise.
 func (v *Viewer) Bytes() int64 { return v.bytes.Load() }
 
 // PC is the peer connection.
