@@ -216,6 +216,9 @@ func (r *Relay) stopSource(src *source) {
 	for _, s := range ends {
 		r.endSession(s)
 	}
+	r.snap.mu.Lock()
+	delete(r.snap.last, src)
+	r.snap.mu.Unlock()
 }
 
 // Camera returns one camera, redacted, with its status; ErrNotFound.

@@ -154,9 +154,11 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		Logger:          logger,
 	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, Gatherer: extra, Cameras: s.video.relay})
 	if err != nil {
+		s.video.Close()
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	if err := s.api.Open(); err != nil {
+		s.video.Close()
 		return nil, fmt.Errorf("http %s: %w", cfg.HTTP, err)
 	}
 	return s, nil
