@@ -116,6 +116,7 @@ func TestVideoViewerInChromium(t *testing.T) {
 		t.Errorf("camera has %d viewers, want 1", info.Viewers)
 	}
 	checkVideoPageClean(t, ctx)
+	browsertest.Screenshot(t, ctx, "-video")
 }
 
 func mustBrowserClip(t *testing.T) *videobench.Clip {

@@ -91,6 +91,8 @@ func viewerAPI(b *testing.B, veth bool) *webrtc.API {
 // every frame after it — joining 4 s into a 10 s keyframe group of a 720p
 // 2 Mbit/s camera. Each iteration joins a new group. Reported: whole-ms
 // (median), first-ms (the first access unit of any kind, median),
+// connected-ms (ICE and DTLS up, median: Janus's include about a second of
+// connectivity checks with a pion viewer),
 // broken-AUs (frames a decoder could not show whole before the whole
 // picture, mean) and lone-IDRs (keyframes sent alone, whose next frame
 // broke, mean).
@@ -111,7 +113,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 			if err := cam.WaitNextKeyframe(ctx); err != nil {
 				b.Fatal(err)
 			}
-			var whole, first []float64
+			var whole, first, conn []float64
 			var broken, lone float64
 			b.ResetTimer()
 			for range b.N {
@@ -136,14 +138,16 @@ func BenchmarkFirstFrame(b *testing.B) {
 				v.Close()
 				whole = append(whole, ms(r.FirstWhole))
 				first = append(first, ms(r.FirstAU))
+				conn = append(conn, ms(v.Connected()))
 				broken += float64(r.Broken)
 				lone += float64(r.LoneIDRs)
-				b.Logf("%s: whole %.0f ms, first frame %.0f ms, %d broken before, %d lone keyframes",
-					sys.name, ms(r.FirstWhole), ms(r.FirstAU), r.Broken, r.LoneIDRs)
+				b.Logf("%s: whole %.0f ms, first frame %.0f ms, connected %.0f ms, %d broken before, %d lone keyframes",
+					sys.name, ms(r.FirstWhole), ms(r.FirstAU), ms(v.Connected()), r.Broken, r.LoneIDRs)
 			}
 			b.ReportMetric(0, "ns/op")
 			b.ReportMetric(median(whole), "whole-ms")
 			b.ReportMetric(median(first), "first-ms")
+			b.ReportMetric(median(conn), "connected-ms")
 			b.ReportMetric(broken/float64(b.N), "broken-AUs")
 			b.ReportMetric(lone/float64(b.N), "lone-IDRs")
 		})

@@ -53,7 +53,9 @@ func newAPI(se webrtc.SettingEngine) (*webrtc.API, error) {
 // Viewer is one pion peer receiving a camera: its video track goes into a
 // Picture (or is only counted, for the cost benchmark).
 type Viewer struct {
-	pc      *webrtc.PeerConnection
+	start     time.Time
+	connected atomic.Int64 // ns from start to the peer connection's "connected"
+	pc        *webrtc.PeerConnection
 	picture *Picture
 	bytes   atomic.Int64
 	Session string // the WHEP session URL, once known
@@ -66,7 +68,12 @@ func NewViewer(api *webrtc.API, start time.Time, judge bool) (*Viewer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("videobench: %w", err)
 	}
-	v := &Viewer{pc: pc}
+	v := &Viewer{pc: pc, start: start}
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			v.connected.CompareAndSwap(0, int64(time.Since(v.start)))
+		}
+	})
 	if judge {
 		v.picture = NewPicture(start)
 	}
@@ -92,6 +99,9 @@ func NewViewer(api *webrtc.API, start time.Time, judge bool) (*Viewer, error) {
 	})
 	return v, nil
 }
+
+// Connected is the time from start to ICE and DTLS up (0 before).
+func (v *Viewer) Connected() time.Duration { return time.Duration(v.connected.Load()) }
 
 // Picture is what the viewer's video looked like (nil without judge).
 func (v *Viewer) Picture() *Picture { return v.picture }
