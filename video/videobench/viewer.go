@@ -56,9 +56,9 @@ type Viewer struct {
 	start     time.Time
 	connected atomic.Int64 // ns from start to the peer connection's "connected"
 	pc        *webrtc.PeerConnection
-	picture *Picture
-	bytes   atomic.Int64
-	Session string // the WHEP session URL, once known
+	picture   *Picture
+	bytes     atomic.Int64
+	Session   string // the WHEP session URL, once known
 }
 
 // NewViewer makes a receive-only peer (video and audio). With judge false
