@@ -5,7 +5,8 @@
 // back resumes in the same session (the server swaps the upstream in).
 //
 // State for tests and the video wall is also kept in data attributes of
-// the <video>: data-state, data-first-frame-ms, data-frames-decoded,
+// the <video>: data-state, data-first-frame-ms, data-since-offer-ms,
+// data-frames-decoded,
 // data-session, data-sessions (how many WHEP sessions this page opened).
 
 import { playWHEP, STATE_TEXT, errorText } from './whep.js';
@@ -126,6 +127,7 @@ async function play(attempt = 0) {
       onState: (s, info) => {
         if (s === 'playing' && info.firstFrameMs !== undefined) {
           video.dataset.firstFrameMs = String(info.firstFrameMs);
+          if (info.sinceOfferMs !== undefined) video.dataset.sinceOfferMs = String(info.sinceOfferMs);
           text('first-frame', `${info.firstFrameMs} ms`);
         }
         if (s === 'failed' && established) {

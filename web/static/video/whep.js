@@ -99,13 +99,15 @@ function sdpFrag(offerSDP, cand) {
 }
 
 // playWHEP plays the camera at whepURL in videoEl. onState(state, info) is
-// called with a key of STATE_TEXT; "playing" comes once, with
-// info.firstFrameMs, the time from starting the offer to the first frame
-// the browser decoded and presented. It resolves once the answer is set
+// called with a key of STATE_TEXT; "playing" comes first with
+// info.firstFrameMs, the time from playWHEP's call to the first frame the
+// browser decoded and presented, and info.sinceOfferMs, from the POST of
+// the offer (after ICE gathering) to that frame. It resolves once the answer is set
 // and rejects with a WHEPError when the server refuses. close() ends the
 // session (DELETE) and stops the picture.
 export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServers = [] } = {}) {
   const t0 = performance.now();
+  let tOffer = 0; // when the offer was POSTed
   let closed = false;
   let state = '';
   const setState = (s, info = {}) => {
@@ -136,7 +138,10 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
     lastFrame = performance.now();
     if (!firstFrame) {
       firstFrame = true;
-      setState('playing', { firstFrameMs: Math.round(lastFrame - t0) });
+      setState('playing', {
+        firstFrameMs: Math.round(lastFrame - t0),
+        sinceOfferMs: tOffer ? Math.round(lastFrame - tOffer) : undefined,
+      });
     } else if (state === 'stalled') {
       setState('playing');
     }
@@ -192,6 +197,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
       if (sessionURL) patch(e.candidate); else late.push(e.candidate);
     });
     let res;
+    tOffer = performance.now();
     try {
       res = await fetch(whepURL, {
         method: 'POST',
