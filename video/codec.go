@@ -2,6 +2,7 @@ package video
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
@@ -38,6 +39,8 @@ type videoCodec interface {
 	prepare(au [][]byte) (out [][]byte, key, bframe bool)
 	encode(au [][]byte) ([]*rtp.Packet, error)
 	size() (width, height int)
+	// profile is the H.264 profile_idc as two hex digits, "" for H.265.
+	profile() string
 }
 
 type h264Codec struct {
@@ -64,6 +67,12 @@ func newH264(f *format.H264) (*h264Codec, error) {
 }
 
 func (c *h264Codec) name() string { return CodecH264 }
+func (c *h264Codec) profile() string {
+	if len(c.sps) < 2 {
+		return ""
+	}
+	return fmt.Sprintf("%02x", c.sps[1])
+}
 func (c *h264Codec) mime() string { return webrtc.MimeTypeH264 }
 func (c *h264Codec) size() (int, int) {
 	return c.w, c.h
@@ -204,8 +213,9 @@ func newH265(f *format.H265) (*h265Codec, error) {
 	return c, nil
 }
 
-func (c *h265Codec) name() string { return CodecH265 }
-func (c *h265Codec) mime() string { return webrtc.MimeTypeH265 }
+func (c *h265Codec) name() string    { return CodecH265 }
+func (c *h265Codec) profile() string { return "" }
+func (c *h265Codec) mime() string    { return webrtc.MimeTypeH265 }
 func (c *h265Codec) size() (int, int) {
 	return c.w, c.h
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/nack"
+	"github.com/pion/interceptor/pkg/report"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -267,12 +269,41 @@ func newAPI(c ICEConfig, l *listeners) (*webrtc.API, error) {
 	if c.Tune != nil {
 		c.Tune(&se)
 	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(defaultInterceptors(me))), nil
+	reg, err := relayInterceptors(me)
+	if err != nil {
+		return nil, err
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(reg)), nil
 }
 
-func defaultInterceptors(me *webrtc.MediaEngine) *interceptor.Registry {
+// Retransmission limits per peer: NACKed packets each peer may have resent
+// (about 3 Mbit/s of 1,150-byte packets), and how many the responder keeps
+// (about 2 s of a 2 Mbit/s camera).
+const (
+	nackRate    = 300
+	nackBurst   = 300
+	nackHistory = 512
+)
+
+// relayInterceptors are what a sending relay needs of pion's defaults:
+// NACK retransmission (bounded by nackBudget, from payloads it keeps
+// without copying) and RTCP sender reports (lip sync). Receive-side NACK
+// generation, TWCC and the stats interceptor are left out: the relay only
+// sends, has no congestion controller to feed, and reads no getStats.
+func relayInterceptors(me *webrtc.MediaEngine) (*interceptor.Registry, error) {
 	reg := &interceptor.Registry{}
-	// Only fails for a codec list it cannot read; ours is the default one.
-	_ = webrtc.RegisterDefaultInterceptors(me, reg)
-	return reg
+	reg.Add(nackBudgetFactory{rate: nackRate, burst: nackBurst}) // first: it filters the NACKs the responder sees
+	responder, err := nack.NewResponderInterceptor(nack.ResponderSize(nackHistory), nack.DisableCopy())
+	if err != nil {
+		return nil, err
+	}
+	me.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
+	me.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
+	reg.Add(responder)
+	sender, err := report.NewSenderInterceptor()
+	if err != nil {
+		return nil, err
+	}
+	reg.Add(sender)
+	return reg, nil
 }

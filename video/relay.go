@@ -336,6 +336,13 @@ func (s *source) media() (codec, audio string, aclock uint32) {
 	return s.codec, s.audio, s.audioClk
 }
 
+// h264Profile is the camera's profile_idc in hex, "" before a keyframe.
+func (s *source) h264Profile() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.profile
+}
+
 // Close ends every session and pull and releases the sockets.
 func (r *Relay) Close() error {
 	r.mu.Lock()

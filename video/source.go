@@ -47,6 +47,7 @@ type source struct {
 	audioClk uint32
 	width    int
 	height   int
+	profile  string
 	warnings []Warning
 	vcodec   videoCodec
 }
@@ -353,8 +354,9 @@ func (s *source) onVideo(vc videoCodec, p *rtp.Packet, epoch uint64) {
 			u.au[i] = clone(n)
 		}
 		w, h := vc.size()
+		prof := vc.profile()
 		s.mu.Lock()
-		s.width, s.height = w, h
+		s.width, s.height, s.profile = w, h, prof
 		s.mu.Unlock()
 	}
 	s.meter.add(time.Now(), size, key)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
-	"github.com/pion/webrtc/v4"
 )
 
 // ViewerInfo is who watches, for the status and the metrics.
@@ -45,7 +44,7 @@ type viewer struct {
 	// the next keyframe is queued.
 	skipping bool
 
-	vtrack, atrack *webrtc.TrackLocalStaticRTP
+	vtrack, atrack *track
 	aclock         uint32  // audio clock rate
 	catchupRate    float64 // bytes per second during catch-up
 
@@ -64,7 +63,7 @@ type viewer struct {
 	needKey        bool
 }
 
-func newViewer(session string, info ViewerInfo, h *hub, vtrack, atrack *webrtc.TrackLocalStaticRTP, aclock uint32, rate float64) *viewer {
+func newViewer(session string, info ViewerInfo, h *hub, vtrack, atrack *track, aclock uint32, rate float64) *viewer {
 	return &viewer{
 		session: session, info: info, started: time.Now(), hub: h,
 		q:      make(chan *unit, queueUnits),
@@ -218,14 +217,12 @@ func (v *viewer) sendVideo(u *unit, ts uint32) bool {
 	return true
 }
 
-func (v *viewer) send(track *webrtc.TrackLocalStaticRTP, src *rtp.Packet, seq *uint16, ts uint32) bool {
-	p := *src
-	p.SequenceNumber = *seq
-	p.Timestamp = ts
+func (v *viewer) send(t *track, src *rtp.Packet, seq *uint16, ts uint32) bool {
+	n, err := t.write(src, *seq, ts)
 	*seq++
-	if err := track.WriteRTP(&p); err != nil {
+	if err != nil {
 		return false
 	}
-	v.bytes.Add(uint64(len(p.Payload) + 12))
+	v.bytes.Add(uint64(n))
 	return true
 }

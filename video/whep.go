@@ -73,24 +73,15 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		return "", "", err
 	}
 	id := newID()
-	vtrack, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: mime, ClockRate: 90000, SDPFmtpLine: fmtp}, "video", "riverwatch-"+camID)
-	if err != nil {
-		return fail(err)
-	}
+	vtrack := newTrack(webrtc.RTPCodecTypeVideo, webrtc.RTPCodecCapability{MimeType: mime, ClockRate: 90000, SDPFmtpLine: fmtp}, "video", "riverwatch-"+camID)
+	vtrack.profile = src.h264Profile()
 	vsender, err := pc.AddTrack(vtrack)
 	if err != nil {
 		return fail(err)
 	}
-	var atrack *webrtc.TrackLocalStaticRTP
+	var atrack *track
 	if amime := audioMime(audio); amime != "" && offerHas(&sd, "audio", audio) {
-		channels := uint16(0)
-		if audio == "opus" {
-			channels = 2
-		}
-		atrack, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: amime, ClockRate: aclock, Channels: channels}, "audio", "riverwatch-"+camID)
-		if err != nil {
-			return fail(err)
-		}
+		atrack = newTrack(webrtc.RTPCodecTypeAudio, webrtc.RTPCodecCapability{MimeType: amime, ClockRate: aclock}, "audio", "riverwatch-"+camID)
 		asender, err := pc.AddTrack(atrack)
 		if err != nil {
 			return fail(err)
