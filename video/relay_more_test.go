@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -313,4 +314,53 @@ func portOf(t *testing.T, addr string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+// TestUDPTransport pulls the camera over RTP/UDP instead of interleaved TCP.
+func TestUDPTransport(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	cam := videotest.StartCamera(t, democam.Config{UDPPort: videotest.FreeUDPPair(t)})
+	r := newRelay(t, nil)
+	mustPut(t, r, video.Camera{ID: "udp", Name: "udp", RTSPURL: cam.URL(), Transport: video.TransportUDP})
+	v := videotest.NewViewer(t, whepOf(r, "udp"))
+	aus, err := v.WaitAUs(25, 5*time.Second)
+	if err != nil {
+		t.Fatalf("%v (%d units)", err, len(aus))
+	}
+	if c := state(t, r, "udp"); c.State != video.StateOnline || c.Transport != video.TransportUDP {
+		t.Fatalf("state %s transport %s", c.State, c.Transport)
+	}
+}
+
+// TestAddressRewrite: with a rule, the answer announces the external
+// address in place of the local one (a relay behind 1:1 NAT).
+func TestAddressRewrite(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	cam := videotest.StartCamera(t, democam.Config{})
+	rule, err := video.ParseRewrite("203.0.113.7=127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := video.New(video.Config{ICE: video.ICEConfig{UDPMux: "127.0.0.1:0", Tune: videotest.LoopbackOnly, Rewrite: []video.RewriteRule{rule}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustPut(t, r, video.Camera{ID: "nat", Name: "nat", RTSPURL: cam.URL(), OnDemand: true})
+	var answer string
+	v, _ := videotest.DialViewer(func(offer string) (string, error) {
+		a, _, err := r.WHEP(context.Background(), "nat", offer, video.ViewerInfo{})
+		answer = a
+		return a, err
+	})
+	if v != nil {
+		defer v.PC.Close()
+	}
+	if !strings.Contains(answer, " 203.0.113.7 ") || strings.Contains(answer, " 127.0.0.1 "+strconv.Itoa(portOf(t, r.UDPAddr()))+" typ host") {
+		t.Fatalf("answer does not announce the external address in place of the local one:\n%s", answer)
+	}
 }

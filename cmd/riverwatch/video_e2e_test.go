@@ -70,6 +70,23 @@ func TestServeDemoCamera(t *testing.T) {
 		t.Fatal("the first access unit is not a keyframe")
 	}
 
+	mres, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(mres.Body)
+	mres.Body.Close()
+	for _, want := range []string{
+		`riverwatch_camera_state{camera="demo-jilin-quay",codec="H264",state="online"} 1`,
+		`riverwatch_camera_viewers{camera="demo-jilin-quay"} 1`,
+		`riverwatch_camera_width_pixels{camera="demo-jilin-quay"} 640`,
+		`riverwatch_camera_viewer_bytes_sent_total{camera="demo-jilin-quay"`,
+	} {
+		if !bytes.Contains(metrics, []byte(want)) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
 	needFFmpeg(t)
 	res, err := http.Get(base + "/api/v1/cameras/" + demoCameraID + "/snapshot.jpg")
 	if err != nil {

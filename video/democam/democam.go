@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -164,7 +165,10 @@ func splitAnnexB(b []byte) [][]byte {
 type Config struct {
 	Addr string // RTSP listen address, e.g. "127.0.0.1:0"
 	Path string // stream path, default "demo"
-	Clip *Clip  // default Demo()
+	// UDPPort, when set, also serves RTP over UDP on it (RTCP on the next
+	// port), on Addr's host.
+	UDPPort int
+	Clip    *Clip // default Demo()
 	// InBandParams repeats SPS and PPS only inside the stream, not in the
 	// SDP (as many cameras do); the default puts them in the SDP too.
 	InBandParams bool
@@ -246,6 +250,14 @@ func Start(cfg Config) (*Server, error) {
 			}
 			return ln, err
 		},
+	}
+	if cfg.UDPPort != 0 {
+		host, _, err := net.SplitHostPort(cfg.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("democam: %w", err)
+		}
+		s.srv.UDPRTPAddress = net.JoinHostPort(host, strconv.Itoa(cfg.UDPPort))
+		s.srv.UDPRTCPAddress = net.JoinHostPort(host, strconv.Itoa(cfg.UDPPort+1))
 	}
 	if err := s.srv.Start(); err != nil {
 		return nil, fmt.Errorf("democam: listen %s: %w", cfg.Addr, err)

@@ -1,6 +1,8 @@
 package videotest
 
 import (
+	"fmt"
+	"net"
 	"testing"
 
 	"github.com/riverwatch/riverwatch/video/democam"
@@ -55,4 +57,30 @@ func (c *Camera) Restart() {
 		c.t.Fatalf("restart fake camera: %v", err)
 	}
 	c.Server = srv
+}
+
+// FreeUDPPair finds an even UDP port on 127.0.0.1 whose successor is free
+// too, for a camera's RTP and RTCP (democam.Config.UDPPort).
+func FreeUDPPair(t testing.TB) int {
+	t.Helper()
+	for range 50 {
+		a, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := a.LocalAddr().(*net.UDPAddr).Port &^ 1
+		a.Close()
+		b, err1 := net.ListenPacket("udp4", fmt.Sprintf("127.0.0.1:%d", p))
+		c, err2 := net.ListenPacket("udp4", fmt.Sprintf("127.0.0.1:%d", p+1))
+		for _, l := range []net.PacketConn{b, c} {
+			if l != nil {
+				l.Close()
+			}
+		}
+		if err1 == nil && err2 == nil {
+			return p
+		}
+	}
+	t.Fatal("no free UDP port pair")
+	return 0
 }
