@@ -83,6 +83,18 @@ func (h *hub) attach(v *viewer) []*unit {
 	return h.group
 }
 
+// resync empties v's queue and returns the cached group, in one step: the
+// group again, then the units after it, with none missed or repeated.
+func (h *hub) resync(v *viewer) []*unit {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for len(v.q) > 0 {
+		<-v.q
+	}
+	v.skipping = false
+	return h.group
+}
+
 func (h *hub) detach(v *viewer) {
 	h.mu.Lock()
 	delete(h.viewers, v)

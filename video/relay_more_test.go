@@ -364,3 +364,48 @@ func TestAddressRewrite(t *testing.T) {
 		t.Fatalf("answer does not announce the external address in place of the local one:\n%s", answer)
 	}
 }
+
+// TestPictureLossResendsTheGroup: a PLI (the browser's decoder lost the
+// picture) makes the relay send the cached group again from its keyframe,
+// long before the camera's next one.
+func TestPictureLossResendsTheGroup(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	cam := videotest.StartCamera(t, democam.Config{})
+	r := newRelay(t, nil)
+	mustPut(t, r, video.Camera{ID: "pli", Name: "pli", RTSPURL: cam.URL()})
+	v := videotest.NewViewer(t, whepOf(r, "pli"))
+	if _, err := v.WaitAUs(50, 5*time.Second); err != nil { // 2 s into the 10 s group
+		t.Fatal(err)
+	}
+	if err := v.SendPLI(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		keys := 0
+		aus := v.AUs()
+		for _, au := range aus {
+			if au.Key {
+				keys++
+			}
+		}
+		if keys >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no keyframe resent after the PLI (%d units, %d keyframes)", len(aus), keys)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	aus := v.AUs()
+	for i := 1; i < len(aus); i++ {
+		if int32(aus[i].Timestamp-aus[i-1].Timestamp) <= 0 {
+			t.Fatalf("timestamps go back at unit %d", i)
+		}
+	}
+	if c := state(t, r, "pli"); len(c.ViewerList) != 1 || c.ViewerList[0].Repairs != 1 {
+		t.Fatalf("viewer status %+v, want 1 repair", c.ViewerList)
+	}
+}

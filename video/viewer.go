@@ -24,6 +24,7 @@ type ViewerStatus struct {
 	Started   time.Time `json:"started"`
 	BytesSent uint64    `json:"bytes_sent"`
 	Dropped   uint64    `json:"dropped_units"`
+	Repairs   uint64    `json:"repairs"` // groups resent after the browser's picture loss reports
 	State     string    `json:"state"`
 }
 
@@ -49,6 +50,8 @@ type viewer struct {
 	catchupRate    float64 // bytes per second during catch-up
 
 	connected chan struct{} // closed when ICE and DTLS are up
+	repair    chan struct{} // the peer asked for a keyframe
+	repairs   atomic.Uint64
 	bytes     atomic.Uint64
 	dropped   atomic.Uint64
 	live      atomic.Bool
@@ -69,6 +72,7 @@ func newViewer(session string, info ViewerInfo, h *hub, vtrack, atrack *track, a
 		q:      make(chan *unit, queueUnits),
 		vtrack: vtrack, atrack: atrack, aclock: aclock, catchupRate: rate,
 		connected: make(chan struct{}),
+		repair:    make(chan struct{}, 1),
 		vseq:      uint16(rand.Uint32()), aseq: uint16(rand.Uint32()),
 		vOut: rand.Uint32(), aOut: rand.Uint32(),
 	}
@@ -116,6 +120,13 @@ func (v *viewer) run(ctx context.Context) {
 		return
 	}
 	v.live.Store(true)
+	// A PLI sent before the catch-up's keyframe was decoded asks for what
+	// the catch-up already sent: forget it, and ignore PLIs for a moment.
+	select {
+	case <-v.repair:
+	default:
+	}
+	lastRepair := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -124,7 +135,35 @@ func (v *viewer) run(ctx context.Context) {
 			if !v.write(u) {
 				return
 			}
+		case <-v.repair:
+			// The browser lost its picture (a PLI after losses NACKs did not
+			// mend) and the camera cannot be asked for a keyframe: send the
+			// cached group again, from its keyframe, then live as before.
+			if time.Since(lastRepair) < minRepairInterval {
+				continue
+			}
+			lastRepair = time.Now()
+			v.repairs.Add(1)
+			group := v.hub.resync(v)
+			if len(group) == 0 {
+				v.needKey = true
+				continue
+			}
+			if !v.catchup(ctx, group) {
+				return
+			}
 		}
+	}
+}
+
+// minRepairInterval spaces the resends of the group a viewer's PLIs cause.
+const minRepairInterval = time.Second
+
+// requestRepair is called for a PLI or FIR from the peer; it never blocks.
+func (v *viewer) requestRepair() {
+	select {
+	case v.repair <- struct{}{}:
+	default:
 	}
 }
 

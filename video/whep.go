@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
@@ -86,11 +87,10 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		if err != nil {
 			return fail(err)
 		}
-		go drainRTCP(asender)
+		go drainRTCP(asender, nil)
 	}
-	go drainRTCP(vsender)
-
 	v := newViewer(id, info, src.hub, vtrack, atrack, aclock, r.cfg.CatchupBitrate/8)
+	go drainRTCP(vsender, v.requestRepair)
 	s := &session{id: id, src: src, pc: pc, v: v, mid: videoMid}
 	var connectedOnce sync.Once
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
@@ -219,12 +219,21 @@ func audioMime(name string) string {
 }
 
 // drainRTCP reads the receiver's reports so the interceptors (NACK
-// retransmission, reports) see them; it ends with the sender.
-func drainRTCP(s *webrtc.RTPSender) {
-	buf := make([]byte, 1500)
+// retransmission, reports) see them, and calls onPLI for a picture loss
+// or full intra request; it ends with the sender.
+func drainRTCP(s *webrtc.RTPSender, onPLI func()) {
 	for {
-		if _, _, err := s.Read(buf); err != nil {
+		pkts, _, err := s.ReadRTCP()
+		if err != nil {
 			return
+		}
+		for _, p := range pkts {
+			switch p.(type) {
+			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				if onPLI != nil {
+					onPLI()
+				}
+			}
 		}
 	}
 }

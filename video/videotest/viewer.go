@@ -11,6 +11,7 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph265"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
@@ -36,6 +37,7 @@ type Viewer struct {
 	arrived  chan struct{}
 	closeErr error
 
+	videoSSRC    uint32
 	audioPackets int
 	firstAudio   time.Time
 	audioCodec   string
@@ -98,6 +100,9 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 				v.mu.Unlock()
 			}
 		}
+		v.mu.Lock()
+		v.videoSSRC = uint32(tr.SSRC())
+		v.mu.Unlock()
 		var dec interface {
 			Decode(*rtp.Packet) ([][]byte, error)
 		}
@@ -175,6 +180,15 @@ func (v *Viewer) Audio() (packets int, first time.Time, mime string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.audioPackets, v.firstAudio, v.audioCodec
+}
+
+// SendPLI tells the sender the picture is lost, as a browser does when
+// its decoder cannot go on.
+func (v *Viewer) SendPLI() error {
+	v.mu.Lock()
+	ssrc := v.videoSSRC
+	v.mu.Unlock()
+	return v.PC.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
 }
 
 // SeqGaps counts RTP sequence numbers skipped on the video track.
