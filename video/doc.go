@@ -42,6 +42,12 @@
 // way, so viewers stay on their WHEP session and resume at its first
 // keyframe.
 //
+// A camera cannot be asked for a keyframe, so a viewer whose browser reports
+// a lost picture (PLI or FIR, after losses NACK retransmission could not
+// mend) is sent the cached group again from its keyframe, at most once a
+// second. Retransmissions are bounded per peer, so a viewer on a bad network
+// cannot make the relay spend its time resending.
+//
 // Codecs: H.264 (B-frames reported as a warning: browsers stutter), H.265
 // (offered only to a browser whose offer has H.265), G.711 and Opus audio
 // passed through, AAC dropped with a warning.

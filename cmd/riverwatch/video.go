@@ -32,6 +32,8 @@ type VideoConfig struct {
 	VideoIdleTimeout time.Duration `yaml:"video_idle_timeout"`
 	// VideoLoopback offers loopback ICE candidates (viewers on this host).
 	VideoLoopback bool `yaml:"video_loopback"`
+	// VideoCatchupRate paces a new viewer's catch-up, bits per second.
+	VideoCatchupRate float64 `yaml:"video_catchup_rate"`
 }
 
 // demoCameraID is the demo camera's id.
@@ -46,6 +48,7 @@ func addVideoFlags(fs *flag.FlagSet, c *VideoConfig) {
 	fs.Var(turnFlag{&c.TURN}, "turn", "TURN server `URL[,URL]|SECRET` with credentials from the shared secret (TURN REST), or URL|user:password; repeatable")
 	fs.Var(listFlag{&c.ICERewrite}, "ice-rewrite", "announce `EXTERNAL[=LOCAL|CIDR][/srflx]` instead of a local address (a relay behind NAT), repeatable")
 	fs.BoolVar(&c.VideoLoopback, "video-loopback", c.VideoLoopback, "offer loopback ICE candidates too, for viewers on this machine only")
+	fs.Float64Var(&c.VideoCatchupRate, "video-catchup-rate", c.VideoCatchupRate, "bits per second a new viewer is sent the frames since the camera's last keyframe at, before live (default 20e6); lower for viewers on slow links")
 	fs.DurationVar(&c.VideoIdleTimeout, "video-idle-timeout", c.VideoIdleTimeout, "an on-demand camera is released this long after its last viewer left (default 10s)")
 }
 
@@ -102,7 +105,7 @@ func openVideo(cfg Config, simulated bool, logger *slog.Logger) (*videoStack, er
 		}
 		ice.Rewrite = append(ice.Rewrite, rule)
 	}
-	relay, err := video.New(video.Config{ICE: ice, IdleTimeout: vc.VideoIdleTimeout, Logger: logger})
+	relay, err := video.New(video.Config{ICE: ice, IdleTimeout: vc.VideoIdleTimeout, CatchupBitrate: vc.VideoCatchupRate, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
