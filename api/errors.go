@@ -69,6 +69,7 @@ var errorTable = []errorRow{
 	{video.ErrInvalid, fiber.StatusBadRequest, ""},
 	{video.ErrUnsupported, fiber.StatusNotAcceptable, ""},
 	{video.ErrNoPicture, fiber.StatusServiceUnavailable, ""},
+	{video.ErrBusy, fiber.StatusServiceUnavailable, "too many viewers, try again later"},
 	{video.ErrClosed, fiber.StatusServiceUnavailable, "video relay shutting down"},
 	{errCameraConflict, fiber.StatusConflict, ""},
 }

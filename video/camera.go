@@ -23,6 +23,8 @@ var (
 	// ErrNoPicture is a snapshot asked for before any keyframe arrived, or
 	// without ffmpeg installed.
 	ErrNoPicture = errors.New("video: no picture yet")
+	// ErrBusy is a viewer over Config.MaxViewers.
+	ErrBusy = errors.New("video: too many viewers")
 	// ErrClosed is any call after Close.
 	ErrClosed = errors.New("video: relay closed")
 )

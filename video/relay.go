@@ -19,6 +19,8 @@ const (
 	DefaultReadTimeout    = 10 * time.Second
 	DefaultGatherTimeout  = 3 * time.Second
 	DefaultCatchupBitrate = 20e6
+	DefaultMaxViewers     = 500
+	DefaultConnectTimeout = 30 * time.Second
 )
 
 // DefaultBackoff are the reconnect waits, the last repeated.
@@ -41,6 +43,11 @@ type Config struct {
 	Backoff []time.Duration
 	// CatchupBitrate is the pace (bits/s) of a new viewer's catch-up.
 	CatchupBitrate float64
+	// MaxViewers bounds the WHEP sessions of all cameras together (each
+	// holds a peer connection); more are refused with ErrBusy.
+	MaxViewers int
+	// ConnectTimeout ends a session whose peer has not connected by then.
+	ConnectTimeout time.Duration
 	// FFmpeg is the ffmpeg binary for snapshots ("" = "ffmpeg" from PATH).
 	FFmpeg string
 	Logger *slog.Logger
@@ -86,6 +93,12 @@ func New(cfg Config) (*Relay, error) {
 	}
 	if cfg.CatchupBitrate <= 0 {
 		cfg.CatchupBitrate = DefaultCatchupBitrate
+	}
+	if cfg.MaxViewers <= 0 {
+		cfg.MaxViewers = DefaultMaxViewers
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	if cfg.FFmpeg == "" {
 		cfg.FFmpeg = "ffmpeg"
@@ -317,6 +330,12 @@ func (r *Relay) addSession(s *session) error {
 	}
 	r.sessions[s.id] = s
 	return nil
+}
+
+func (r *Relay) sessionCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.sessions)
 }
 
 func (r *Relay) sessionOf(camID, id string) (*session, error) {

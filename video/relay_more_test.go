@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net"
 	"strconv"
@@ -408,4 +409,44 @@ func TestPictureLossResendsTheGroup(t *testing.T) {
 	if c := state(t, r, "pli"); len(c.ViewerList) != 1 || c.ViewerList[0].Repairs != 1 {
 		t.Fatalf("viewer status %+v, want 1 repair", c.ViewerList)
 	}
+}
+
+// TestSessionsBounded: sessions over MaxViewers are refused, and one whose
+// peer never connects is ended after ConnectTimeout.
+func TestSessionsBounded(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	cam := videotest.StartCamera(t, democam.Config{})
+	r, err := video.New(video.Config{ICE: video.ICEConfig{UDPMux: "127.0.0.1:0", Tune: videotest.LoopbackOnly},
+		MaxViewers: 1, ConnectTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustPut(t, r, video.Camera{ID: "b", Name: "b", RTSPURL: cam.URL(), OnDemand: true})
+	pc, err := webrtc.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+		t.Fatal(err)
+	}
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The offer carries no candidates and the answer is never applied:
+	// this peer never connects.
+	if _, _, err := r.WHEP(context.Background(), "b", offer.SDP, video.ViewerInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.WHEP(context.Background(), "b", offer.SDP, video.ViewerInfo{}); !errors.Is(err, video.ErrBusy) {
+		t.Fatalf("second session over MaxViewers 1: %v, want ErrBusy", err)
+	}
+	waitFor(t, 3*time.Second, "the unconnected session ended", func() bool {
+		c := state(t, r, "b")
+		return c.Viewers == 0 && len(c.ViewerList) == 0
+	})
 }

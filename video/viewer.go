@@ -106,10 +106,15 @@ func (v *viewer) offer(u *unit) {
 
 // run waits until the peer is really connected, sends the cached group
 // paced, then the live units, until ctx ends.
-func (v *viewer) run(ctx context.Context) {
+func (v *viewer) run(ctx context.Context, connectTimeout time.Duration) {
+	t := time.NewTimer(connectTimeout)
 	select {
 	case <-v.connected:
+		t.Stop()
+	case <-t.C:
+		return // a client that posted an offer and never connected
 	case <-ctx.Done():
+		t.Stop()
 		return
 	}
 	group := v.hub.attach(v)

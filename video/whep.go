@@ -55,6 +55,9 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 	if !hasVideo {
 		return "", "", fmt.Errorf("%w: the SDP offer has no video", ErrInvalid)
 	}
+	if n := r.sessionCount(); n >= r.cfg.MaxViewers {
+		return "", "", fmt.Errorf("%w: %d viewers already", ErrBusy, n)
+	}
 	codec, audio, aclock := src.media()
 	mime := webrtc.MimeTypeH264
 	fmtp := "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"
@@ -126,7 +129,10 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 	src.addViewer()
 	sctx, cancel := context.WithCancel(r.ctx)
 	s.cancel = cancel
-	go v.run(sctx)
+	go func() {
+		v.run(sctx, r.cfg.ConnectTimeout)
+		r.endSession(s) // the peer is gone, never came, or the relay closes
+	}()
 	r.log.Info("viewer joined", "camera", camID, "session", id, "viewer", info.Name, "station", info.Station)
 	return pc.LocalDescription().SDP, id, nil
 }
