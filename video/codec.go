@@ -60,9 +60,8 @@ func newH264(f *format.H264) (*h264Codec, error) {
 		return nil, err
 	}
 	c := &h264Codec{dec: dec, enc: enc}
-	sps, pps := f.SafeParams()
-	c.setSPS(sps)
-	c.pps = clone(pps)
+	c.setSPS(f.SPS)
+	c.pps = clone(f.PPS)
 	return c, nil
 }
 
@@ -207,9 +206,8 @@ func newH265(f *format.H265) (*h265Codec, error) {
 		return nil, err
 	}
 	c := &h265Codec{dec: dec, enc: enc}
-	vps, sps, pps := f.SafeParams()
-	c.vps, c.pps = clone(vps), clone(pps)
-	c.setSPS(sps)
+	c.vps, c.pps = clone(f.VPS), clone(f.PPS)
+	c.setSPS(f.SPS)
 	return c, nil
 }
 

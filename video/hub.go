@@ -110,10 +110,3 @@ func (h *hub) keyframe() *unit {
 	}
 	return h.group[0]
 }
-
-// groupLen is the number of cached access units.
-func (h *hub) groupLen() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.group)
-}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -178,10 +179,11 @@ func (r *Relay) probe(ctx context.Context, src *source) Probe {
 	for _, w := range res.t.warns {
 		src.warn(w)
 	}
-	if res.t.vform != nil {
-		src.codec = res.t.vform.Codec()
-		src.codec = map[string]string{"H264": CodecH264, "H265": CodecH265}[src.codec]
-		p.Codec = src.codec
+	switch res.t.vform.(type) {
+	case *format.H264:
+		src.codec, p.Codec = CodecH264, CodecH264
+	case *format.H265:
+		src.codec, p.Codec = CodecH265, CodecH265
 	}
 	if res.t.aform != nil {
 		src.audio, src.audioClk = res.t.aname, res.t.aclock

@@ -29,13 +29,12 @@ type AU struct {
 type Viewer struct {
 	PC *webrtc.PeerConnection
 
-	mu       sync.Mutex
-	aus      []AU
-	seqGaps  int
-	lastSeq  uint16
-	started  bool
-	arrived  chan struct{}
-	closeErr error
+	mu      sync.Mutex
+	aus     []AU
+	seqGaps int
+	lastSeq uint16
+	started bool
+	arrived chan struct{}
 
 	videoSSRC    uint32
 	audioPackets int
