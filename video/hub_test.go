@@ -116,3 +116,31 @@ func TestGroupBounded(t *testing.T) {
 		t.Fatal("the next keyframe does not start a new group")
 	}
 }
+
+// BenchmarkPublish100 is the ingest side of the fan-out: one access unit
+// offered to 100 viewers' queues (drained by their own goroutines), the
+// work the camera's goroutine does per unit whatever the viewers do.
+func BenchmarkPublish100(b *testing.B) {
+	h := newHub()
+	done := make(chan struct{})
+	defer close(done)
+	for range 100 {
+		v := newViewer("b", ViewerInfo{}, h, nil, nil, 0, 1e6)
+		h.attach(v)
+		go func() {
+			for {
+				select {
+				case <-v.q:
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	b.ReportAllocs()
+	ts := uint32(0)
+	for i := 0; b.Loop(); i++ {
+		ts += 3600
+		h.publish(videoUnit(i%250 == 0, ts))
+	}
+}
