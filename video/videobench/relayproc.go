@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,9 @@ const (
 	EnvRelayRole = "RIVERWATCH_BENCH_RELAY" // "riverwatch" or "plain"
 	EnvRelayRTSP = "RIVERWATCH_BENCH_RTSP"
 	relayReady   = "relay listening on "
+	// EnvRelayProfile, when set, is where the relay child writes its CPU
+	// profile (go tool pprof), to see where the relay's cost goes.
+	EnvRelayProfile = "RIVERWATCH_BENCH_RELAY_CPUPROFILE"
 )
 
 // Relay roles.
@@ -50,6 +54,17 @@ func RelayChildMain() {
 }
 
 func runRelayChild(role, rtspURL string) error {
+	if path := os.Getenv(EnvRelayProfile); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var h http.Handler
 	switch role {
 	case RolePlain:
