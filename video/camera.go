@@ -42,8 +42,8 @@ type Camera struct {
 	ID     string  `json:"id" yaml:"id"`
 	Name   string  `json:"name" yaml:"name"`
 	NameZh string  `json:"name_zh" yaml:"name_zh"`
-	ZoneID string  `json:"zone_id,omitempty" yaml:"zone_id"` // the quay or crossing it watches
-	River  string  `json:"river,omitempty" yaml:"river"`
+	ZoneID string  `json:"zone_id" yaml:"zone_id"` // the quay or crossing it watches
+	River  string  `json:"river" yaml:"river"`
 	Lat    float64 `json:"lat" yaml:"lat"`
 	Lon    float64 `json:"lon" yaml:"lon"`
 	// RTSPURL is rtsp://[user:password@]host[:port]/path.

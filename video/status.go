@@ -34,11 +34,11 @@ var (
 // Status is a camera's live state.
 type Status struct {
 	State            string    `json:"state"`
-	LastError        string    `json:"last_error,omitempty"`
-	Codec            string    `json:"codec,omitempty"`
-	Audio            string    `json:"audio,omitempty"`
-	Width            int       `json:"width,omitempty"`
-	Height           int       `json:"height,omitempty"`
+	LastError        string    `json:"last_error"`
+	Codec            string    `json:"codec"`
+	Audio            string    `json:"audio"` // "PCMU", "PCMA", "opus" or "" (none, or dropped)
+	Width            int       `json:"width"`
+	Height           int       `json:"height"`
 	FPS              float64   `json:"fps"`
 	BitrateBPS       float64   `json:"bitrate_bps"`
 	KeyframeInterval float64   `json:"keyframe_interval_s"`
