@@ -83,6 +83,48 @@ function gathered(pc, ms) {
   });
 }
 
+// ICE servers the server announced (RFC 9725 4.4: Link headers with
+// rel="ice-server" on OPTIONS), kept a few minutes per URL: TURN
+// credentials made from a shared secret expire.
+const ICE_CACHE_MS = 5 * 60 * 1000;
+const iceCache = new Map();
+
+// parseICELinks reads ICE servers from a Link header value.
+export function parseICELinks(header) {
+  const out = [];
+  if (!header) return out;
+  const link = /<([^>]*)>((?:\s*;\s*[A-Za-z-]+(?:=(?:"(?:[^"\\]|\\.)*"|[^;,]*))?)*)/g;
+  const param = /;\s*([A-Za-z-]+)(?:=("(?:[^"\\]|\\.)*"|[^;,]*))?/g;
+  for (const m of header.matchAll(link)) {
+    const p = {};
+    for (const q of m[2].matchAll(param)) {
+      let v = (q[2] || '').trim();
+      if (v.startsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+      p[q[1].toLowerCase()] = v;
+    }
+    if (p.rel !== 'ice-server' || !/^(stun|stuns|turn|turns):/.test(m[1])) continue;
+    const server = { urls: m[1] };
+    if (p.username) server.username = p.username;
+    if (p.credential) server.credential = p.credential;
+    out.push(server);
+  }
+  return out;
+}
+
+// announcedICEServers asks the WHEP endpoint for its ICE servers; none on
+// any failure (the offer then carries host candidates only).
+async function announcedICEServers(whepURL) {
+  const hit = iceCache.get(whepURL);
+  if (hit && performance.now() - hit.at < ICE_CACHE_MS) return hit.servers;
+  let servers = [];
+  try {
+    const res = await fetch(whepURL, { method: 'OPTIONS' });
+    if (res.ok) servers = parseICELinks(res.headers.get('Link'));
+  } catch (_) { /* no announcement: host candidates only */ }
+  iceCache.set(whepURL, { at: performance.now(), servers });
+  return servers;
+}
+
 // sdpFrag is the trickle-ice-sdpfrag body (RFC 8840) for one candidate,
 // or for end-of-candidates when cand is null.
 function sdpFrag(offerSDP, cand) {
@@ -98,14 +140,16 @@ function sdpFrag(offerSDP, cand) {
   return s;
 }
 
-// playWHEP plays the camera at whepURL in videoEl. onState(state, info) is
+// playWHEP plays the camera at whepURL in videoEl. iceServers, when not
+// given, are the ones the endpoint announces on OPTIONS (STUN, and TURN
+// with credentials, for viewers behind NAT or on mobile networks). onState(state, info) is
 // called with a key of STATE_TEXT; "playing" comes first with
 // info.firstFrameMs, the time from playWHEP's call to the first frame the
 // browser decoded and presented, and info.sinceOfferMs, from the POST of
 // the offer (after ICE gathering) to that frame. It resolves once the answer is set
 // and rejects with a WHEPError when the server refuses. close() ends the
 // session (DELETE) and stops the picture.
-export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServers = [] } = {}) {
+export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServers } = {}) {
   const t0 = performance.now();
   let tOffer = 0; // when the offer was POSTed
   let closed = false;
@@ -117,6 +161,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
   };
   setState('connecting');
 
+  if (!Array.isArray(iceServers)) iceServers = await announcedICEServers(whepURL);
   const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
   pc.addTransceiver('video', { direction: 'recvonly' });
   pc.addTransceiver('audio', { direction: 'recvonly' });
