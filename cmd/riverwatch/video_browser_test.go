@@ -80,6 +80,13 @@ func TestVideoViewerInChromium(t *testing.T) {
 		t.Errorf("first frame after %d ms, want within 1 s (the next keyframe was 6 s away)", ms)
 	}
 	browsertest.WaitJS(t, ctx, "frames decoded by WebRTC", `Number(document.querySelector('#video').dataset.framesDecoded || 0) > 25`)
+	// A whole picture from the keyframe on: the decoder never had to ask
+	// for a keyframe (PLI or FIR), as it does when frames lack references.
+	stats := browsertest.Eval[map[string]string](t, ctx, `Object.assign({}, document.querySelector('#video').dataset)`)
+	t.Logf("receiver: %v", stats)
+	if stats["pliCount"] != "0" || stats["firCount"] != "0" || stats["keyFramesDecoded"] == "0" {
+		t.Errorf("the decoder asked for a keyframe or decoded none: %v", stats)
+	}
 	if w := browsertest.Eval[int](t, ctx, `document.querySelector('#video').videoWidth`); w != browserClip.Width {
 		t.Errorf("video width %d, want %d", w, browserClip.Width)
 	}

@@ -6,7 +6,8 @@
 //
 // State for tests and the video wall is also kept in data attributes of
 // the <video>: data-state, data-first-frame-ms, data-since-offer-ms,
-// data-frames-decoded,
+// data-frames-decoded, data-key-frames-decoded, data-pli-count,
+// data-fir-count, data-freeze-count (the receiver's counters),
 // data-session, data-sessions (how many WHEP sessions this page opened).
 
 import { playWHEP, STATE_TEXT, errorText } from './whep.js';
@@ -93,6 +94,11 @@ async function stats() {
       if (r.type !== 'inbound-rtp' || r.kind !== 'video') return;
       const frames = r.framesDecoded || 0;
       video.dataset.framesDecoded = String(frames);
+      // What a broken picture shows as: the decoder asking for a keyframe.
+      video.dataset.keyFramesDecoded = String(r.keyFramesDecoded || 0);
+      video.dataset.pliCount = String(r.pliCount || 0);
+      video.dataset.firCount = String(r.firCount || 0);
+      video.dataset.freezeCount = String(r.freezeCount || 0);
       text('frames', String(frames));
       if (lastAt && r.timestamp > lastAt) {
         const kbps = ((r.bytesReceived - lastBytes) * 8) / (r.timestamp - lastAt);
