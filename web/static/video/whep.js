@@ -7,10 +7,12 @@
 // Used by the viewer page (video/index.html) and by the board's video wall.
 // Nothing here writes markup: the caller shows states and errors as text.
 
-// Gathering is awaited at most this long before the offer goes out; host
-// candidates come in milliseconds, a TURN allocation may take longer and is
-// trickled instead.
+// Gathering is awaited at most this long before the offer goes out, and
+// only HOST_SETTLE_MS after the first host candidate: the other host
+// candidates come within it, and what STUN and TURN find later is trickled
+// (PATCH) instead of holding the offer back.
 const GATHER_WAIT_MS = 1000;
+const HOST_SETTLE_MS = 30;
 // Bound on the error text taken from a server response.
 const MAX_ERROR_TEXT = 200;
 // A picture that has not moved for this long is reported "stalled".
@@ -69,17 +71,21 @@ async function responseError(res) {
 function gathered(pc, ms) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => {
-      if (pc.iceGatheringState !== 'complete') return;
-      pc.removeEventListener('icegatheringstatechange', done);
+    let settle = null;
+    const finish = () => {
+      pc.removeEventListener('icegatheringstatechange', onState);
+      pc.removeEventListener('icecandidate', onCandidate);
       clearTimeout(timer);
+      clearTimeout(settle);
       resolve();
     };
-    const timer = setTimeout(() => {
-      pc.removeEventListener('icegatheringstatechange', done);
-      resolve();
-    }, ms);
-    pc.addEventListener('icegatheringstatechange', done);
+    const onState = () => { if (pc.iceGatheringState === 'complete') finish(); };
+    const onCandidate = (e) => {
+      if (!settle && e.candidate && e.candidate.type === 'host') settle = setTimeout(finish, HOST_SETTLE_MS);
+    };
+    const timer = setTimeout(finish, ms);
+    pc.addEventListener('icegatheringstatechange', onState);
+    pc.addEventListener('icecandidate', onCandidate);
   });
 }
 
