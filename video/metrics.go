@@ -10,7 +10,7 @@ type Collector struct {
 	r                                                   *Relay
 	up, fps, bitrate, keyint, viewers, lost, reconnects *prometheus.Desc
 	width, height                                       *prometheus.Desc
-	vbytes, vstart, vdropped                            *prometheus.Desc
+	vbytes, vstart, vdropped, vlost                     *prometheus.Desc
 }
 
 // NewCollector is the Prometheus collector of r.
@@ -33,12 +33,13 @@ func NewCollector(r *Relay) *Collector {
 		vbytes:     d("viewer_bytes_sent_total", "Bytes of media sent to one viewer.", viewer),
 		vstart:     d("viewer_start_time_seconds", "When the viewer's session started, unix seconds.", viewer),
 		vdropped:   d("viewer_dropped_units_total", "Units a slow viewer skipped to catch up at a keyframe.", viewer),
+		vlost:      d("viewer_packets_lost_total", "Packets the viewer reports lost (RTCP receiver reports).", viewer),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.up, c.fps, c.bitrate, c.keyint, c.width, c.height, c.viewers, c.lost, c.reconnects, c.vbytes, c.vstart, c.vdropped} {
+	for _, d := range []*prometheus.Desc{c.up, c.fps, c.bitrate, c.keyint, c.width, c.height, c.viewers, c.lost, c.reconnects, c.vbytes, c.vstart, c.vdropped, c.vlost} {
 		ch <- d
 	}
 }
@@ -66,6 +67,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			n(c.vbytes, float64(v.BytesSent), id, v.Session, v.Station)
 			g(c.vstart, float64(v.Started.Unix()), id, v.Session, v.Station)
 			n(c.vdropped, float64(v.Dropped), id, v.Session, v.Station)
+			n(c.vlost, float64(v.Lost), id, v.Session, v.Station)
 		}
 	}
 }

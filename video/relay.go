@@ -288,7 +288,7 @@ func (r *Relay) info(src *source) CameraInfo {
 				state = "live"
 			}
 			info.ViewerList = append(info.ViewerList, ViewerStatus{Session: s.id, Viewer: s.v.info.Name, Station: s.v.info.Station,
-				Started: s.v.started, BytesSent: s.v.bytes.Load(), Dropped: s.v.dropped.Load(), Repairs: s.v.repairs.Load(), State: state})
+				Started: s.v.started, BytesSent: s.v.bytes.Load(), Dropped: s.v.dropped.Load(), Repairs: s.v.repairs.Load(), Lost: s.v.lost.Load(), State: state})
 		}
 	}
 	r.mu.Unlock()

@@ -109,6 +109,9 @@ func TestCameraRestartViewerResumes(t *testing.T) {
 	if c := state(t, r, "cr"); c.Viewers != 1 || c.Reconnects == 0 {
 		t.Errorf("viewers %d reconnects %d, want 1 and > 0", c.Viewers, c.Reconnects)
 	}
+	if c := state(t, r, "cr"); len(c.ViewerList) != 1 || c.ViewerList[0].BytesSent == 0 || c.ViewerList[0].Lost != 0 {
+		t.Errorf("viewer status %+v: want bytes sent and nothing lost on loopback", c.ViewerList)
+	}
 }
 
 func TestSilentCameraGoesOffline(t *testing.T) {
@@ -308,4 +311,13 @@ func TestPictureLossResendsTheGroup(t *testing.T) {
 	if c := state(t, r, "pli"); len(c.ViewerList) != 1 || c.ViewerList[0].Repairs != 1 {
 		t.Fatalf("viewer status %+v, want 1 repair", c.ViewerList)
 	}
+	waitFor(t, 3*time.Second, "the viewer's reported loss in its status", func() bool {
+		// Sent again each time: the viewer's own reports (nothing lost) go too.
+		if err := v.SendLossReport(7); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+		c := state(t, r, "pli")
+		return len(c.ViewerList) == 1 && c.ViewerList[0].Lost == 7
+	})
 }

@@ -24,7 +24,8 @@ type ViewerStatus struct {
 	Started   time.Time `json:"started"`
 	BytesSent uint64    `json:"bytes_sent"`
 	Dropped   uint64    `json:"dropped_units"`
-	Repairs   uint64    `json:"repairs"` // groups resent after the browser's picture loss reports
+	Repairs   uint64    `json:"repairs"`      // groups resent after the browser's picture loss reports
+	Lost      uint32    `json:"packets_lost"` // as the viewer's receiver reports count them
 	State     string    `json:"state"`
 }
 
@@ -52,6 +53,7 @@ type viewer struct {
 	connected chan struct{} // closed when ICE and DTLS are up
 	repair    chan struct{} // the peer asked for a keyframe
 	repairs   atomic.Uint64
+	lost      atomic.Uint32
 	bytes     atomic.Uint64
 	dropped   atomic.Uint64
 	live      atomic.Bool

@@ -90,10 +90,10 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		if err != nil {
 			return fail(err)
 		}
-		go drainRTCP(asender, nil)
+		go drainRTCP(asender, nil, nil)
 	}
 	v := newViewer(id, info, src.hub, vtrack, atrack, aclock, r.cfg.CatchupBitrate/8)
-	go drainRTCP(vsender, v.requestRepair)
+	go drainRTCP(vsender, v.requestRepair, func(lost uint32) { v.lost.Store(lost) })
 	s := &session{id: id, src: src, pc: pc, v: v, mid: videoMid}
 	var connectedOnce sync.Once
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
@@ -225,19 +225,30 @@ func audioMime(name string) string {
 }
 
 // drainRTCP reads the receiver's reports so the interceptors (NACK
-// retransmission, reports) see them, and calls onPLI for a picture loss
-// or full intra request; it ends with the sender.
-func drainRTCP(s *webrtc.RTPSender, onPLI func()) {
+// retransmission, reports) see them, calls onPLI for a picture loss or full
+// intra request and onLost with the packets the viewer reports lost; it
+// ends with the sender.
+func drainRTCP(s *webrtc.RTPSender, onPLI func(), onLost func(uint32)) {
+	var ssrc uint32
+	if enc := s.GetParameters().Encodings; len(enc) > 0 {
+		ssrc = uint32(enc[0].SSRC)
+	}
 	for {
 		pkts, _, err := s.ReadRTCP()
 		if err != nil {
 			return
 		}
 		for _, p := range pkts {
-			switch p.(type) {
+			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
 				if onPLI != nil {
 					onPLI()
+				}
+			case *rtcp.ReceiverReport:
+				for _, r := range p.Reports {
+					if onLost != nil && r.SSRC == ssrc {
+						onLost(r.TotalLost)
+					}
 				}
 			}
 		}
