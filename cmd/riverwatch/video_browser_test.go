@@ -93,6 +93,15 @@ func TestVideoViewerInChromium(t *testing.T) {
 	if st := browsertest.Eval[string](t, ctx, `document.querySelector('#state').dataset.state`); st != "playing" {
 		t.Errorf("page state %q, want playing", st)
 	}
+	// The player takes STUN and TURN servers from the endpoint's Link
+	// headers (RFC 9725 4.4); its parser, in the page's own module.
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[string](`import('/video/whep.js').then((m) => JSON.stringify(m.parseICELinks(
+		'<stun:stun.example.org:3478>; rel="ice-server", <turn:turn.example.org:3478?transport=tcp>; rel="ice-server"; ' +
+		'username="1733111111:rs-jiutai"; credential="a,b\\"c="; credential-type="password", </x>; rel="next"')))`, chromedp.EvalAwaitPromise))
+	const wantLinks = `[{"urls":"stun:stun.example.org:3478"},{"urls":"turn:turn.example.org:3478?transport=tcp","username":"1733111111:rs-jiutai","credential":"a,b\"c="}]`
+	if err != nil || links != wantLinks {
+		t.Errorf("parseICELinks = %s (%v), want %s", links, err, wantLinks)
+	}
 	session := browsertest.Eval[string](t, ctx, `document.querySelector('#video').dataset.session`)
 	if !strings.Contains(session, "/api/v1/cameras/"+id+"/whep/") {
 		t.Errorf("WHEP session URL %q", session)
