@@ -70,7 +70,8 @@ fuzz:
 ## 2 Mbit/s clip with a keyframe every 10 s made with ffmpeg at bench time.
 ## First the time from a viewer's offer to its first whole picture, joining
 ## 4 s into a keyframe group (whole-ms; first-ms is the first frame of any
-## kind, broken-AUs what a decoder could not show whole before it); then
+## kind, broken-AUs what a decoder could not show whole before it), and in
+## headless Chromium with the viewer page for riverwatch and plain; then
 ## the relay process's cost for 100 viewers (%-core over 10 s, MiB/viewer
 ## of resident memory). All in a network namespace of its own
 ## (video/videotest.MainInNetNS): nothing leaves the machine. ~10 minutes.
