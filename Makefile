@@ -10,7 +10,7 @@ APT_STAMP := .cache/apt-updated
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build run test test-short bench bench-decode fuzz vet lint deps-test deps-bench clean
+.PHONY: all build run test test-short bench bench-decode bench-video fuzz vet lint deps-test deps-bench deps-video clean
 
 all: build
 
@@ -56,6 +56,7 @@ bench: deps-bench deps-influxd build
 	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -run='^$$' -bench='Write|Read' -count=1 ./vessels/influxstore/
 	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -run='^$$' -bench='ReplayIntoHistory' -benchtime=1x -count=1 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
+	$(MAKE) --no-print-directory bench-video
 
 ## bench-decode: riverwatch decode beside gpsdecode on the San Francisco
 ## capture and on a static-heavy corpus, ratio of each.
@@ -67,13 +68,30 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseSentence -fuzztime=30s ./ais/
 	$(GO) test -run='^$$' -fuzz=FuzzParseTagBlock -fuzztime=30s ./ais/
 
+## bench-video: the video relay beside plain forwarding (pion's shared
+## track, as mediamtx and go2rtc forward) and Janus 1.1.2's streaming plugin
+## (with and without videobufferkf) pulling the same RTSP camera, a 720p
+## 2 Mbit/s clip with a keyframe every 10 s made with ffmpeg at bench time.
+## First the time from a viewer's offer to its first whole picture, joining
+## 4 s into a keyframe group (whole-ms; first-ms is the first frame of any
+## kind, broken-AUs what a decoder could not show whole before it), and in
+## headless Chromium with the viewer page for riverwatch and plain; then
+## the relay process's cost for 100 viewers (%-core over 10 s, MiB/viewer
+## of resident memory). All in a network namespace of its own
+## (video/videotest.MainInNetNS): nothing leaves the machine. ~10 minutes.
+bench-video: deps-bench
+	RIVERWATCH_BENCH_VIDEO=1 RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -run='^$$' -bench='FirstFrame' -benchtime=3x -timeout 30m ./video/videobench/
+	RIVERWATCH_BENCH_VIDEO=1 RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -run='^$$' -bench='RelayCost100' -benchtime=1x -timeout 30m ./video/videobench/
+
 $(APT_STAMP):
 	mkdir -p .cache
 	$(SUDO) apt-get update -qq
 	touch $@
 
 ## deps-test: Chromium for the browser tests, and a CJK font so that the
-## screenshots they take show the board's Chinese text; redis-server and
+## screenshots they take show the board's Chinese text; ffmpeg, which makes
+## the video tests' camera clips and the snapshots; janus, which the video
+## bench's own test drives (video/videobench); redis-server and
 ## redis-cli for the Redis store's tests, which start their own servers
 ## (a single node and a cluster) on free ports; influxd for the InfluxDB
 ## history's tests (deps-influxd).
@@ -85,6 +103,15 @@ deps-test: deps-influxd
 	@{ command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; } || \
 		{ $(MAKE) --no-print-directory $(APT_STAMP) && \
 		  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server redis-tools; }
+	@$(MAKE) --no-print-directory deps-video
+
+## deps-video: ffmpeg and Janus 1.1.2 (Debian's janus), for the video tests
+## and bench-video.
+deps-video:
+	@command -v ffmpeg >/dev/null 2>&1 || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg; }
+	@command -v janus >/dev/null 2>&1 || \
+		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq janus; }
 
 ## deps-influxd: InfluxDB OSS 1.8.3, built once from the Go module proxy
 ## (about a minute) into .cache/bin; its tests start it on free ports.
@@ -94,7 +121,7 @@ deps-influxd: $(INFLUXD)
 $(INFLUXD):
 	GOBIN=$(abspath .cache/bin) $(GO) install github.com/influxdata/influxdb/cmd/influxd@v1.8.3
 
-deps-bench:
+deps-bench: deps-video
 	@command -v gpsdecode >/dev/null 2>&1 || \
 		{ $(MAKE) --no-print-directory $(APT_STAMP) && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gpsd-clients; }
 	@command -v redis-server >/dev/null 2>&1 || \

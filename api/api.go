@@ -53,6 +53,15 @@
 //	GET /api/v1/rescue/nearest            the nearest station along the water to lat, lon: distance, ETA, path, cameras
 //	GET /api/v1/alerts/{id}/rescue        the same for an alert (404 for another station's)
 //	GET /tiles/{z}/{x}/{y}.{ext}          map tiles from Deps.Tiles (a local MBTiles file)
+//	GET /api/v1/cameras                   {"count":N,"cameras":[...]}: the cameras the principal may watch
+//	GET /api/v1/cameras/{id}              one camera with its status (rtsp_url without credentials)
+//	POST /api/v1/cameras                W a camera; 201 with it and its "probe", 409 if the id exists
+//	PUT /api/v1/cameras/{id}            W a camera; 200, or 201 if new
+//	DELETE /api/v1/cameras/{id}         W 204
+//	GET /api/v1/cameras/{id}/snapshot.jpg image/jpeg of the latest keyframe; 503 before one
+//	POST /api/v1/cameras/{id}/whep        WHEP (RFC 9725): application/sdp offer; 201, answer, Location, ICE Link headers
+//	PATCH /api/v1/cameras/{id}/whep/{s}   application/trickle-ice-sdpfrag; 204
+//	DELETE /api/v1/cameras/{id}/whep/{s}  200: ends the session
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static
 //
@@ -173,6 +182,8 @@ type Deps struct {
 	// Feed takes AIS pushed to POST /api/v1/feeds/nmea (the pipeline);
 	// without it pushes get 503.
 	Feed FeedSink
+	// Cameras is the video relay; nil serves no camera endpoints.
+	Cameras CameraRelay
 }
 
 // ErrConfig is returned by New for a configuration it cannot serve.
@@ -299,6 +310,7 @@ func (s *Server) routes() {
 	v1.Get("/waterways", s.waterways)
 	s.zoneRoutes(v1)
 	s.rescueRoutes(v1)
+	s.cameraRoutes(v1)
 	v1.Get("/live", s.liveUpgrade, s.liveHandler())
 	v1.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 

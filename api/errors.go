@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/rescue"
 )
@@ -78,6 +79,15 @@ var errorTable = []errorRow{
 	{accounts.ErrExists, fiber.StatusConflict, ""},
 	{accounts.ErrUnavailable, fiber.StatusServiceUnavailable, "account store unavailable, try again later"},
 	{errNoFeed, fiber.StatusServiceUnavailable, "no AIS pipeline to feed"},
+	// video writes its messages for the client and keeps camera
+	// credentials out of them.
+	{video.ErrNotFound, fiber.StatusNotFound, ""},
+	{video.ErrInvalid, fiber.StatusBadRequest, ""},
+	{video.ErrUnsupported, fiber.StatusNotAcceptable, ""},
+	{video.ErrNoPicture, fiber.StatusServiceUnavailable, ""},
+	{video.ErrBusy, fiber.StatusServiceUnavailable, "too many viewers, try again later"},
+	{video.ErrClosed, fiber.StatusServiceUnavailable, "video relay shutting down"},
+	{errCameraConflict, fiber.StatusConflict, ""},
 }
 
 // statusOf gives the status and client-safe message for err.

@@ -34,8 +34,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = tiles.Close() })
+	_, relay := newCameraFixture(t, officer)
 	fx := newFixture(t, func(c *Config, d *Deps) {
-		d.Rescue, d.Tiles, d.Feed = testLocator(t), tiles, &fakeFeed{}
+		d.Rescue, d.Tiles, d.Feed, d.Cameras = testLocator(t), tiles, &fakeFeed{}, relay
 		c.Static = fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
 	})
 	routes := map[string]bool{}

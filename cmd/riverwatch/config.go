@@ -83,6 +83,8 @@ type Config struct {
 
 	LogLevel  string `yaml:"log_level"`  // debug, info, warn, error
 	LogFormat string `yaml:"log_format"` // text or json
+
+	VideoConfig `yaml:",inline"` // cameras and the WebRTC relay (video.go)
 }
 
 // DefaultConfig is what `riverwatch serve` runs with when nothing is set:
@@ -111,6 +113,7 @@ func DefaultConfig() Config {
 		CameraRangeM:    defaultCameraRangeM,
 		LogLevel:        "info",
 		LogFormat:       "text",
+		VideoConfig:     VideoConfig{DemoCamera: "auto"},
 	}
 }
 

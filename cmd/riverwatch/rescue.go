@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/riverwatch/riverwatch/api"
+	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/web/mbtiles"
 	"github.com/riverwatch/riverwatch/zones/rescue"
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -36,12 +37,13 @@ type boardExtras struct {
 }
 
 // openBoardExtras builds the rescue network from the waterway map and
-// opens the MBTiles file, if any.
-func openBoardExtras(ctx context.Context, cfg Config, water *waterway.Map, logger *slog.Logger) (*boardExtras, error) {
+// opens the MBTiles file, if any. cams are the cameras an alert's rescue
+// answer names when they see the spot (nil: none).
+func openBoardExtras(ctx context.Context, cfg Config, water *waterway.Map, cams rescue.CameraSites, logger *slog.Logger) (*boardExtras, error) {
 	if cfg.RescueSpeedKn <= 0 || cfg.CameraRangeM <= 0 {
 		return nil, fmt.Errorf("%w: --rescue-boat-speed and --camera-range must be positive", errUsage)
 	}
-	loc, err := rescue.New(water, rescue.Config{BoatSpeedKn: cfg.RescueSpeedKn, CameraRangeM: cfg.CameraRangeM})
+	loc, err := rescue.New(water, rescue.Config{BoatSpeedKn: cfg.RescueSpeedKn, CameraRangeM: cfg.CameraRangeM, Cameras: cams})
 	if err != nil {
 		return nil, fmt.Errorf("rescue: %w", err)
 	}
@@ -75,4 +77,18 @@ func (b *boardExtras) Close() error {
 		return nil
 	}
 	return b.tiles.Close()
+}
+
+// cameraSites shows the video relay's cameras to the rescue locator, which
+// names those that see an alert's spot.
+type cameraSites struct{ relay *video.Relay }
+
+// CameraSites lists every registered camera where it stands.
+func (c cameraSites) CameraSites() []rescue.Camera {
+	infos := c.relay.Cameras()
+	out := make([]rescue.Camera, 0, len(infos))
+	for _, ci := range infos {
+		out = append(out, rescue.Camera{ID: ci.ID, Name: ci.Name, NameZH: ci.NameZh, Lat: ci.Lat, Lon: ci.Lon})
+	}
+	return out
 }

@@ -121,7 +121,7 @@ func TestBoardExtrasConfig(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := openBoardExtras(t.Context(), cfg, nil, nil); err == nil {
+		if _, err := openBoardExtras(t.Context(), cfg, nil, nil, nil); err == nil {
 			t.Errorf("%v accepted", args)
 		}
 	}
@@ -131,7 +131,7 @@ func TestBoardExtrasConfig(t *testing.T) {
 	}
 	missing := DefaultConfig()
 	missing.TilesMBTiles = filepath.Join(t.TempDir(), "none.mbtiles")
-	if _, err := openBoardExtras(t.Context(), missing, water, slog.New(slog.DiscardHandler)); err == nil {
+	if _, err := openBoardExtras(t.Context(), missing, water, nil, slog.New(slog.DiscardHandler)); err == nil {
 		t.Error("a missing MBTiles file accepted")
 	}
 }

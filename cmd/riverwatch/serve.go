@@ -16,6 +16,7 @@ import (
 	"github.com/riverwatch/riverwatch/api"
 	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/web"
 	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -51,6 +52,7 @@ type server struct {
 	sim      *simulate.Simulator
 	zones    *zones.Watch
 	accounts *accounts.Service
+	video    *videoStack
 	api      *api.Server
 	extras   *boardExtras
 }
@@ -140,10 +142,14 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		return nil, err
 	}
 
+	s.video, err = openVideo(cfg, s.sim != nil, logger)
+	if err != nil {
+		return nil, fmt.Errorf("video: %w", err)
+	}
 	extra := prometheus.NewRegistry()
-	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones), newHistoryCollector(s.history))
+	extra.MustRegister(newTrackerCollector(s.tracker), newZonesCollector(s.zones), newHistoryCollector(s.history), video.NewCollector(s.video.relay))
 	s.entries = feedHistory(s.history, s.broker, s.zones, logger)
-	s.extras, err = openBoardExtras(context.Background(), cfg, water, logger)
+	s.extras, err = openBoardExtras(context.Background(), cfg, water, cameraSites{s.video.relay}, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -159,11 +165,13 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		TrustedProxies:  cfg.TrustedProxies,
 		Logger:          logger,
 	}, api.Deps{Vessels: s.tracker, Sources: s.pipeline, Live: s.broker, Zones: s.zones, History: s.history, Gatherer: extra,
-		Accounts: s.accounts, Feed: s.pipeline, Rescue: s.extras.rescue, Tiles: s.extras.tileSource()})
+		Accounts: s.accounts, Feed: s.pipeline, Rescue: s.extras.rescue, Tiles: s.extras.tileSource(), Cameras: s.video.relay})
 	if err != nil {
+		s.video.Close()
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	if err := s.api.Open(); err != nil {
+		s.video.Close()
 		return nil, fmt.Errorf("http %s: %w", cfg.HTTP, err)
 	}
 	return s, nil
@@ -217,6 +225,7 @@ func (s *server) run(ctx context.Context) error {
 	}
 	s.logger.Info("shutting down")
 	st.stop()
+	s.video.Close() // after the API: no new viewers; before the stores
 	if cerr := s.history.Close(); cerr != nil && !errors.Is(cerr, context.Canceled) {
 		s.logger.Warn("history close", "err", cerr)
 	}

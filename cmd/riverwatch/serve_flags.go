@@ -62,6 +62,7 @@ func parseServe(args []string, e env) (Config, error) {
 	fs.IntVar(&cfg.MaxLiveClients, "max-live-clients", cfg.MaxLiveClients, "most browsers on the live WebSocket at once")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
+	addVideoFlags(fs, &cfg.VideoConfig)
 	fs.Usage = func() { serveUsage(e.stderr, fs) }
 	if err := applyEnv(fs, inputs, e.getenv); err != nil {
 		return cfg, err
@@ -83,6 +84,11 @@ func parseServe(args []string, e env) (Config, error) {
 	case "auto", "on", "off":
 	default:
 		return cfg, fmt.Errorf("--simulate %q: want auto, on or off", cfg.Simulate)
+	}
+	switch cfg.DemoCamera {
+	case "auto", "on", "off":
+	default:
+		return cfg, fmt.Errorf("--demo-camera %q: want auto, on or off", cfg.DemoCamera)
 	}
 	return cfg, nil
 }

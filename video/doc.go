@@ -1,0 +1,62 @@
+// Package video relays IP cameras to browsers: it pulls each camera once
+// over RTSP (gortsplib, TCP or UDP) and sends it to every allowed viewer
+// over WebRTC (pion), with a whole picture at once.
+//
+// The pieces:
+//
+//   - Camera is the registry record (Normalize checks it; Redacted is what
+//     clients and logs may see: the RTSP URL without user and password).
+//   - Relay holds the cameras (Put probes and adds or replaces one, Delete,
+//     Camera, Cameras with their Status) and the WHEP sessions (WHEP answers
+//     an offer, Patch adds trickled candidates, End closes). Snapshot is a
+//     JPEG of the latest keyframe (ffmpeg). NewCollector exports it all to
+//     Prometheus.
+//   - Each camera has one source goroutine: one upstream RTSP session
+//     whatever the number of viewers, reconnected with stepped backoff and
+//     jitter (state connecting → online → offline with the last error), or
+//     for an on-demand camera pulled only while watched and released
+//     IdleTimeout after the last viewer left (state idle).
+//   - The source depacketizes the camera's H.264 (or H.265) into access
+//     units, puts SPS/PPS (VPS) in front of every keyframe, packetizes each
+//     unit once for WebRTC, and hands it to the camera's hub, which keeps
+//     every unit since the latest keyframe.
+//   - Every viewer has its own goroutine, bounded queue and pion track (no
+//     shared track: one slow peer never delays the camera or the others). A
+//     viewer that falls behind drops units until the next keyframe.
+//
+// A picture at once: a new viewer's writer waits until its peer connection
+// is connected (ICE and DTLS up), then takes the cached group and registers
+// for live units in one step (no unit missed or repeated between them), and
+// sends the group from its keyframe paced at Config.CatchupBitrate, never
+// slower than real time. Each catch-up unit is stamped with the time it is
+// sent, so the browser's jitter buffer sees a steady clock: it neither holds
+// the group back to its original pace (which would leave the viewer seconds
+// behind live) nor judges the frames late and drops them (which would break
+// the references of the frames after them). The live stream then continues
+// in the same timestamp base. The group thus plays quickly (a 4 s group of a
+// 2 Mbit/s camera in about 0.4 s at 20 Mbit/s) and then live, whole from the
+// keyframe on. Audio is never sent from the cache (the catch-up carries
+// none): it starts after the catch-up with the live units that arrived
+// meanwhile, which video and audio both hold queued, so both are shifted by
+// the same catch-up time and the RTCP sender reports keep them in sync. A camera that reconnects starts a new timing segment the same
+// way, so viewers stay on their WHEP session and resume at its first
+// keyframe.
+//
+// A camera cannot be asked for a keyframe, so a viewer whose browser reports
+// a lost picture (PLI or FIR, after losses NACK retransmission could not
+// mend) is sent the cached group again from its keyframe, at most once a
+// second. Retransmissions are bounded per peer, so a viewer on a bad network
+// cannot make the relay spend its time resending.
+//
+// Codecs: H.264 (B-frames reported as a warning: browsers stutter), H.265
+// (offered only to a browser whose offer has H.265), G.711 and Opus audio
+// passed through, AAC dropped with a warning.
+//
+// Networks (ICEConfig): STUN and TURN servers (TURN REST credentials made
+// from a shared secret, handed to clients in WHEP Link headers), address
+// rewrite rules for NAT, one UDP port for every peer, ICE-TCP as fallback.
+//
+// Subpackages: democam is the built-in demo camera (an embedded clip looped
+// by an in-process RTSP server); videotest has the fake camera, a pion
+// viewer and the network namespace the WebRTC tests run in.
+package video

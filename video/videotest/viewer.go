@@ -1,0 +1,232 @@
+package videotest
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph264"
+	"github.com/bluenviron/gortsplib/v5/pkg/format/rtph265"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// AU is one access unit a Viewer received.
+type AU struct {
+	NALUs     [][]byte
+	Timestamp uint32
+	At        time.Time
+	Key       bool
+}
+
+// Viewer is a real pion peer receiving one camera over WHEP, limited to
+// loopback, that reassembles the H.264 access units it gets.
+type Viewer struct {
+	PC *webrtc.PeerConnection
+
+	mu      sync.Mutex
+	aus     []AU
+	seqGaps int
+	lastSeq uint16
+	started bool
+	arrived chan struct{}
+
+	videoSSRC    uint32
+	audioPackets int
+	firstAudio   time.Time
+	audioCodec   string
+}
+
+// WHEPFunc sends an offer and returns the answer.
+type WHEPFunc func(offer string) (answer string, err error)
+
+// NewViewer creates the peer, sends its offer through post and applies the
+// answer; it is closed at the end of the test.
+func NewViewer(t testing.TB, post WHEPFunc) *Viewer {
+	t.Helper()
+	v, err := DialViewer(post)
+	if err != nil {
+		t.Fatalf("viewer: %v", err)
+	}
+	t.Cleanup(func() { _ = v.PC.Close() })
+	return v
+}
+
+// DialViewer is NewViewer for callers without a testing.TB (benchmarks).
+func DialViewer(post WHEPFunc) (*Viewer, error) { return DialViewerWith(nil, post) }
+
+// DialViewerWith is DialViewer with tune applied to the viewer's
+// SettingEngine after LoopbackOnly (e.g. ICE over TCP only).
+func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, error) {
+	se := webrtc.SettingEngine{}
+	LoopbackOnly(&se)
+	if tune != nil {
+		tune(&se)
+	}
+	me := &webrtc.MediaEngine{}
+	if err := me.RegisterDefaultCodecs(); err != nil {
+		return nil, err
+	}
+	// Receiver reports and NACKs, as a browser sends them.
+	reg := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(me, reg); err != nil {
+		return nil, err
+	}
+	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(reg))
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, err
+	}
+	v := &Viewer{PC: pc, arrived: make(chan struct{}, 1)}
+	for _, k := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
+		if _, err := pc.AddTransceiverFromKind(k, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+			_ = pc.Close()
+			return nil, err
+		}
+	}
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		if tr.Kind() == webrtc.RTPCodecTypeAudio {
+			for {
+				if _, _, err := tr.ReadRTP(); err != nil {
+					return
+				}
+				v.mu.Lock()
+				if v.audioPackets == 0 {
+					v.firstAudio = time.Now()
+					v.audioCodec = tr.Codec().MimeType
+				}
+				v.audioPackets++
+				v.mu.Unlock()
+			}
+		}
+		v.mu.Lock()
+		v.videoSSRC = uint32(tr.SSRC())
+		v.mu.Unlock()
+		var dec interface {
+			Decode(*rtp.Packet) ([][]byte, error)
+		}
+		isKey := h264.IsRandomAccess
+		if strings.EqualFold(tr.Codec().MimeType, webrtc.MimeTypeH265) {
+			d := &rtph265.Decoder{}
+			_ = d.Init()
+			dec, isKey = d, h265.IsRandomAccess
+		} else {
+			d := &rtph264.Decoder{}
+			_ = d.Init()
+			dec = d
+		}
+		for {
+			p, _, err := tr.ReadRTP()
+			if err != nil {
+				return
+			}
+			v.mu.Lock()
+			if v.started && p.SequenceNumber != v.lastSeq+1 {
+				v.seqGaps++
+			}
+			v.started, v.lastSeq = true, p.SequenceNumber
+			v.mu.Unlock()
+			au, err := dec.Decode(p)
+			if err != nil {
+				continue
+			}
+			cp := make([][]byte, len(au))
+			for i, n := range au {
+				cp[i] = append([]byte(nil), n...)
+			}
+			v.mu.Lock()
+			v.aus = append(v.aus, AU{NALUs: cp, Timestamp: p.Timestamp, At: time.Now(), Key: isKey(au)})
+			v.mu.Unlock()
+			select {
+			case v.arrived <- struct{}{}:
+			default:
+			}
+		}
+	})
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		_ = pc.Close()
+		return nil, err
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(offer); err != nil {
+		_ = pc.Close()
+		return nil, err
+	}
+	<-gathered
+	answer, err := post(pc.LocalDescription().SDP)
+	if err != nil {
+		_ = pc.Close()
+		return nil, err
+	}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
+		_ = pc.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// AUs returns a copy of the access units received so far.
+func (v *Viewer) AUs() []AU {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]AU(nil), v.aus...)
+}
+
+// Audio reports the audio packets received, when the first came, and
+// their codec.
+func (v *Viewer) Audio() (packets int, first time.Time, mime string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.audioPackets, v.firstAudio, v.audioCodec
+}
+
+// SendPLI tells the sender the picture is lost, as a browser does when
+// its decoder cannot go on.
+func (v *Viewer) SendPLI() error {
+	v.mu.Lock()
+	ssrc := v.videoSSRC
+	v.mu.Unlock()
+	return v.PC.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
+}
+
+// SendLossReport sends a receiver report counting lost packets on the
+// video track, as the browser's RTCP does.
+func (v *Viewer) SendLossReport(lost uint32) error {
+	v.mu.Lock()
+	ssrc := v.videoSSRC
+	v.mu.Unlock()
+	return v.PC.WriteRTCP([]rtcp.Packet{&rtcp.ReceiverReport{SSRC: 1, Reports: []rtcp.ReceptionReport{{SSRC: ssrc, TotalLost: lost}}}})
+}
+
+// SeqGaps counts RTP sequence numbers skipped on the video track.
+func (v *Viewer) SeqGaps() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.seqGaps
+}
+
+// ErrTimeout is returned by WaitAUs when too few units arrive in time.
+var ErrTimeout = errors.New("videotest: timed out waiting for access units")
+
+// WaitAUs waits until at least n access units arrived, or timeout.
+func (v *Viewer) WaitAUs(n int, timeout time.Duration) ([]AU, error) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		if aus := v.AUs(); len(aus) >= n {
+			return aus, nil
+		}
+		select {
+		case <-v.arrived:
+		case <-deadline.C:
+			return v.AUs(), ErrTimeout
+		}
+	}
+}

@@ -1,0 +1,274 @@
+package video
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+// ViewerInfo is who watches, for the status and the metrics.
+type ViewerInfo struct {
+	Name    string `json:"name"`
+	Station string `json:"station,omitempty"`
+	Remote  string `json:"remote,omitempty"`
+}
+
+// ViewerStatus is one viewer as the status shows it.
+type ViewerStatus struct {
+	Session   string    `json:"session"`
+	Viewer    string    `json:"viewer"`
+	Station   string    `json:"station,omitempty"`
+	Started   time.Time `json:"started"`
+	BytesSent uint64    `json:"bytes_sent"`
+	Dropped   uint64    `json:"dropped_units"`
+	Repairs   uint64    `json:"repairs"`      // groups resent after the browser's picture loss reports
+	Lost      uint32    `json:"packets_lost"` // as the viewer's receiver reports count them
+	State     string    `json:"state"`
+}
+
+// queueUnits bounds each viewer's backlog: about 8 s of 25 fps video with
+// 50 audio packets a second. A viewer that fills it skips to the next
+// keyframe.
+const queueUnits = 600
+
+// viewer writes one camera to one peer, from its own goroutine and queue:
+// a slow peer only ever fills its own queue.
+type viewer struct {
+	session string
+	info    ViewerInfo
+	started time.Time
+	hub     *hub
+	q       chan *unit
+	// skipping is guarded by hub.mu: true from a dropped video unit until
+	// the next keyframe is queued.
+	skipping bool
+
+	vtrack, atrack *track
+	aclock         uint32  // audio clock rate
+	catchupRate    float64 // bytes per second during catch-up
+
+	connected chan struct{} // closed when ICE and DTLS are up
+	repair    chan struct{} // the peer asked for a keyframe
+	repairs   atomic.Uint64
+	lost      atomic.Uint32
+	bytes     atomic.Uint64
+	dropped   atomic.Uint64
+	live      atomic.Bool
+
+	// Writer state, only touched by run.
+	vseq, aseq     uint16
+	vEpoch, aEpoch uint64
+	vOut, aOut     uint32 // last timestamp sent
+	vOff, aOff     uint32
+	vWall, aWall   time.Time
+	vSent, aSent   bool
+	needKey        bool
+}
+
+func newViewer(session string, info ViewerInfo, h *hub, vtrack, atrack *track, aclock uint32, rate float64) *viewer {
+	return &viewer{
+		session: session, info: info, started: time.Now(), hub: h,
+		q:      make(chan *unit, queueUnits),
+		vtrack: vtrack, atrack: atrack, aclock: aclock, catchupRate: rate,
+		connected: make(chan struct{}),
+		repair:    make(chan struct{}, 1),
+		vseq:      uint16(rand.Uint32()), aseq: uint16(rand.Uint32()),
+		vOut: rand.Uint32(), aOut: rand.Uint32(),
+	}
+}
+
+// offer queues u without ever blocking; called with hub.mu held.
+func (v *viewer) offer(u *unit) {
+	if u.video {
+		if v.skipping && !u.key {
+			v.dropped.Add(1)
+			return
+		}
+		select {
+		case v.q <- u:
+			v.skipping = false
+		default:
+			v.skipping = true
+			v.dropped.Add(1)
+		}
+		return
+	}
+	if v.atrack == nil {
+		return
+	}
+	select {
+	case v.q <- u:
+	default:
+		v.dropped.Add(1)
+	}
+}
+
+// run waits until the peer is really connected, sends the cached group
+// paced, then the live units, until ctx ends.
+func (v *viewer) run(ctx context.Context, connectTimeout time.Duration) {
+	t := time.NewTimer(connectTimeout)
+	select {
+	case <-v.connected:
+		t.Stop()
+	case <-t.C:
+		return // a client that posted an offer and never connected
+	case <-ctx.Done():
+		t.Stop()
+		return
+	}
+	group := v.hub.attach(v)
+	defer v.hub.detach(v)
+	if len(group) == 0 {
+		v.needKey = true
+	} else if !v.catchup(ctx, group) {
+		return
+	}
+	v.live.Store(true)
+	// A PLI sent before the catch-up's keyframe was decoded asks for what
+	// the catch-up already sent: forget it, and ignore PLIs for a moment.
+	select {
+	case <-v.repair:
+	default:
+	}
+	lastRepair := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case u := <-v.q:
+			if !v.write(u) {
+				return
+			}
+		case <-v.repair:
+			// The browser lost its picture (a PLI after losses NACKs did not
+			// mend) and the camera cannot be asked for a keyframe: send the
+			// cached group again, from its keyframe, then live as before.
+			if time.Since(lastRepair) < minRepairInterval {
+				continue
+			}
+			lastRepair = time.Now()
+			v.repairs.Add(1)
+			group := v.hub.resync(v)
+			if len(group) == 0 {
+				v.needKey = true
+				continue
+			}
+			if !v.catchup(ctx, group) {
+				return
+			}
+		}
+	}
+}
+
+// minRepairInterval spaces the resends of the group a viewer's PLIs cause.
+const minRepairInterval = time.Second
+
+// requestRepair is called for a PLI or FIR from the peer; it never blocks.
+func (v *viewer) requestRepair() {
+	select {
+	case v.repair <- struct{}{}:
+	default:
+	}
+}
+
+// catchup sends the group from its keyframe, faster than real time but
+// paced to catchupRate so a whole group does not burst into socket buffers.
+// Each unit is stamped with the wall time it is sent at, so the browser's
+// jitter buffer sees a steady clock (neither holds the group back to its
+// original pace nor judges it late and drops it) and the live stream then
+// continues in that same timestamp base.
+func (v *viewer) catchup(ctx context.Context, group []*unit) bool {
+	timer := time.NewTimer(0)
+	<-timer.C
+	defer timer.Stop()
+	for i, u := range group {
+		v.vEpoch = u.epoch
+		v.vOut = v.nextStamp(v.vOut, v.vWall, 90000, v.vSent)
+		v.vOff = v.vOut - u.ts
+		if !v.sendVideo(u, v.vOut) {
+			return false
+		}
+		if i+1 == len(group) {
+			break
+		}
+		pause := time.Duration(float64(u.size) / v.catchupRate * float64(time.Second))
+		if real := time.Duration(group[i+1].ts-u.ts) * time.Second / 90000; real < pause {
+			pause = real
+		}
+		if pause <= 0 {
+			continue
+		}
+		timer.Reset(pause)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+		}
+	}
+	return true
+}
+
+// nextStamp is the timestamp of a unit that starts a new timing segment
+// (catch-up, a reconnected camera): the last one plus the wall time since.
+func (v *viewer) nextStamp(last uint32, lastWall time.Time, clock uint32, sent bool) uint32 {
+	if !sent {
+		return last
+	}
+	d := uint32(time.Since(lastWall).Seconds() * float64(clock))
+	if d == 0 {
+		d = 1
+	}
+	return last + d
+}
+
+// write sends one live unit; false when the peer is gone.
+func (v *viewer) write(u *unit) bool {
+	if u.video {
+		if u.epoch != v.vEpoch || v.needKey {
+			if !u.key {
+				return true // a new upstream session: wait for its keyframe
+			}
+			v.needKey = false
+			v.vEpoch = u.epoch
+			v.vOut = v.nextStamp(v.vOut, v.vWall, 90000, v.vSent)
+			v.vOff = v.vOut - u.ts
+		}
+		return v.sendVideo(u, u.ts+v.vOff)
+	}
+	if u.epoch != v.aEpoch || !v.aSent {
+		v.aEpoch = u.epoch
+		v.aOut = v.nextStamp(v.aOut, v.aWall, v.aclock, v.aSent)
+		v.aOff = v.aOut - u.ts
+	}
+	ts := u.ts + v.aOff
+	for _, p := range u.pkts {
+		if !v.send(v.atrack, p, &v.aseq, ts) {
+			return false
+		}
+	}
+	v.aOut, v.aWall, v.aSent = ts, time.Now(), true
+	return true
+}
+
+func (v *viewer) sendVideo(u *unit, ts uint32) bool {
+	for _, p := range u.pkts {
+		if !v.send(v.vtrack, p, &v.vseq, ts) {
+			return false
+		}
+	}
+	v.vOut, v.vWall, v.vSent = ts, time.Now(), true
+	return true
+}
+
+func (v *viewer) send(t *track, src *rtp.Packet, seq *uint16, ts uint32) bool {
+	n, err := t.write(src, *seq, ts)
+	*seq++
+	if err != nil {
+		return false
+	}
+	v.bytes.Add(uint64(n))
+	return true
+}
