@@ -113,7 +113,7 @@ func (s *Server) alertRescue(c *fiber.Ctx) error {
 	if p, _ := PrincipalOf(c); !mayHearOf(p, s.alertStation(&a)) {
 		return fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
 	}
-	v, err := s.rescueView(a.Lat, a.Lon)
+	v, err := s.rescueView(c, a.Lat, a.Lon)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) rescueNearest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.rescueView(lat, lon)
+	v, err := s.rescueView(c, lat, lon)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,10 @@ func coordParam(c *fiber.Ctx, name string, limit float64) (float64, error) {
 	return f, nil
 }
 
-func (s *Server) rescueView(lat, lon float64) (RescueView, error) {
+// rescueView is the answer for a spot, naming only the cameras the
+// request's principal may watch: a station learns nothing of another
+// station's cameras, not even their names.
+func (s *Server) rescueView(c *fiber.Ctx, lat, lon float64) (RescueView, error) {
 	r, err := s.deps.Rescue.Nearest(lat, lon)
 	if err != nil {
 		return RescueView{}, err
@@ -175,7 +178,11 @@ func (s *Server) rescueView(lat, lon float64) (RescueView, error) {
 	for i, p := range r.Path {
 		v.Path[i] = [2]float64{round6(p[0]), round6(p[1])}
 	}
+	p, _ := PrincipalOf(c)
 	for _, cam := range s.deps.Rescue.Seeing(lat, lon) {
+		if !s.mayWatchCamera(p, cam.ID) {
+			continue
+		}
 		v.Cameras = append(v.Cameras, RescueCamera{ID: cam.ID, Name: cam.Name, NameZH: cam.NameZH, DistanceM: math.Round(cam.DistanceM)})
 	}
 	return v, nil
@@ -254,4 +261,14 @@ func stationsGeoJSON(loc RescueLocator) ([]byte, error) {
 		})
 	}
 	return json.Marshal(fc)
+}
+
+// mayWatchCamera reports whether p may see the registered camera id; no
+// camera, or no relay, is not seen.
+func (s *Server) mayWatchCamera(p Principal, id string) bool {
+	if s.deps.Cameras == nil {
+		return false
+	}
+	info, err := s.deps.Cameras.Camera(id)
+	return err == nil && mayWatch(p, info.Camera)
 }

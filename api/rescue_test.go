@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/zones"
 	"github.com/riverwatch/riverwatch/zones/rescue"
 	"github.com/riverwatch/riverwatch/zones/waterway"
@@ -42,11 +43,29 @@ type testCameras []rescue.Camera
 
 func (c testCameras) CameraSites() []rescue.Camera { return c }
 
+// registeredCameras is a relay that knows only its cameras' records: the
+// rescue answer asks it who may watch each camera it names.
+type registeredCameras struct {
+	CameraRelay // nil: the rescue tests call nothing else
+	cams        map[string]video.Camera
+}
+
+func (r registeredCameras) Camera(id string) (video.CameraInfo, error) {
+	c, ok := r.cams[id]
+	if !ok {
+		return video.CameraInfo{}, video.ErrNotFound
+	}
+	return video.CameraInfo{Camera: c}, nil
+}
+
 // rescueFixture serves with the locator and two alerts: one at Jilin City
 // (Songhua Lake station's reach), one on Chagan Lake.
 func rescueFixture(t *testing.T, p *Principal) *fixture {
 	fx := newFixture(t, func(c *Config, d *Deps) {
 		d.Rescue = testLocator(t)
+		// The Jilin quay's camera belongs to Jiutai's station, not to
+		// Songhua Lake's, whose reach the quay is on.
+		d.Cameras = registeredCameras{cams: map[string]video.Camera{"cam-jilin": {ID: "cam-jilin", Stations: []string{"rs-jiutai"}}}}
 		if p != nil {
 			c.Auth = roleAuth(*p)
 		}
@@ -58,6 +77,21 @@ func rescueFixture(t *testing.T, p *Principal) *fixture {
 	fx.zones.raise(zones.EventAlertOpened, zones.Alert{ID: "a-land", Kind: zones.AlertSpeeding, State: zones.StateOpen,
 		MMSI: 413000003, Lat: 43.9, Lon: 125.3, OpenedAt: testNow, UpdatedAt: testNow})
 	return fx
+}
+
+func TestRescueNamesOnlyCamerasThePrincipalMayWatch(t *testing.T) {
+	fx := rescueFixture(t, &Principal{Name: "songhua", Roles: []string{RoleStation}, Station: "rs-songhua-lake"})
+	res := fx.do(t, "GET", "/api/v1/alerts/a-jilin/rescue", nil)
+	if res.status != 200 {
+		t.Fatalf("status %d: %s", res.status, res.body)
+	}
+	var v RescueView
+	if err := json.Unmarshal([]byte(res.body), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Station.ID != "rs-songhua-lake" || len(v.Cameras) != 0 || strings.Contains(res.body, "cam-jilin") {
+		t.Errorf("station %s cameras %+v: Jiutai's camera named to Songhua Lake's station", v.Station.ID, v.Cameras)
+	}
 }
 
 func TestAlertRescue(t *testing.T) {
