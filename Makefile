@@ -49,8 +49,8 @@ $(STATICCHECK):
 ## --into-history of a million sentences beside the plain loader.
 bench: deps-bench deps-influxd build
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
-	$(GO) test -run='^$$' -bench='WholePath$$' -benchmem -cpu=1 -benchtime=2000000x -count=5 ./cmd/riverwatch/
-	$(GO) test -run='^$$' -bench='ZoneCheck|ZoneCrossed|ZoneNear' -benchmem -cpu=1 -count=3 ./zones/
+	$(GO) test -run='^$$' -bench='WholePath$$|WholePathFleet$$' -benchmem -cpu=1 -benchtime=2000000x -count=5 ./cmd/riverwatch/
+	$(GO) test -run='^$$' -bench='ZoneCheck|ZoneCrossed|ZoneNear|EngineFleet' -benchmem -cpu=1 -count=3 ./zones/
 	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -run='^$$' -bench='WholePathZones' -benchmem -cpu=1 -benchtime=2000000x -count=3 ./cmd/riverwatch/
 	$(GO) test -run='^$$' -bench='DecodeCommand' -benchmem -cpu=1 -count=5 ./cmd/riverwatch/
 	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -run='^$$' -bench='Write|Read' -count=1 ./vessels/influxstore/
