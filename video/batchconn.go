@@ -28,8 +28,8 @@ const (
 	batchMTU = 1500
 )
 
-// batchConn is the shared UDP socket with batched writes. Reads pass
-// through. Writes never fail: a packet the kernel refuses is dropped, as a
+// batchConn is the shared UDP socket with batched writes of media (SRTP
+// and SRTCP); STUN and DTLS go out at once, and reads pass through. Writes never fail: a packet the kernel refuses is dropped, as a
 // network would drop it (an unconnected UDP socket reports no delivery
 // errors anyway). Packets to one peer leave in the order they were
 // written.
@@ -157,7 +157,12 @@ func (c *batchConn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
 
 // WriteToAddrPort queues p for addr.
 func (c *batchConn) WriteToAddrPort(p []byte, addr netip.AddrPort) (int, error) {
-	if len(p) > batchMTU || len(p) == 0 {
+	if len(p) == 0 || p[0] < 128 || p[0] > 191 {
+		// Not RTP or RTCP (RFC 7983: STUN, DTLS): a handshake waits
+		// for no batch, and its order against media does not matter.
+		return c.UDPConn.WriteToUDPAddrPort(p, addr)
+	}
+	if len(p) > batchMTU {
 		c.flush()
 		return c.UDPConn.WriteToUDPAddrPort(p, addr)
 	}
