@@ -55,6 +55,9 @@
 // Networks (ICEConfig): STUN and TURN servers (TURN REST credentials made
 // from a shared secret, handed to clients in WHEP Link headers), address
 // rewrite rules for NAT, one UDP port for every peer, ICE-TCP as fallback.
+// The UDP port's media writes are batched (batchConn): one sendmmsg for
+// many packets, each viewer's run of one picture's packets as one UDP_SEGMENT
+// message, which halves the kernel's share of the relay's cost.
 //
 // Subpackages: democam is the built-in demo camera (an embedded clip looped
 // by an in-process RTSP server); videotest has the fake camera, a pion

@@ -176,7 +176,7 @@ func (r *Relay) ICELinks(user string) []string {
 
 // listeners are the shared UDP and TCP sockets of every peer.
 type listeners struct {
-	udp    *net.UDPConn
+	udp    *batchConn
 	udpMux ice.UDPMux
 	tcp    net.Listener
 	tcpMux ice.TCPMux
@@ -189,10 +189,11 @@ func openListeners(c ICEConfig) (*listeners, error) {
 		if err != nil {
 			return nil, fmt.Errorf("video: udp mux %s: %w", c.UDPMux, err)
 		}
-		l.udp, err = net.ListenUDP("udp", addr)
+		conn, err := net.ListenUDP("udp", addr)
 		if err != nil {
 			return nil, fmt.Errorf("video: udp mux %s: %w", c.UDPMux, err)
 		}
+		l.udp = newBatchConn(conn)
 		l.udpMux = webrtc.NewICEUDPMux(nil, l.udp)
 	}
 	if c.TCPMux != "" {
