@@ -190,10 +190,9 @@ func waitCameraKeyframe(t *testing.T, base, id string) {
 	t.Fatalf("the relay saw no keyframe of camera %s", id)
 }
 
-// videoCSPProbe records CSP violations and page errors for
-// checkVideoPageClean.
-const videoCSPProbe = `window.__csp = []; window.__errors = [];
-document.addEventListener('securitypolicyviolation', (e) => { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
+// videoErrorProbe records page errors for checkVideoPageClean (browsertest's
+// own probe records CSP violations in window.__csp).
+const videoErrorProbe = `window.__errors = [];
 window.addEventListener('error', (e) => { window.__errors.push(String(e.message)); });
 window.addEventListener('unhandledrejection', (e) => { window.__errors.push(String(e.reason)); });`
 
@@ -203,45 +202,17 @@ window.addEventListener('unhandledrejection', (e) => { window.__errors.push(Stri
 // of mDNS names (there is no multicast resolver in the namespace).
 func newVideoBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := browsertest.Find()
-	if path == "" {
-		const msg = "no Chromium found: apt-get install -y chromium (or set RIVERWATCH_CHROMIUM)"
-		if os.Getenv("RIVERWATCH_REQUIRE_SERVICES") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
+	ctx, _ := browsertest.New(t,
 		chromedp.Flag("allow-loopback-in-peer-connection", true),
 		chromedp.Flag("disable-features", "WebRtcHideLocalIpsWithMdns"),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 720),
 	)
-	t.Cleanup(acancel)
-	tctx, tcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(tcancel)
-	if err := chromedp.Do(tctx); err != nil {
-		t.Fatalf("start browser %s: %v", path, err)
-	}
-	if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: videoCSPProbe}); err != nil {
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: videoErrorProbe}); err != nil {
 		t.Fatalf("inject probe: %v", err)
 	}
-	return tctx
+	return ctx
 }
 
 // checkVideoPageClean fails the test on CSP violations and uncaught errors.

@@ -98,13 +98,14 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 // New starts headless Chromium with a fresh profile, locale zh-CN and a
 // 1366×768 window, and returns a tab context and the tab's PageLog. The
-// browser lives at most two minutes and ends with the test.
-func New(tb testing.TB) (context.Context, *PageLog) {
+// browser lives at most two minutes and ends with the test. extra adds
+// flags (or overrides these), such as the WebRTC tests' loopback ones.
+func New(tb testing.TB, extra ...chromedp.ExecAllocatorOption) (context.Context, *PageLog) {
 	tb.Helper()
 	path := mustFind(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	tb.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx,
+	actx, acancel := chromedp.NewExecAllocator(ctx, append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -118,7 +119,7 @@ func New(tb testing.TB) (context.Context, *PageLog) {
 		chromedp.Flag("lang", "zh-CN"),
 		chromedp.UserDataDir(tb.TempDir()),
 		chromedp.WindowSize(1366, 768),
-	)
+	}, extra...)...)
 	tb.Cleanup(acancel)
 	tctx, tcancel := chromedp.NewContext(actx, chromedp.WithLogf(tb.Logf))
 	tb.Cleanup(tcancel)
