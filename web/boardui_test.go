@@ -24,32 +24,16 @@ func TestBoardLogin(t *testing.T) {
 	api := newFakeAPI(t, boardWaterways(t), boardVessels(time.Now().UTC()), nil)
 	api.user = nil
 	browsertest.Do(t, ctx, "open board", chromedp.Navigate(api.url()))
-	waitNav(t, ctx, "the login page", `location.pathname === '/login.html' && location.search === '?next=%2F' && document.body.dataset.ready === '1'`)
+	browsertest.WaitAcrossNavigation(t, ctx, "the login page", `location.pathname === '/login.html' && location.search === '?next=%2F' && document.body.dataset.ready === '1'`)
 	browsertest.Do(t, ctx, "wrong password",
 		chromedp.SendKeys(chromedp.CSS("#username"), "officer7"), chromedp.SendKeys(chromedp.CSS("#password"), "nope"),
 		chromedp.Click(chromedp.CSS("#login-submit")))
 	browsertest.WaitJS(t, ctx, "refused", `document.getElementById('login-error').textContent === '用户名或密码错误 Wrong username or password'`)
 	setInput(t, ctx, "#password", "good-password")
 	browsertest.Do(t, ctx, "right password", chromedp.Click(chromedp.CSS("#login-submit")))
-	waitNav(t, ctx, "back on the board", `location.pathname === '/' && document.body.dataset.ready === '1'`)
+	browsertest.WaitAcrossNavigation(t, ctx, "back on the board", `location.pathname === '/' && document.body.dataset.ready === '1'`)
 	browsertest.WaitJS(t, ctx, "user shown", text("#user-name")+` === 'officer7' && `+text("#user-role")+` === '海事执法 Officer' && !document.getElementById('logout').hidden`)
 	browsertest.CheckClean(t, ctx, log, "/api/v1/me", "/api/v1/login")
-}
-
-// waitNav polls expr while the page may navigate.
-func waitNav(t *testing.T, ctx context.Context, what, expr string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s (%s): %v", what, expr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // TestBoardOfficerTools drives the officer's tools against the fake API:
@@ -232,7 +216,7 @@ func TestBoardOfficerTools(t *testing.T) {
 	t.Run("english and night theme persist", func(t *testing.T) {
 		browsertest.Do(t, ctx, "night", chromedp.Click(chromedp.CSS("#theme")))
 		browsertest.Do(t, ctx, "english", chromedp.Click(chromedp.CSS("#lang")))
-		waitNav(t, ctx, "reloaded in English", `document.body.dataset.ready === '1' && document.documentElement.lang === 'en' && document.getElementById('conn').dataset.state === 'live'`)
+		browsertest.WaitAcrossNavigation(t, ctx, "reloaded in English", `document.body.dataset.ready === '1' && document.documentElement.lang === 'en' && document.getElementById('conn').dataset.state === 'live'`)
 		for sel, want := range map[string]string{"#conn": "Live", "#open-bans": "Bans", "#lang": "中文", ".alerts-head": "Alerts"} {
 			if got := browsertest.Eval[string](t, ctx, text(sel)); !strings.HasPrefix(got, want) {
 				t.Errorf("%s = %q, want %q…", sel, got, want)
@@ -244,7 +228,7 @@ func TestBoardOfficerTools(t *testing.T) {
 		browsertest.WaitJS(t, ctx, "names kept as sent", fmt.Sprintf(`[...document.querySelectorAll('.row-name')].some(e => e.textContent === %q)`, xssName))
 		browsertest.Screenshot(t, ctx, "-night-en")
 		browsertest.Do(t, ctx, "chinese", chromedp.Click(chromedp.CSS("#lang")))
-		waitNav(t, ctx, "reloaded in Chinese", `document.body.dataset.ready === '1' && document.documentElement.lang === 'zh-CN'`)
+		browsertest.WaitAcrossNavigation(t, ctx, "reloaded in Chinese", `document.body.dataset.ready === '1' && document.documentElement.lang === 'zh-CN'`)
 	})
 	browsertest.CheckClean(t, ctx, log, "/favicon.ico")
 }

@@ -78,33 +78,16 @@ func reportUDP(t *testing.T, addr string, vs ...boardVessel) {
 func loginPage(t *testing.T, ctx context.Context, base, username, password string) {
 	t.Helper()
 	browsertest.Do(t, ctx, "open the board", chromedp.Navigate(base+"/"))
-	waitAcrossNavigation(t, ctx, "the login page", `location.pathname === '/login.html' && document.body.dataset.ready === '1'`)
+	browsertest.WaitAcrossNavigation(t, ctx, "the login page", `location.pathname === '/login.html' && document.body.dataset.ready === '1'`)
 	browsertest.Do(t, ctx, "sign in",
 		chromedp.SendKeys(chromedp.CSS("#username"), username),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")))
-	waitAcrossNavigation(t, ctx, "the board after login", `location.pathname === '/' && document.body.dataset.ready === '1'`)
+	browsertest.WaitAcrossNavigation(t, ctx, "the board after login", `location.pathname === '/' && document.body.dataset.ready === '1'`)
 	if got := browsertest.Eval[string](t, ctx, `document.getElementById('user-name').textContent`); got != username {
 		t.Errorf("header names %q, want %q", got, username)
 	}
 	browsertest.WaitJS(t, ctx, "the live connection", `document.getElementById('conn').dataset.state === 'live'`)
-}
-
-// waitAcrossNavigation polls expr while the page may be navigating away
-// (a poll inside the page dies with it).
-func waitAcrossNavigation(t *testing.T, ctx context.Context, what, expr string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s (%s): %v", what, expr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // canvasXY is where on the page the board drew a vessel.

@@ -143,7 +143,7 @@ func TestBoardStation(t *testing.T) {
 	// Signing out ends the session: the board sends the browser back to
 	// the login page.
 	browsertest.Do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("#logout")))
-	waitAcrossNavigation(t, ctx, "the login page", `location.pathname === '/login.html'`)
+	browsertest.WaitAcrossNavigation(t, ctx, "the login page", `location.pathname === '/login.html'`)
 	browsertest.Do(t, ctx, "the board again", chromedp.Navigate(base+"/"))
-	waitAcrossNavigation(t, ctx, "still the login page", `location.pathname === '/login.html' && document.body.dataset.ready === '1'`)
+	browsertest.WaitAcrossNavigation(t, ctx, "still the login page", `location.pathname === '/login.html' && document.body.dataset.ready === '1'`)
 }

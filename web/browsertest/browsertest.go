@@ -237,3 +237,21 @@ func Screenshot(tb testing.TB, ctx context.Context, suffix string) {
 		tb.Logf("screenshot: %s", p)
 	}
 }
+
+// WaitAcrossNavigation polls expr until it is true while the page may be
+// navigating away: a poll inside the page (WaitJS) dies with the page, this
+// one asks again from outside. It fails the test after 20 s.
+func WaitAcrossNavigation(tb testing.TB, ctx context.Context, what, expr string) {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("waiting for %s (%s): %v", what, expr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
