@@ -106,12 +106,10 @@ func (s *Server) alertRescue(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
-	a, err := s.deps.Zones.Alert(ctx, id)
+	p, _ := PrincipalOf(c)
+	a, err := s.visibleAlert(ctx, p, id)
 	if err != nil {
 		return err
-	}
-	if p, _ := PrincipalOf(c); !mayHearOf(p, s.alertStation(&a)) {
-		return fmt.Errorf("alert %q: %w", id, zones.ErrNotFound)
 	}
 	v, err := s.rescueView(c, a.Lat, a.Lon)
 	if err != nil {
@@ -137,14 +135,6 @@ func (s *Server) rescueNearest(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// mayHearOf reports whether p may learn of what happens in station's area:
-// everyone but a station account, which hears of its own area only (the
-// alerts' own rule, stationScope).
-func mayHearOf(p Principal, station string) bool {
-	scope := stationScope(p)
-	return scope == "" || scope == station
 }
 
 func coordParam(c *fiber.Ctx, name string, limit float64) (float64, error) {

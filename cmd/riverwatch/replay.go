@@ -106,22 +106,7 @@ func replayOnce(ctx context.Context, file string, conn net.Conn, rate, speed flo
 		return 0, err
 	}
 	defer f.Close()
-	total := int64(-1) // unknown: the bar spins
-	if !quiet {
-		if n, err := countLines(file); err == nil {
-			total = n
-		}
-	}
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("replay"),
-		progressbar.OptionSetItsString("lines"),
-		progressbar.OptionShowIts(),
-		progressbar.OptionShowCount(),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetVisibility(!quiet),
-		progressbar.OptionClearOnFinish(),
-	)
+	bar := newLineBar(file, "replay", quiet, stderr)
 	defer bar.Finish()
 	r, err := source.Decompress(f)
 	if err != nil {
@@ -234,4 +219,26 @@ func lineTime(line []byte) (float64, bool) {
 		return float64(s.Received.UnixNano()) / 1e9, true
 	}
 	return 0, false
+}
+
+// newLineBar is the progress bar of a command reading file line by line:
+// out of the file's line count, or spinning when it is unknown (quiet
+// skips counting; the bar is hidden then anyway).
+func newLineBar(file, what string, quiet bool, stderr io.Writer) *progressbar.ProgressBar {
+	total := int64(-1)
+	if !quiet {
+		if n, err := countLines(file); err == nil {
+			total = n
+		}
+	}
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetItsString("lines"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionSetVisibility(!quiet),
+		progressbar.OptionClearOnFinish(),
+	)
 }

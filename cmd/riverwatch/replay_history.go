@@ -95,22 +95,7 @@ func replayIntoHistory(ctx context.Context, file string, cfg Config, quiet bool,
 	})
 	pipeline.AddSource(replaySource, "file", file)
 
-	total := int64(-1)
-	if !quiet {
-		if n, err := countLines(file); err == nil {
-			total = n
-		}
-	}
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("import"),
-		progressbar.OptionSetItsString("lines"),
-		progressbar.OptionShowIts(),
-		progressbar.OptionShowCount(),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetVisibility(!quiet),
-		progressbar.OptionClearOnFinish(),
-	)
+	bar := newLineBar(file, "import", quiet, stderr)
 	r, err := source.Decompress(f)
 	if err == nil {
 		err = importLines(ctx, source.NewLineReader(r, source.DefaultMaxLine), pipeline, h, bar, &st)
