@@ -59,6 +59,9 @@ type Server struct {
 	rewind   atomic.Bool
 
 	stop chan struct{}
+	// ready is closed once stream is set: the server takes connections
+	// as soon as it starts, before the stream exists.
+	ready chan struct{}
 	wg   sync.WaitGroup
 }
 
@@ -77,7 +80,7 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, stop: make(chan struct{})}
+	s := &Server{cfg: cfg, stop: make(chan struct{}), ready: make(chan struct{})}
 	var f format.Format
 	if cfg.Clip.H265 {
 		f265 := &format.H265{PayloadTyp: 96}
@@ -128,9 +131,11 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s.stream = &gortsplib.ServerStream{Server: s.srv, Desc: &description.Session{Medias: medias}}
 	if err := s.stream.Initialize(); err != nil {
+		close(s.stop)
 		s.srv.Close()
 		return nil, fmt.Errorf("democam: %w", err)
 	}
+	close(s.ready)
 	s.wg.Add(1)
 	go s.loop(f)
 	if s.audio != nil {
@@ -254,11 +259,24 @@ func (h *handler) OnDescribe(ctx *gortsplib.ServerHandlerOnDescribeCtx) (*base.R
 	if ctx.Path != "/"+h.cfg.Path && ctx.Path != h.cfg.Path {
 		return &base.Response{StatusCode: base.StatusNotFound}, nil, nil
 	}
-	return &base.Response{StatusCode: base.StatusOK}, h.stream, nil
+	return (*Server)(h).streamResponse()
 }
 
 func (h *handler) OnSetup(ctx *gortsplib.ServerHandlerOnSetupCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	return &base.Response{StatusCode: base.StatusOK}, h.stream, nil
+	return (*Server)(h).streamResponse()
+}
+
+// streamResponse answers with the stream once Start has made it, or 503
+// when the camera stops first. A client can connect the moment the server
+// listens (a relay reconnecting after a restart does), before the stream
+// exists.
+func (s *Server) streamResponse() (*base.Response, *gortsplib.ServerStream, error) {
+	select {
+	case <-s.ready:
+		return &base.Response{StatusCode: base.StatusOK}, s.stream, nil
+	case <-s.stop:
+		return &base.Response{StatusCode: base.StatusServiceUnavailable}, nil, nil
+	}
 }
 
 func (h *handler) OnPlay(*gortsplib.ServerHandlerOnPlayCtx) (*base.Response, error) {

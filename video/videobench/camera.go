@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bluenviron/gortsplib/v5"
@@ -114,7 +115,7 @@ func (c *Camera) Start() error {
 		srv.Close()
 		return fmt.Errorf("videobench: camera: %w", err)
 	}
-	h.stream = stream
+	h.stream.Store(stream)
 	ctx, cancel := context.WithCancel(context.Background())
 	c.srv, c.stream, c.cancel, c.done = srv, stream, cancel, make(chan struct{})
 	go c.play(ctx, stream, c.done)
@@ -227,14 +228,26 @@ func (c *Camera) WaitNextKeyframe(ctx context.Context) error {
 }
 
 // cameraHandler answers DESCRIBE, SETUP and PLAY with the one stream.
-type cameraHandler struct{ stream *gortsplib.ServerStream }
+// cameraHandler serves the camera's stream. The server takes connections
+// as soon as it starts, before Start has made the stream: until then the
+// answer is 503 and the client (a relay reconnecting) tries again.
+type cameraHandler struct {
+	stream atomic.Pointer[gortsplib.ServerStream]
+}
+
+func (h *cameraHandler) respond() (*base.Response, *gortsplib.ServerStream, error) {
+	if st := h.stream.Load(); st != nil {
+		return &base.Response{StatusCode: base.StatusOK}, st, nil
+	}
+	return &base.Response{StatusCode: base.StatusServiceUnavailable}, nil, nil
+}
 
 func (h *cameraHandler) OnDescribe(*gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	return &base.Response{StatusCode: base.StatusOK}, h.stream, nil
+	return h.respond()
 }
 
 func (h *cameraHandler) OnSetup(*gortsplib.ServerHandlerOnSetupCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	return &base.Response{StatusCode: base.StatusOK}, h.stream, nil
+	return h.respond()
 }
 
 func (h *cameraHandler) OnPlay(*gortsplib.ServerHandlerOnPlayCtx) (*base.Response, error) {
