@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,52 +51,12 @@ func BenchmarkReplayIntoHistory(b *testing.B) {
 	})
 }
 
-// loadPlain posts the reports as position points with 4 writers in
-// 5,000-point batches.
+// loadPlain posts the reports as position points through the plain loader.
 func loadPlain(d influxtest.DB, fixes []capFix) error {
-	target, auth := d.WriteURL()
-	client := &http.Client{Timeout: time.Minute}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	const batch = 5000
-	for range 4 {
-		wg.Go(func() {
-			buf := make([]byte, 0, batch*140)
-			for {
-				start := int(next.Add(batch)) - batch
-				if start >= len(fixes) {
-					return
-				}
-				buf = buf[:0]
-				for _, f := range fixes[start:min(start+batch, len(fixes))] {
-					buf = fmt.Appendf(buf, "position,class=A,mmsi=%d,station=import lat=%s,lon=%s,sog=%s,cog=%s,heading=%di,nav_status=0i %d\n",
-						f.mmsi, strconv.FormatFloat(f.lat, 'f', -1, 64), strconv.FormatFloat(f.lon, 'f', -1, 64),
-						strconv.FormatFloat(f.sog, 'f', -1, 64), strconv.FormatFloat(f.cog, 'f', -1, 64), f.hdg, f.at.UnixNano())
-				}
-				req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(buf))
-				if err == nil {
-					if auth != "" {
-						req.Header.Set("Authorization", auth)
-					}
-					var resp *http.Response
-					if resp, err = client.Do(req); err == nil {
-						resp.Body.Close()
-						if resp.StatusCode != http.StatusNoContent {
-							err = fmt.Errorf("write: %s", resp.Status)
-						}
-					}
-				}
-				if err != nil {
-					failed.Store(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		return err
-	}
-	return nil
+	return influxtest.LoadLines(d, len(fixes), func(buf []byte, i int) []byte {
+		f := &fixes[i]
+		return fmt.Appendf(buf, "position,class=A,mmsi=%d,station=import lat=%s,lon=%s,sog=%s,cog=%s,heading=%di,nav_status=0i %d\n",
+			f.mmsi, strconv.FormatFloat(f.lat, 'f', -1, 64), strconv.FormatFloat(f.lon, 'f', -1, 64),
+			strconv.FormatFloat(f.sog, 'f', -1, 64), strconv.FormatFloat(f.cog, 'f', -1, 64), f.hdg, f.at.UnixNano())
+	})
 }

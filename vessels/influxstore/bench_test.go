@@ -1,27 +1,14 @@
 package influxstore_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"net/http"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/influxstore"
 	"github.com/riverwatch/riverwatch/vessels/influxstore/influxtest"
-)
-
-// loaderWriters and loaderBatch shape the plain loader the history is
-// measured against: several concurrent HTTP writers posting 5,000-point
-// batches of line protocol to /api/v2/write.
-const (
-	loaderWriters = 4
-	loaderBatch   = 5000
 )
 
 // BenchmarkWrite measures points per second into a real influxd through
@@ -60,41 +47,10 @@ func BenchmarkWrite(b *testing.B) {
 	b.Run("Loader", func(b *testing.B) {
 		db := newDB(b)
 		pts := benchPoints(b.N)
-		target, auth := db.WriteURL()
-		client := &http.Client{Timeout: time.Minute}
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		var failed atomic.Value
 		b.ResetTimer()
-		for range loaderWriters {
-			wg.Go(func() {
-				buf := make([]byte, 0, loaderBatch*120)
-				for {
-					start := int(next.Add(loaderBatch)) - loaderBatch
-					if start >= len(pts) {
-						return
-					}
-					buf = buf[:0]
-					for i := start; i < min(start+loaderBatch, len(pts)); i++ {
-						buf = appendLine(buf, &pts[i])
-					}
-					resp, err := post(client, target, auth, buf)
-					if err == nil {
-						resp.Body.Close()
-						if resp.StatusCode != http.StatusNoContent {
-							err = fmt.Errorf("write: %s", resp.Status)
-						}
-					}
-					if err != nil {
-						failed.Store(err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
+		err := influxtest.LoadLines(db, len(pts), func(buf []byte, i int) []byte { return appendLine(buf, &pts[i]) })
 		b.StopTimer()
-		if err, _ := failed.Load().(error); err != nil {
+		if err != nil {
 			b.Fatal(err)
 		}
 		reportRate(b)
@@ -147,24 +103,12 @@ func appendLine(b []byte, p *influxstore.Position) []byte {
 	return append(b, '\n')
 }
 
-// load writes pts into db through the plain loader's encoding, in one
-// goroutine, for the read benchmarks' setup.
+// load writes pts into db through the plain loader, for the read
+// benchmarks' setup.
 func load(b *testing.B, db influxtest.DB, pts []influxstore.Position) {
 	b.Helper()
-	target, auth := db.WriteURL()
-	for start := 0; start < len(pts); start += loaderBatch {
-		var buf []byte
-		for i := start; i < min(start+loaderBatch, len(pts)); i++ {
-			buf = appendLine(buf, &pts[i])
-		}
-		resp, err := post(http.DefaultClient, target, auth, buf)
-		if err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusNoContent {
-			b.Fatalf("load: %s", resp.Status)
-		}
+	if err := influxtest.LoadLines(db, len(pts), func(buf []byte, i int) []byte { return appendLine(buf, &pts[i]) }); err != nil {
+		b.Fatalf("load: %v", err)
 	}
 }
 
@@ -234,17 +178,4 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
-}
-
-// post writes one batch of line protocol.
-func post(c *http.Client, target, auth string, body []byte) (*http.Response, error) {
-	req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	return c.Do(req)
 }
