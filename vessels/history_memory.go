@@ -278,7 +278,7 @@ func (a *MemoryArchive) hasTrack(mmsi uint32) bool {
 	s := a.shard(mmsi)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.rings[mmsi] != nil
+	return s.rings[mmsi].n > 0
 }
 
 func checkRange(since, until time.Time) error {

@@ -162,6 +162,12 @@ type HistoryConfig struct {
 
 const historyShards = 64 // power of two
 
+// dropSlack is how far past MaxAge a vessel's oldest points may linger
+// before Append forgets them (Track never returns them): forgetting a
+// minute's worth at once reads the cold head of the buffer once a minute,
+// not on every report. MaxPoints still bounds the buffer.
+const dropSlack = 60 // seconds
+
 // MemoryHistory is the in-memory History: per vessel a ring of packed
 // 18-byte points, bounded by count and age, so that 100,000 vessels with an
 // hour of class A reports each stay well under 1 GiB.
@@ -180,7 +186,7 @@ type MemoryHistory struct {
 
 type historyShard struct {
 	mu    sync.RWMutex
-	rings map[uint32]*ring
+	rings map[uint32]ring // by value: see ring
 }
 
 var _ History = (*MemoryHistory)(nil)
@@ -201,7 +207,7 @@ func NewMemoryHistory(cfg HistoryConfig) *MemoryHistory {
 		h.now = time.Now
 	}
 	for i := range h.shards {
-		h.shards[i].rings = make(map[uint32]*ring)
+		h.shards[i].rings = make(map[uint32]ring)
 	}
 	return h
 }
@@ -229,19 +235,19 @@ func (h *MemoryHistory) Append(ctx context.Context, mmsi uint32, p TrackPoint) e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.rings[mmsi]
-	if r == nil {
-		r = new(ring)
-		s.rings[mmsi] = r
-	} else if r.n > 0 && q.t < r.newest() {
+	if r.n > 0 && q.t < r.newest() {
 		return fmt.Errorf("vessels: track point of %d at %v before the last one: %w", mmsi, p.Time, ErrInvalid)
 	}
-	r.dropBefore(cut)
+	if r.n > 0 && cut > r.oldest+dropSlack {
+		r.dropBefore(cut)
+	}
 	if h.minGap > 0 && r.n >= 2 && r.newest()-r.timeAt(int(r.n)-2) < h.minGap {
 		// The newest point was only provisional, too close to the one
 		// before it: the new one takes its place.
 		r.n--
 	}
 	r.push(q, h.maxPoints)
+	s.rings[mmsi] = r
 	return nil
 }
 
@@ -267,7 +273,7 @@ func (h *MemoryHistory) Track(ctx context.Context, mmsi uint32, since, until tim
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.rings[mmsi]
-	if r == nil || r.n == 0 {
+	if r.n == 0 {
 		return []TrackPoint{}, nil
 	}
 	i, j := r.search(lo), int(r.n)
@@ -308,9 +314,11 @@ func (h *MemoryHistory) Prune() int {
 			case r.n == 0:
 				delete(s.rings, mmsi)
 				dropped++
+				continue
 			case r.capacity() > 64 && int(r.n) < r.capacity()/4:
 				r.resize(int(r.n)*2, int(r.n)*2)
 			}
+			s.rings[mmsi] = r
 		}
 		s.mu.Unlock()
 	}

@@ -89,10 +89,16 @@ func unixSeconds(t time.Time) uint32 {
 // up to the history's point limit, so a vessel heard three times costs a few
 // dozen bytes, not the limit, and an hour of 10 s reports (361 points) sits
 // in 384 slots.
+//
+// A ring is held by value in its shard's map, so that finding a vessel's
+// track and its header costs one cache miss, not two; oldest caches the
+// oldest record's time so that the age check on every append does not read
+// a second, cold line of the buffer.
 type ring struct {
-	buf  []byte // len(buf) is a multiple of pointSize
-	head int32  // index of the oldest record
-	n    int32  // records in use
+	buf    []byte // len(buf) is a multiple of pointSize
+	head   int32  // index of the oldest record
+	n      int32  // records in use
+	oldest uint32 // time of the record at head, when n > 0
 }
 
 func (r *ring) capacity() int { return len(r.buf) / pointSize }
@@ -126,9 +132,11 @@ func (r *ring) push(q packed, limit int) {
 		if r.capacity() < limit {
 			r.resize(growCap(r.capacity(), limit), limit)
 		} else { // full: forget the oldest
-			r.head = int32((int(r.head) + 1) % r.capacity())
-			r.n--
+			r.popOldest()
 		}
+	}
+	if r.n == 0 {
+		r.oldest = q.t
 	}
 	b := r.buf[r.off(int(r.n)):]
 	_ = b[pointSize-1]
@@ -169,11 +177,19 @@ func (r *ring) resize(c, limit int) {
 	r.buf, r.head = nb, 0
 }
 
+// popOldest forgets the oldest record; r.n must be > 0.
+func (r *ring) popOldest() {
+	r.head = int32((int(r.head) + 1) % r.capacity())
+	r.n--
+	if r.n > 0 {
+		r.oldest = r.timeAt(0)
+	}
+}
+
 // dropBefore forgets the records older than t (seconds).
 func (r *ring) dropBefore(t uint32) {
-	for r.n > 0 && r.timeAt(0) < t {
-		r.head = int32((int(r.head) + 1) % r.capacity())
-		r.n--
+	for r.n > 0 && r.oldest < t {
+		r.popOldest()
 	}
 }
 
