@@ -49,12 +49,12 @@ const padTolerance = 8
 
 // Decode decodes an assembled armoured payload (all fragments concatenated)
 // with the fill bits of the last fragment.
-// It fills m's Type, Repeat, MMSI, Class, Packet, and Position / Static /
+// It fills m's Type, Repeat, MMSI, Class, its Packet, and Position / Static /
 // Inland / Persons / Binary as the type carries them.
 // Errors wrap ErrMalformed (bad characters, too short for its type) or
 // ErrUnsupported (a type it does not decode). Not safe for concurrent use.
 func (d *Decoder) Decode(payload []byte, fillBits int, m *Message) error {
-	m.Packet, m.Position, m.Static, m.Inland, m.Persons, m.Binary = nil, nil, nil, nil, nil, nil
+	m.packet, m.fast, m.Position, m.Static, m.Inland, m.Persons, m.Binary = nil, 0, nil, nil, nil, nil, nil
 	b := &d.packed
 	if err := b.unarmour(payload, fillBits); err != nil {
 		return err
@@ -93,7 +93,7 @@ func (d *Decoder) Decode(payload []byte, fillBits int, m *Message) error {
 	if pkt == nil {
 		return fmt.Errorf("%w: type %d of %d bits rejected by the decoder", ErrMalformed, m.Type, b.n)
 	}
-	m.Packet = fill(m, pkt)
+	m.packet = fill(m, pkt)
 	return nil
 }
 

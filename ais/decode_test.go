@@ -113,7 +113,7 @@ func TestDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Packet == nil {
+			if m.Packet() == nil {
 				t.Fatal("no packet")
 			}
 			if c.check != nil {
@@ -135,7 +135,7 @@ func TestDecodeKeepsNoScratch(t *testing.T) {
 	if err := d.Decode([]byte("63aGD6@0RW?8<SL4000000000000"), 0, &m2); err != nil {
 		t.Fatal(err)
 	}
-	if string(m1.Binary.Bits) != before || string(m1.Packet.(goais.BinaryBroadcastMessage).BinaryData) != before {
+	if string(m1.Binary.Bits) != before || string(m1.Packet().(goais.BinaryBroadcastMessage).BinaryData) != before {
 		t.Fatal("binary data of an earlier message changed")
 	}
 }
@@ -174,7 +174,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if m.Packet == nil {
+		if m.Packet() == nil {
 			t.Fatal("decoded without a packet")
 		}
 		if s := m.Static; s != nil && (len(s.Name) > maxAtoNName || len(s.CallSign) > maxCallSign) {

@@ -174,7 +174,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 			PositionAccuracy: r.flag(), Longitude: r.fine(), Latitude: r.fineLat(), Cog: r.tenths(12),
 			TrueHeading: uint16(r.u(9)), Timestamp: uint8(r.u(6)), SpecialManoeuvreIndicator: uint8(r.u(2)),
 			Spare: uint8(r.u(3)), Raim: r.flag(), CommunicationStateNoItdma: r.noItdma()}
-		m.Packet = p
+		m.classA, m.fast = p, 1
 		fillPositionReport(m, &p)
 	case 4, 11:
 		p := goais.BaseStationReport{Header: r.header(), Valid: true,
@@ -182,7 +182,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 			UtcMinute: uint8(r.u(6)), UtcSecond: uint8(r.u(6)), PositionAccuracy: r.flag(),
 			Longitude: r.fine(), Latitude: r.fineLat(), FixType: uint8(r.u(4)), LongRangeEnable: r.flag(),
 			Spare: uint16(r.u(9)), Raim: r.flag(), CommunicationStateNoItdma: r.noItdma()}
-		m.Packet = p
+		m.packet = p
 		fillBaseStation(m, &p)
 	case 5:
 		p := goais.ShipStaticData{Header: r.header(), Valid: true,
@@ -199,7 +199,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 		s := string(t) // one allocation for the three strings
 		d.text = t
 		p.CallSign, p.Name, p.Destination = s[:callSign], s[callSign:name], s[name:]
-		m.Packet = p
+		m.packet = p
 		fillShipStatic(m, &p)
 	case 9:
 		p := goais.StandardSearchAndRescueAircraftReport{Header: r.header(), Valid: true,
@@ -207,7 +207,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 			Longitude: r.fine(), Latitude: r.fineLat(), Cog: r.tenths(12), Timestamp: uint8(r.u(6)),
 			AltFromBaro: r.flag(), Spare1: uint8(r.u(7)), Dte: r.flag(), Spare2: uint8(r.u(3)),
 			AssignedMode: r.flag(), Raim: r.flag(), CommunicationStateItdma: r.itdma()}
-		m.Packet = p
+		m.packet = p
 		fillSARAircraft(m, &p)
 	case 18:
 		p := goais.StandardClassBPositionReport{Header: r.header(), Valid: true,
@@ -216,7 +216,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 			Timestamp: uint8(r.u(6)), Spare2: uint8(r.u(2)), ClassBUnit: r.flag(), ClassBDisplay: r.flag(),
 			ClassBDsc: r.flag(), ClassBBand: r.flag(), ClassBMsg22: r.flag(), AssignedMode: r.flag(),
 			Raim: r.flag(), CommunicationStateItdma: r.itdma()}
-		m.Packet = p
+		m.classB, m.fast = p, 18
 		fillClassB(m, &p)
 	case 19:
 		p := goais.ExtendedClassBPositionReport{Header: r.header(), Valid: true,
@@ -227,7 +227,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 		p.Name = string(d.text)
 		p.Type, p.Dimension, p.FixType = uint8(r.u(8)), r.dims(), uint8(r.u(4))
 		p.Raim, p.Dte, p.AssignedMode, p.Spare3 = r.flag(), r.flag(), r.flag(), uint8(r.u(4))
-		m.Packet = p
+		m.packet = p
 		fillExtendedClassB(m, &p)
 	case 21:
 		p := goais.AidsToNavigationReport{Header: r.header(), Valid: true, Type: uint8(r.u(5))}
@@ -242,7 +242,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 		s := string(t)
 		d.text = t
 		p.Name, p.NameExtension = s[:name], s[name:]
-		m.Packet = p
+		m.packet = p
 		fillAtoN(m, &p)
 	case 24:
 		p := goais.StaticDataReport{Header: r.header(), Valid: true,
@@ -265,7 +265,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 			d.text = t
 			b.VendorIDName, b.CallSign = s[:vendor], s[vendor:]
 		}
-		m.Packet = p
+		m.packet = p
 		fillType24(m, &p)
 	case 27:
 		p := goais.LongRangeAisBroadcastMessage{Header: r.header(), Valid: true,
@@ -273,7 +273,7 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 		p.Longitude = goais.FieldLatLonCoarse(r.s(18)) / 10 / 60
 		p.Latitude = goais.FieldLatLonCoarse(r.s(17)) / 10 / 60
 		p.Sog, p.Cog, p.PositionLatency, p.Spare = uint8(r.u(6)), uint16(r.u(9)), r.flag(), r.flag()
-		m.Packet = p
+		m.packet = p
 		fillLongRange(m, &p)
 	default:
 		return false

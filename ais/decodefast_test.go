@@ -36,7 +36,7 @@ func referenceDecode(payload []byte, fillBits int, m *Message) error {
 	if pkt == nil {
 		return fmt.Errorf("%w: rejected", ErrMalformed)
 	}
-	m.Packet = fill(m, pkt)
+	m.SetPacket(fill(m, pkt))
 	return nil
 }
 
@@ -59,8 +59,8 @@ func sameDecode(d *Decoder, payload []byte, fillBits int) string {
 		return fmt.Sprintf("header %d/%d/%d/%v, go-ais %d/%d/%d/%v", got.Type, got.Repeat, got.MMSI, got.Class,
 			want.Type, want.Repeat, want.MMSI, want.Class)
 	}
-	if !reflect.DeepEqual(got.Packet, want.Packet) {
-		return fmt.Sprintf("packet\n%#v\ngo-ais\n%#v", got.Packet, want.Packet)
+	if !reflect.DeepEqual(got.Packet(), want.Packet()) {
+		return fmt.Sprintf("packet\n%#v\ngo-ais\n%#v", got.Packet(), want.Packet())
 	}
 	for _, part := range []struct {
 		name      string

@@ -125,9 +125,9 @@ type Message struct {
 	Own      bool      // VDO: our own vessel's report
 	Class    Class     // station class implied by the type
 
-	// Packet is go-ais's decode of the payload, kept for complete output
-	// (gpsd JSON). Nil for types go-ais does not know.
-	Packet goais.Packet
+	// packet is go-ais's decode of the payload, kept for complete output
+	// (gpsd JSON); see Packet.
+	packet goais.Packet
 
 	Position *Position       // types 1, 2, 3, 4, 9, 18, 19, 21, 27
 	Static   *Static         // types 5, 19, 21, 24
@@ -140,10 +140,34 @@ type Message struct {
 	// ingest path.
 	pos  Position
 	stat Static
+
+	// The position reports of class A and B, by far the most frequent,
+	// keep their go-ais form here until Packet asks for it: boxing it in
+	// the interface on every message would cost an allocation each.
+	fast   byte // 1: classA holds the packet, 18: classB does
+	classA goais.PositionReport
+	classB goais.StandardClassBPositionReport
 }
 
+// Packet is go-ais's decode of the payload, for complete output (gpsd
+// JSON); nil for types go-ais does not know.
+func (m *Message) Packet() goais.Packet {
+	switch {
+	case m.packet != nil:
+		return m.packet
+	case m.fast == 1:
+		return m.classA
+	case m.fast == 18:
+		return m.classB
+	}
+	return nil
+}
+
+// SetPacket sets what Packet returns.
+func (m *Message) SetPacket(p goais.Packet) { m.packet, m.fast = p, 0 }
+
 // Clone returns a deep copy of m that stays valid after the pipeline's
-// OnMessage returns. The go-ais Packet is shared: it is never modified.
+// OnMessage returns. The go-ais packet is shared: it is never modified.
 func (m *Message) Clone() *Message {
 	c := *m
 	if m.Position != nil {

@@ -12,7 +12,7 @@ import (
 // appendOther writes the message types that carry no position: binary,
 // safety text, acknowledgements and base station commands.
 func appendOther(dst []byte, m *ais.Message, scaled bool) []byte {
-	switch p := m.Packet.(type) {
+	switch p := m.Packet().(type) {
 	case goais.AddressedBinaryMessage:
 		dst = appendUint(dst, `,"seqno":`, uint64(p.SequenceNumber))
 		dst = appendUint(dst, `,"dest_mmsi":`, uint64(p.DestinationID))

@@ -68,7 +68,7 @@ func appendBody(dst []byte, m *ais.Message, scaled bool) []byte {
 	} else {
 		dst = append(dst, `,"scaled":false`...)
 	}
-	switch p := m.Packet.(type) {
+	switch p := m.Packet().(type) {
 	case goais.PositionReport:
 		dst = appendType1(dst, &p, scaled)
 	case goais.BaseStationReport:

@@ -63,8 +63,8 @@ func TestAppend(t *testing.T) {
 // TestAppendEscapes feeds hostile text through every string path.
 func TestAppendEscapes(t *testing.T) {
 	hostile := "</script><b>\"x\"\\\x01\u2028\xff&"
-	m := &ais.Message{Type: 14, MMSI: 1, Packet: goais.SafetyBroadcastMessage{
-		Header: goais.Header{MessageID: 14, UserID: 1}, Text: hostile}}
+	m := &ais.Message{Type: 14, MMSI: 1}
+	m.SetPacket(goais.SafetyBroadcastMessage{Header: goais.Header{MessageID: 14, UserID: 1}, Text: hostile})
 	got := Append(nil, m, true)
 	if !json.Valid(got) {
 		t.Fatalf("invalid JSON %s", got)
