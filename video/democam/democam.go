@@ -62,7 +62,7 @@ type Server struct {
 	// ready is closed once stream is set: the server takes connections
 	// as soon as it starts, before the stream exists.
 	ready chan struct{}
-	wg   sync.WaitGroup
+	wg    sync.WaitGroup
 }
 
 // Start binds the server and starts the loop.
