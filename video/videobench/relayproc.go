@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/riverwatch/riverwatch/video"
@@ -30,6 +33,11 @@ const (
 	// EnvRelayProfile, when set, is where the relay child writes its CPU
 	// profile (go tool pprof), to see where the relay's cost goes.
 	EnvRelayProfile = "RIVERWATCH_BENCH_RELAY_CPUPROFILE"
+	// EnvRelayHeapProfile, when set, is where the relay child writes its
+	// heap profile (and, beside it, PATH.goroutines and PATH.memstats) on
+	// SIGUSR1, which the cost benchmark sends once its measure is taken:
+	// what the viewers' memory is made of.
+	EnvRelayHeapProfile = "RIVERWATCH_BENCH_RELAY_HEAPPROFILE"
 )
 
 // Relay roles.
@@ -65,6 +73,19 @@ func runRelayChild(role, rtspURL string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if path := os.Getenv(EnvRelayHeapProfile); path != "" {
+		runtime.MemProfileRate = 4096 // fine enough for one viewer's few kilobytes
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGUSR1)
+		defer signal.Stop(sig)
+		go func() {
+			for range sig {
+				if err := writeHeapProfile(path); err != nil {
+					fmt.Fprintln(os.Stderr, "relay child: heap profile:", err)
+				}
+			}
+		}()
+	}
 	var h http.Handler
 	switch role {
 	case RolePlain:
@@ -96,6 +117,47 @@ func runRelayChild(role, rtspURL string) error {
 	fmt.Printf("%s%s\n", relayReady, l.Addr())
 	_, _ = io.Copy(io.Discard, os.Stdin) // until the parent closes it
 	return srv.Close()
+}
+
+// writeHeapProfile writes the heap profile as of a fresh collection to
+// path, the goroutines to path.goroutines and the runtime's memory
+// statistics to path.memstats.
+func writeHeapProfile(path string) error {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	stats := fmt.Sprintf("goroutines %d\nHeapAlloc %d\nHeapInuse %d\nHeapIdle %d\nHeapReleased %d\nStackInuse %d\nMSpanInuse %d\nGCSys %d\nOtherSys %d\nSys %d\nNextGC %d\n",
+		runtime.NumGoroutine(), ms.HeapAlloc, ms.HeapInuse, ms.HeapIdle, ms.HeapReleased, ms.StackInuse, ms.MSpanInuse, ms.GCSys, ms.OtherSys, ms.Sys, ms.NextGC)
+	if err := os.WriteFile(path+".memstats", []byte(stats), 0o644); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		name, file string
+		debug      int
+	}{{"heap", path, 0}, {"goroutine", path + ".goroutines", 1}} {
+		f, err := os.Create(p.file)
+		if err != nil {
+			return err
+		}
+		err = pprof.Lookup(p.name).WriteTo(f, p.debug)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HeapProfile asks the child for its heap profile (EnvRelayHeapProfile)
+// and gives it a moment to write it.
+func (p *RelayProc) HeapProfile() {
+	if os.Getenv(EnvRelayHeapProfile) == "" {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGUSR1)
+	time.Sleep(2 * time.Second)
 }
 
 // relayWHEP is a minimal WHEP endpoint on riverwatch's relay (POST /whep,

@@ -184,7 +184,7 @@ func BenchmarkRelayCost100(b *testing.B) {
 		{RolePlain, false, func(b *testing.B) proc { return childProc(b, RolePlain, cam) }},
 		{"janus", true, func(b *testing.B) proc {
 			j := MustJanus(b, cam, true)
-			return proc{j.PID(), func(ctx context.Context, v *Viewer) (func(), error) {
+			return proc{pid: j.PID(), join: func(ctx context.Context, v *Viewer) (func(), error) {
 				s, err := j.Watch(ctx, v, nil)
 				if err != nil {
 					return nil, err
@@ -235,6 +235,9 @@ func BenchmarkRelayCost100(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				if p.profile != nil {
+					p.profile() // after the measure: it collects garbage
+				}
 				rate := float64(total(viewers)-bytes1) * 8 / s2.At.Sub(s1.At).Seconds() / float64(n) / 1e6
 				b.ReportMetric(0, "ns/op")
 				b.ReportMetric(100*CPUShare(s1, s2), "%-core")
@@ -271,8 +274,9 @@ func needBenchVideo(b *testing.B) {
 
 // proc is a relay process under measure and how a viewer joins it.
 type proc struct {
-	pid  int
-	join func(ctx context.Context, v *Viewer) (func(), error)
+	pid     int
+	join    func(ctx context.Context, v *Viewer) (func(), error)
+	profile func() // a relay child's heap profile (EnvRelayHeapProfile); nil for Janus
 }
 
 func childProc(b *testing.B, role string, cam *Camera) (p proc) {
@@ -282,6 +286,7 @@ func childProc(b *testing.B, role string, cam *Camera) (p proc) {
 	}
 	b.Cleanup(rp.Close)
 	p.pid = rp.PID()
+	p.profile = rp.HeapProfile
 	p.join = func(ctx context.Context, v *Viewer) (func(), error) {
 		if err := WHEP(ctx, http.DefaultClient, rp.URL, v); err != nil {
 			return nil, err
