@@ -12,7 +12,6 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
-	"github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/interceptor/pkg/report"
 	"github.com/pion/webrtc/v4"
 )
@@ -287,20 +286,17 @@ const (
 )
 
 // relayInterceptors are what a sending relay needs of pion's defaults:
-// NACK retransmission (bounded by nackBudget, from payloads it keeps
-// without copying) and RTCP sender reports (lip sync). Receive-side NACK
-// generation, TWCC and the stats interceptor are left out: the relay only
-// sends, has no congestion controller to feed, and reads no getStats.
+// NACK retransmission (bounded by nackBudget, from a compact history of the
+// shared payloads: nackResponder) and RTCP sender reports (lip sync).
+// Receive-side NACK generation, TWCC and the stats interceptor are left
+// out: the relay only sends, has no congestion controller to feed, and
+// reads no getStats.
 func relayInterceptors(me *webrtc.MediaEngine) (*interceptor.Registry, error) {
 	reg := &interceptor.Registry{}
 	reg.Add(nackBudgetFactory{rate: nackRate, burst: nackBurst}) // first: it filters the NACKs the responder sees
-	responder, err := nack.NewResponderInterceptor(nack.ResponderSize(nackHistory), nack.DisableCopy())
-	if err != nil {
-		return nil, err
-	}
 	me.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
 	me.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
-	reg.Add(responder)
+	reg.Add(nackResponderFactory{size: nackHistory})
 	sender, err := report.NewSenderInterceptor()
 	if err != nil {
 		return nil, err

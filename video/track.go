@@ -9,10 +9,11 @@ import (
 )
 
 // track is one viewer's outgoing track. Unlike pion's TrackLocalStaticRTP
-// it gives every packet a header of its own and passes the shared payload
-// on as is, so the NACK responder can keep both without copying (it runs
-// with DisableCopy): the payloads are the camera's, packetized once and
-// never written to again.
+// it passes the shared payload on as is, never copied: the payloads are
+// the camera's, packetized once and never written to again, and the NACK
+// responder keeps them for resends as they are. The header is the track's
+// own, rewritten for each packet: nothing after write keeps it
+// (nackResponder keeps its fields).
 type track struct {
 	id, stream string
 	kind       webrtc.RTPCodecType
@@ -21,8 +22,9 @@ type track struct {
 	// preferred when the browser offers several H.264 profiles.
 	profile string
 
-	mu       sync.RWMutex
+	mu       sync.Mutex // guards bindings and hdr
 	bindings []binding
+	hdr      rtp.Header
 }
 
 type binding struct {
@@ -95,12 +97,12 @@ func (t *track) Kind() webrtc.RTPCodecType { return t.kind }
 // write sends one packet with src's payload and marker and the given
 // sequence number and timestamp; it returns the bytes written.
 func (t *track) write(src *rtp.Packet, seq uint16, ts uint32) (int, error) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	n := 0
 	for _, b := range t.bindings {
-		h := &rtp.Header{Version: 2, Marker: src.Marker, PayloadType: b.pt, SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc}
-		m, err := b.w.WriteRTP(h, src.Payload)
+		t.hdr = rtp.Header{Version: 2, Marker: src.Marker, PayloadType: b.pt, SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc}
+		m, err := b.w.WriteRTP(&t.hdr, src.Payload)
 		if err != nil {
 			return n, err
 		}
