@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -236,14 +237,16 @@ func (r *Relay) TCPAddr() string {
 	return r.lis.tcp.Addr().String()
 }
 
-// newAPI builds the pion API all peers share: default codecs and
-// interceptors (NACK, RTCP reports), the shared sockets and the rules.
-func newAPI(c ICEConfig, l *listeners) (*webrtc.API, error) {
+// newAPI builds the pion API all peers share: the codecs the relay sends,
+// the interceptors (NACK, RTCP reports), the shared sockets and the rules,
+// and pion's logs into log.
+func newAPI(c ICEConfig, l *listeners, log *slog.Logger) (*webrtc.API, error) {
 	me := &webrtc.MediaEngine{}
-	if err := me.RegisterDefaultCodecs(); err != nil {
+	if err := registerCodecs(me); err != nil {
 		return nil, err
 	}
-	se := webrtc.SettingEngine{}
+	logs := newPionLogs(log)
+	se := webrtc.SettingEngine{LoggerFactory: logs}
 	if l.udpMux != nil {
 		se.SetICEUDPMux(l.udpMux)
 	}
@@ -269,7 +272,7 @@ func newAPI(c ICEConfig, l *listeners) (*webrtc.API, error) {
 	if c.Tune != nil {
 		c.Tune(&se)
 	}
-	reg, err := relayInterceptors(me)
+	reg, err := relayInterceptors(logs)
 	if err != nil {
 		return nil, err
 	}
@@ -291,16 +294,52 @@ const (
 // Receive-side NACK generation, TWCC and the stats interceptor are left
 // out: the relay only sends, has no congestion controller to feed, and
 // reads no getStats.
-func relayInterceptors(me *webrtc.MediaEngine) (*interceptor.Registry, error) {
+func relayInterceptors(logs *pionLogs) (*interceptor.Registry, error) {
 	reg := &interceptor.Registry{}
 	reg.Add(nackBudgetFactory{rate: nackRate, burst: nackBurst}) // first: it filters the NACKs the responder sees
-	me.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack"}, webrtc.RTPCodecTypeVideo)
-	me.RegisterFeedback(webrtc.RTCPFeedback{Type: "nack", Parameter: "pli"}, webrtc.RTPCodecTypeVideo)
 	reg.Add(nackResponderFactory{size: nackHistory})
-	sender, err := report.NewSenderInterceptor()
+	sender, err := report.NewSenderInterceptor(report.WithSenderLoggerFactory(logs))
 	if err != nil {
 		return nil, err
 	}
 	reg.Add(sender)
 	return reg, nil
+}
+
+// registerCodecs registers what a camera can be relayed as, with pion's
+// default payload types: H.264 in packetization mode 1 (the relay sends
+// FU-A) in the profiles browsers offer, H.265, and Opus, G.711 µ-law and
+// A-law. pion's defaults add VP8, VP9, AV1, G.722, H.264 mode 0 and an RTX
+// format for each video codec: the relay never sends them (NACKed packets
+// go again on their own SSRC), and every peer connection carries a copy of
+// the list and negotiates against it.
+//
+// Video asks for NACK, PLI and FIR, which the relay answers; no REMB,
+// which it would ignore.
+func registerCodecs(me *webrtc.MediaEngine) error {
+	fb := []webrtc.RTCPFeedback{{Type: "ccm", Parameter: "fir"}, {Type: "nack"}, {Type: "nack", Parameter: "pli"}}
+	h264 := func(profile string, pt webrtc.PayloadType) webrtc.RTPCodecParameters {
+		return webrtc.RTPCodecParameters{PayloadType: pt, RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeH264, ClockRate: 90000, RTCPFeedback: fb,
+			SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + profile,
+		}}
+	}
+	for _, c := range []webrtc.RTPCodecParameters{
+		h264("42001f", 102), h264("42e01f", 106), h264("4d001f", 127), h264("64001f", 112),
+		{PayloadType: 116, RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH265, ClockRate: 90000, RTCPFeedback: fb}},
+	} {
+		if err := me.RegisterCodec(c, webrtc.RTPCodecTypeVideo); err != nil {
+			return err
+		}
+	}
+	for _, c := range []webrtc.RTPCodecParameters{
+		{PayloadType: 111, RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}},
+		{PayloadType: 0, RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}},
+		{PayloadType: 8, RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}},
+	} {
+		if err := me.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
+			return err
+		}
+	}
+	return nil
 }

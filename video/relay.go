@@ -71,7 +71,8 @@ type Relay struct {
 	sessions map[string]*session
 	closed   bool
 
-	snap snapCache
+	snap  snapCache
+	certs certSource
 }
 
 // New builds the relay and binds its shared UDP and ICE-TCP sockets, so
@@ -111,7 +112,7 @@ func New(cfg Config) (*Relay, error) {
 	if err != nil {
 		return nil, err
 	}
-	api, err := newAPI(cfg.ICE, lis)
+	api, err := newAPI(cfg.ICE, lis, cfg.Logger.With("component", "video"))
 	if err != nil {
 		lis.close()
 		return nil, err
