@@ -68,7 +68,14 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		mime, fmtp = webrtc.MimeTypeH265, ""
 	}
 
-	pc, err := r.api.NewPeerConnection(webrtc.Configuration{ICEServers: r.cfg.ICE.iceServers("riverwatch", time.Now())})
+	cert, err := r.certs.get(time.Now())
+	if err != nil {
+		return "", "", err
+	}
+	pc, err := r.api.NewPeerConnection(webrtc.Configuration{
+		ICEServers:   r.cfg.ICE.iceServers("riverwatch", time.Now()),
+		Certificates: []webrtc.Certificate{cert},
+	})
 	if err != nil {
 		return "", "", fmt.Errorf("video: peer connection: %w", err)
 	}
