@@ -128,7 +128,7 @@ func TestNACKResponderRTT(t *testing.T) {
 	if _, err := w.Write(&rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: 3, SSRC: 1}, []byte{3}, nil); err != nil {
 		t.Fatal(err)
 	}
-	sr := clock.Add(-300 * time.Millisecond) // our sender report, 300 ms ago
+	sr := clock.Add(-300 * time.Millisecond)                                                                                     // our sender report, 300 ms ago
 	feed(&rtcp.ReceiverReport{Reports: []rtcp.ReceptionReport{{SSRC: 1, LastSenderReport: ntp32(sr), Delay: 100 << 16 / 1000}}}) // held 100 ms
 	feed(nackOf(3))
 	clock = clock.Add(150 * time.Millisecond) // under the 200 ms round trip
@@ -146,7 +146,7 @@ func TestNACKResponderRTT(t *testing.T) {
 func TestNTP32(t *testing.T) {
 	// 1970-01-01 is 2,208,988,800 s after the NTP epoch; half a second is
 	// 0x8000 in the compact form's fraction.
-	if got, want := ntp32(time.Unix(0, 5e8)), uint32((2208988800<<16)&0xffff0000 | 0x8000); got != want {
+	if got, want := ntp32(time.Unix(0, 5e8)), uint32((2208988800<<16)&0xffff0000|0x8000); got != want {
 		t.Errorf("ntp32 = %#x, want %#x", got, want)
 	}
 }
