@@ -1,8 +1,10 @@
 package video
 
 import (
+	"math"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
@@ -12,10 +14,10 @@ import (
 // nackResponder resends the packets a peer's NACKs name, from a history of
 // the last packets sent on each stream that negotiated NACK. It does what
 // pion's nack.ResponderInterceptor with DisableCopy did for the relay, at
-// a fifth of the memory: pion keeps per packet a retainable wrapper and a
+// a tenth of the memory: pion keeps per packet a retainable wrapper and a
 // header of its own (some 230 bytes a packet, 120 KB a viewer at 512
 // packets), where a relay's track writes headers it can rebuild from four
-// fields. A history entry is those fields and the payload, which is the
+// fields (24 bytes a packet, 12 KB a viewer). A history entry is those fields and the payload, which is the
 // camera's, shared by every viewer and never written to again (track).
 //
 // Like pion's it resends on the stream's own SSRC (no RTX), skips a packet
@@ -52,15 +54,21 @@ type sentLog struct {
 	samples int64
 }
 
-// sentPacket is one packet as sent (40 bytes).
+// sentPacket is one packet as sent, in 24 bytes: the payload is kept as
+// its first byte and length (a pointer the collector follows like any
+// other), not a slice, whose capacity the history never needs.
 type sentPacket struct {
-	payload []byte
+	payload unsafe.Pointer
 	ts      uint32
-	resent  uint32 // ms after start of the last resend, +1; 0 = never
+	size    uint16
 	seq     uint16
+	resent  uint16 // ms after start of the last resend, +1, wrapping; 0 = never
 	pt      uint8
 	flags   uint8
 }
+
+// bytes is the packet's payload.
+func (p *sentPacket) bytes() []byte { return unsafe.Slice((*byte)(p.payload), p.size) }
 
 const (
 	sentValid  = 1 << iota // the slot holds a packet
@@ -93,10 +101,10 @@ func (n *nackResponder) BindLocalStream(info *interceptor.StreamInfo, w intercep
 			if h.Marker {
 				p.flags |= sentMarker
 			}
-			if h.Extension || h.Padding || len(h.CSRC) > 0 {
+			if h.Extension || h.Padding || len(h.CSRC) > 0 || len(payload) > math.MaxUint16 {
 				p = sentPacket{} // cannot be rebuilt: forget what the slot held
 			} else {
-				p.payload = payload
+				p.payload, p.size = unsafe.Pointer(unsafe.SliceData(payload)), uint16(len(payload))
 			}
 			l.mu.Lock()
 			l.pkts[h.SequenceNumber&mask] = p
@@ -171,7 +179,9 @@ func (n *nackResponder) resend(nack *rtcp.TransportLayerNack) {
 			l.mu.Lock()
 			p := &l.pkts[seq&mask]
 			ok := p.flags&sentValid != 0 && p.seq == seq
-			elapsed := uint32(now.Sub(l.start)/time.Millisecond) + 1
+			// A slot is rewritten within seconds, long before the 65 s its
+			// resend time takes to wrap.
+			elapsed := uint16(now.Sub(l.start)/time.Millisecond) + 1
 			if ok && p.resent != 0 && time.Duration(elapsed-p.resent)*time.Millisecond < l.rtt+5*time.Millisecond {
 				ok = false // resent a moment ago: that copy is still on its way
 			}
@@ -182,7 +192,7 @@ func (n *nackResponder) resend(nack *rtcp.TransportLayerNack) {
 			l.mu.Unlock()
 			if ok {
 				h = rtp.Header{Version: 2, Marker: sent.flags&sentMarker != 0, PayloadType: sent.pt, SequenceNumber: seq, Timestamp: sent.ts, SSRC: nack.MediaSSRC}
-				_, _ = l.w.Write(&h, sent.payload, nil) // lost again is lost, as the first time
+				_, _ = l.w.Write(&h, sent.bytes(), nil) // lost again is lost, as the first time
 			}
 			return true
 		})
