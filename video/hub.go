@@ -88,9 +88,7 @@ func (h *hub) attach(v *viewer) []*unit {
 func (h *hub) resync(v *viewer) []*unit {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for len(v.q) > 0 {
-		<-v.q
-	}
+	v.q.clear()
 	v.skipping = false
 	return h.group
 }

@@ -67,29 +67,29 @@ func TestSlowViewerSkipsToNextKeyframe(t *testing.T) {
 	for range queueUnits - 1 {
 		h.publish(next(false))
 	}
-	<-fast.q // the fast one keeps up
+	fast.q.pop() // the fast one keeps up
 	drain(fast)
-	if len(v.q) != queueUnits {
-		t.Fatalf("queue holds %d, want it full at %d", len(v.q), queueUnits)
+	if v.q.len() != queueUnits {
+		t.Fatalf("queue holds %d, want it full at %d", v.q.len(), queueUnits)
 	}
 	h.publish(next(false)) // overflows: the slow viewer starts skipping
 	h.publish(next(true))  // still full: the keyframe is dropped too
 	if !v.skipping || v.dropped.Load() != 2 {
 		t.Fatalf("skipping %v dropped %d", v.skipping, v.dropped.Load())
 	}
-	if len(fast.q) != 2 {
-		t.Fatalf("the fast viewer got %d of the 2 new units", len(fast.q))
+	if fast.q.len() != 2 {
+		t.Fatalf("the fast viewer got %d of the 2 new units", fast.q.len())
 	}
 	drain(v)
 	h.publish(next(false)) // room now, but no keyframe yet: dropped
-	if len(v.q) != 0 {
+	if v.q.len() != 0 {
 		t.Fatal("a P-frame was queued while skipping")
 	}
 	k := next(true)
 	h.publish(k)
 	h.publish(next(false))
-	if len(v.q) != 2 || <-v.q != k || v.skipping {
-		t.Fatalf("did not resume at the keyframe (queue %d, skipping %v)", len(v.q), v.skipping)
+	if u, _ := v.q.pop(); v.q.len() != 1 || u != k || v.skipping {
+		t.Fatalf("did not resume at the keyframe (queue %d, skipping %v)", v.q.len(), v.skipping)
 	}
 	if len(h.group) != 2 || h.group[0] != k {
 		t.Fatalf("cached group %d units, want the last 2 from the keyframe", len(h.group))
@@ -97,9 +97,7 @@ func TestSlowViewerSkipsToNextKeyframe(t *testing.T) {
 }
 
 func drain(v *viewer) {
-	for len(v.q) > 0 {
-		<-v.q
-	}
+	v.q.clear()
 }
 
 func TestGroupBounded(t *testing.T) {
@@ -130,7 +128,9 @@ func BenchmarkPublish100(b *testing.B) {
 		go func() {
 			for {
 				select {
-				case <-v.q:
+				case <-v.q.ready:
+					for _, ok := v.q.pop(); ok; _, ok = v.q.pop() {
+					}
 				case <-done:
 					return
 				}

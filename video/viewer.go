@@ -41,7 +41,7 @@ type viewer struct {
 	info    ViewerInfo
 	started time.Time
 	hub     *hub
-	q       chan *unit
+	q       *unitQueue
 	// skipping is guarded by hub.mu: true from a dropped video unit until
 	// the next keyframe is queued.
 	skipping bool
@@ -71,7 +71,7 @@ type viewer struct {
 func newViewer(session string, info ViewerInfo, h *hub, vtrack, atrack *track, aclock uint32, rate float64) *viewer {
 	return &viewer{
 		session: session, info: info, started: time.Now(), hub: h,
-		q:      make(chan *unit, queueUnits),
+		q:      newUnitQueue(),
 		vtrack: vtrack, atrack: atrack, aclock: aclock, catchupRate: rate,
 		connected: make(chan struct{}),
 		repair:    make(chan struct{}, 1),
@@ -87,10 +87,9 @@ func (v *viewer) offer(u *unit) {
 			v.dropped.Add(1)
 			return
 		}
-		select {
-		case v.q <- u:
+		if v.q.push(u) {
 			v.skipping = false
-		default:
+		} else {
 			v.skipping = true
 			v.dropped.Add(1)
 		}
@@ -99,9 +98,7 @@ func (v *viewer) offer(u *unit) {
 	if v.atrack == nil {
 		return
 	}
-	select {
-	case v.q <- u:
-	default:
+	if !v.q.push(u) {
 		v.dropped.Add(1)
 	}
 }
@@ -138,9 +135,11 @@ func (v *viewer) run(ctx context.Context, connectTimeout time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
-		case u := <-v.q:
-			if !v.write(u) {
-				return
+		case <-v.q.ready:
+			for u, ok := v.q.pop(); ok; u, ok = v.q.pop() {
+				if !v.write(u) {
+					return
+				}
 			}
 		case <-v.repair:
 			// The browser lost its picture (a PLI after losses NACKs did not
