@@ -247,6 +247,11 @@ func newAPI(c ICEConfig, l *listeners, log *slog.Logger) (*webrtc.API, error) {
 	}
 	logs := newPionLogs(log)
 	se := webrtc.SettingEngine{LoggerFactory: logs}
+	ifnet, err := newSharedNet(time.Now)
+	if err != nil {
+		return nil, fmt.Errorf("video: network interfaces: %w", err)
+	}
+	se.SetNet(ifnet)
 	if l.udpMux != nil {
 		se.SetICEUDPMux(l.udpMux)
 	}
@@ -269,6 +274,12 @@ func newAPI(c ICEConfig, l *listeners, log *slog.Logger) (*webrtc.API, error) {
 	if c.Loopback {
 		se.SetIncludeLoopbackCandidate(true)
 	}
+	// No mDNS: pion would open multicast sockets and their reader for every
+	// viewer, to resolve the .local names browsers give their host
+	// candidates. A relay is the end browsers reach: their checks arriving
+	// at its candidates give it their addresses (peer-reflexive), as they
+	// do for any server with reachable candidates.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	if c.Tune != nil {
 		c.Tune(&se)
 	}
