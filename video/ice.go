@@ -13,7 +13,6 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
-	"github.com/pion/interceptor/pkg/report"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -283,11 +282,7 @@ func newAPI(c ICEConfig, l *listeners, log *slog.Logger) (*webrtc.API, error) {
 	if c.Tune != nil {
 		c.Tune(&se)
 	}
-	reg, err := relayInterceptors(logs)
-	if err != nil {
-		return nil, err
-	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(reg)), nil
+	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(relayInterceptors())), nil
 }
 
 // Retransmission limits per peer: NACKed packets each peer may have resent
@@ -300,21 +295,16 @@ const (
 )
 
 // relayInterceptors are what a sending relay needs of pion's defaults:
-// NACK retransmission (bounded by nackBudget, from a compact history of the
-// shared payloads: nackResponder) and RTCP sender reports (lip sync).
-// Receive-side NACK generation, TWCC and the stats interceptor are left
-// out: the relay only sends, has no congestion controller to feed, and
-// reads no getStats.
-func relayInterceptors(logs *pionLogs) (*interceptor.Registry, error) {
+// NACK retransmission, bounded by nackBudget, from a compact history of the
+// shared payloads (nackResponder). The sender reports go from each
+// viewer's own goroutine (report.go). Receive-side NACK generation, TWCC
+// and the stats interceptor are left out: the relay only sends, has no
+// congestion controller to feed, and reads no getStats.
+func relayInterceptors() *interceptor.Registry {
 	reg := &interceptor.Registry{}
 	reg.Add(nackBudgetFactory{rate: nackRate, burst: nackBurst}) // first: it filters the NACKs the responder sees
 	reg.Add(nackResponderFactory{size: nackHistory})
-	sender, err := report.NewSenderInterceptor(report.WithSenderLoggerFactory(logs))
-	if err != nil {
-		return nil, err
-	}
-	reg.Add(sender)
-	return reg, nil
+	return reg
 }
 
 // registerCodecs registers what a camera can be relayed as, with pion's

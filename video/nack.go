@@ -218,13 +218,3 @@ func (n *nackResponder) updateRTT(reports []rtcp.ReceptionReport) {
 		l.mu.Unlock()
 	}
 }
-
-// ntp32 is the middle 32 bits of t's NTP timestamp (RFC 3550's compact
-// form, that of LSR and DLSR).
-func ntp32(t time.Time) uint32 {
-	const unixToNTP = 2208988800 // seconds from 1900 to 1970
-	ns := t.UnixNano()
-	sec := uint64(ns/1e9) + unixToNTP
-	frac := uint64(ns%1e9) << 32 / 1e9
-	return uint32(sec<<16 | frac>>16)
-}

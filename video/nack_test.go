@@ -144,14 +144,6 @@ func TestNACKResponderRTT(t *testing.T) {
 	}
 }
 
-func TestNTP32(t *testing.T) {
-	// 1970-01-01 is 2,208,988,800 s after the NTP epoch; half a second is
-	// 0x8000 in the compact form's fraction.
-	if got, want := ntp32(time.Unix(0, 5e8)), uint32((2208988800<<16)&0xffff0000|0x8000); got != want {
-		t.Errorf("ntp32 = %#x, want %#x", got, want)
-	}
-}
-
 func TestSentPacketSize(t *testing.T) {
 	if n := unsafe.Sizeof(sentPacket{}); n != 24 {
 		t.Errorf("a history entry takes %d bytes, want 24", n)

@@ -22,9 +22,10 @@ type track struct {
 	// preferred when the browser offers several H.264 profiles.
 	profile string
 
-	mu       sync.Mutex // guards bindings and hdr
+	mu       sync.Mutex // guards bindings, hdr and sent
 	bindings []binding
 	hdr      rtp.Header
+	sent     sentCount
 }
 
 type binding struct {
@@ -102,6 +103,7 @@ func (t *track) write(src *rtp.Packet, seq uint16, ts uint32) (int, error) {
 	n := 0
 	for _, b := range t.bindings {
 		t.hdr = rtp.Header{Version: 2, Marker: src.Marker, PayloadType: b.pt, SequenceNumber: seq, Timestamp: ts, SSRC: b.ssrc}
+		t.sent.count(ts, len(src.Payload))
 		m, err := b.w.WriteRTP(&t.hdr, src.Payload)
 		if err != nil {
 			return n, err

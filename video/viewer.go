@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 )
 
@@ -49,6 +50,11 @@ type viewer struct {
 	vtrack, atrack *track
 	aclock         uint32  // audio clock rate
 	catchupRate    float64 // bytes per second during catch-up
+
+	// writeRTCP sends the sender reports (nil: none, in tests without a
+	// peer); reports ticks while run runs.
+	writeRTCP func([]rtcp.Packet) error
+	reports   <-chan time.Time
 
 	connected chan struct{} // closed when ICE and DTLS are up
 	repair    chan struct{} // the peer asked for a keyframe
@@ -116,6 +122,9 @@ func (v *viewer) run(ctx context.Context, connectTimeout time.Duration) {
 		t.Stop()
 		return
 	}
+	reports := time.NewTicker(reportInterval)
+	defer reports.Stop()
+	v.reports = reports.C
 	group := v.hub.attach(v)
 	defer v.hub.detach(v)
 	if len(group) == 0 {
@@ -141,6 +150,8 @@ func (v *viewer) run(ctx context.Context, connectTimeout time.Duration) {
 					return
 				}
 			}
+		case <-v.reports:
+			v.sendReports()
 		case <-v.repair:
 			// The browser lost its picture (a PLI after losses NACKs did not
 			// mend) and the camera cannot be asked for a keyframe: send the
@@ -201,10 +212,15 @@ func (v *viewer) catchup(ctx context.Context, group []*unit) bool {
 			continue
 		}
 		timer.Reset(pause)
-		select {
-		case <-ctx.Done():
-			return false
-		case <-timer.C:
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				return false
+			case <-timer.C:
+				waiting = false
+			case <-v.reports:
+				v.sendReports()
+			}
 		}
 	}
 	return true

@@ -100,6 +100,7 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		go drainRTCP(asender, nil, nil)
 	}
 	v := newViewer(id, info, src.hub, vtrack, atrack, aclock, r.cfg.CatchupBitrate/8)
+	v.writeRTCP = pc.WriteRTCP
 	go drainRTCP(vsender, v.requestRepair, func(lost uint32) { v.lost.Store(lost) })
 	s := &session{id: id, src: src, pc: pc, v: v, mid: videoMid}
 	var connectedOnce sync.Once

@@ -33,7 +33,9 @@ type Viewer struct {
 	mu      sync.Mutex
 	aus     []AU
 	seqGaps int
+	repeats int // packets again (NACKed resends)
 	lastSeq uint16
+	reports map[uint32]int // sender reports by SSRC
 	started bool
 	arrived chan struct{}
 
@@ -90,7 +92,8 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 			return nil, err
 		}
 	}
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	pc.OnTrack(func(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
+		go v.readRTCP(recv)
 		if tr.Kind() == webrtc.RTPCodecTypeAudio {
 			for {
 				if _, _, err := tr.ReadRTP(); err != nil {
@@ -127,6 +130,11 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 				return
 			}
 			v.mu.Lock()
+			if v.started && int16(p.SequenceNumber-v.lastSeq) <= 0 {
+				v.repeats++ // a resend: the depacketizer had it already
+				v.mu.Unlock()
+				continue
+			}
 			if v.started && p.SequenceNumber != v.lastSeq+1 {
 				v.seqGaps++
 			}
@@ -203,6 +211,58 @@ func (v *Viewer) SendLossReport(lost uint32) error {
 	ssrc := v.videoSSRC
 	v.mu.Unlock()
 	return v.PC.WriteRTCP([]rtcp.Packet{&rtcp.ReceiverReport{SSRC: 1, Reports: []rtcp.ReceptionReport{{SSRC: ssrc, TotalLost: lost}}}})
+}
+
+// readRTCP counts the sender's reports on recv's track, until it ends.
+func (v *Viewer) readRTCP(recv *webrtc.RTPReceiver) {
+	for {
+		pkts, _, err := recv.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, p := range pkts {
+			if sr, ok := p.(*rtcp.SenderReport); ok {
+				v.mu.Lock()
+				if v.reports == nil {
+					v.reports = make(map[uint32]int)
+				}
+				v.reports[sr.SSRC]++
+				v.mu.Unlock()
+			}
+		}
+	}
+}
+
+// VideoReports counts the RTCP sender reports received for the video
+// track.
+func (v *Viewer) VideoReports() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.reports[v.videoSSRC]
+}
+
+// SendNACK asks again for the video packets seqs, as a browser does for
+// packets it missed.
+func (v *Viewer) SendNACK(seqs ...uint16) error {
+	v.mu.Lock()
+	ssrc := v.videoSSRC
+	v.mu.Unlock()
+	return v.PC.WriteRTCP([]rtcp.Packet{&rtcp.TransportLayerNack{SenderSSRC: 1, MediaSSRC: ssrc, Nacks: rtcp.NackPairsFromSequenceNumbers(seqs)}})
+}
+
+// LastSeq is the sequence number of the latest video packet.
+func (v *Viewer) LastSeq() uint16 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.lastSeq
+}
+
+// Repeats counts video packets that came again (resent for a NACK); they
+// are not passed on as access units.
+func (v *Viewer) Repeats() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.repeats
 }
 
 // SeqGaps counts RTP sequence numbers skipped on the video track.
