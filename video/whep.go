@@ -49,6 +49,9 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		if m.MediaName.Media == "video" {
 			hasVideo = true
 			videoMid, _ = m.Attribute("mid")
+			// Kept for the session: a copy, not a slice of the parser's
+			// 4 KB blocks holding the rest of the offer.
+			videoMid = strings.Clone(videoMid)
 			break
 		}
 	}
