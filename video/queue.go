@@ -15,8 +15,9 @@ type unitQueue struct {
 	buf  []*unit // a ring of len(buf) slots
 	head int
 	n    int
-	// ready holds a token while units may wait: push leaves one, and the
-	// reader pops until the queue is empty after taking it.
+	// ready holds a token while units wait: push leaves one, and pop
+	// leaves one back while units remain, so that the reader takes one
+	// unit per token and minds its other work in between.
 	ready chan struct{}
 }
 
@@ -39,10 +40,7 @@ func (q *unitQueue) push(u *unit) bool {
 	q.buf[(q.head+q.n)%len(q.buf)] = u
 	q.n++
 	q.mu.Unlock()
-	select {
-	case q.ready <- struct{}{}:
-	default:
-	}
+	q.signal()
 	return true
 }
 
@@ -62,8 +60,18 @@ func (q *unitQueue) pop() (*unit, bool) {
 		if len(q.buf) > queueKeep {
 			q.buf = nil
 		}
+	} else {
+		q.signal()
 	}
 	return u, true
+}
+
+// signal leaves a token in ready if there is none.
+func (q *unitQueue) signal() {
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
 }
 
 // len is how many units wait.

@@ -36,12 +36,12 @@ func TestUnitQueue(t *testing.T) {
 	if q.push(units[0]) {
 		t.Fatal("pushed past the bound")
 	}
-	select {
-	case <-q.ready:
-	default:
-		t.Fatal("no token while units wait")
-	}
 	for q.len() > 0 {
+		select {
+		case <-q.ready:
+		default:
+			t.Fatalf("no token while %d units wait", q.len())
+		}
 		u, _ := q.pop()
 		if u != units[want%len(units)] {
 			t.Fatalf("pop %d out of order", want)

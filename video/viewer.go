@@ -145,10 +145,8 @@ func (v *viewer) run(ctx context.Context, connectTimeout time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-v.q.ready:
-			for u, ok := v.q.pop(); ok; u, ok = v.q.pop() {
-				if !v.write(u) {
-					return
-				}
+			if u, ok := v.q.pop(); ok && !v.write(u) {
+				return
 			}
 		case <-v.reports:
 			v.sendReports()
