@@ -235,9 +235,6 @@ func BenchmarkRelayCost100(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if p.profile != nil {
-					p.profile() // after the measure: it collects garbage
-				}
 				rate := float64(total(viewers)-bytes1) * 8 / s2.At.Sub(s1.At).Seconds() / float64(n) / 1e6
 				b.ReportMetric(0, "ns/op")
 				b.ReportMetric(100*CPUShare(s1, s2), "%-core")
@@ -252,6 +249,9 @@ func BenchmarkRelayCost100(b *testing.B) {
 				}
 				b.Logf("%s: %d viewers, %.1f %% of a core, RSS %.1f MiB (%.1f MiB with none), %.2f Mbit/s per viewer received",
 					sys.name, n, 100*CPUShare(s1, s2), float64(s2.RSS)/(1<<20), float64(base.RSS)/(1<<20), rate)
+				if p.profile != nil {
+					p.profile() // after every measure: it collects garbage
+				}
 				for i, v := range viewers {
 					ends[i]()
 					v.Close()
