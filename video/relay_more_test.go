@@ -234,12 +234,16 @@ func TestOnDemandPulledOnlyWhileWatched(t *testing.T) {
 	})
 }
 
-func TestAudioStartsLiveAfterCatchUp(t *testing.T) {
+// TestAudioIsLiveDuringCatchUp: the audio that arrives while a viewer
+// catches up on the video goes out at once, at the camera's pace, not
+// queued behind the catch-up and then sent in a burst (a browser would
+// then play it late, and hold the picture back to keep them in step).
+func TestAudioIsLiveDuringCatchUp(t *testing.T) {
 	if !videotest.InNetNS(t) {
 		return
 	}
 	cam := videotest.StartCamera(t, democam.Config{Audio: true})
-	// A slow catch-up (about 0.7 s for the 2 s group) so that "audio after
+	// A slow catch-up (about 0.7 s for the 2 s group) so that "audio during
 	// the catch-up" is told apart from the receiver's goroutine timing.
 	r, err := video.New(video.Config{ICE: video.ICEConfig{UDPMux: "127.0.0.1:0", Tune: videotest.LoopbackOnly}, CatchupBitrate: 1.5e6})
 	if err != nil {
@@ -257,14 +261,20 @@ func TestAudioStartsLiveAfterCatchUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
-	n, first, mime := v.Audio()
-	if n < 5 || !strings.EqualFold(mime, "audio/PCMU") {
+	time.Sleep(500 * time.Millisecond)
+	n, _, mime := v.Audio()
+	if n < 20 || !strings.EqualFold(mime, "audio/PCMU") {
 		t.Fatalf("%d audio packets (%s)", n, mime)
 	}
-	// The cached group (about 50 units) came first; audio only after it.
-	if !first.After(aus[40].At) {
-		t.Errorf("first audio at %s, before the catch-up's unit 40 at %s", first.Format(time.StampMicro), aus[40].At.Format(time.StampMicro))
+	at := v.AudioTimes()
+	// Live during the catch-up: the first audio before the catch-up's
+	// unit 40, and 20 packets (0.4 s of the camera's audio) spread over
+	// most of their real time, not a burst.
+	if !at[0].Before(aus[40].At) {
+		t.Errorf("first audio at %s, after the catch-up's unit 40 at %s", at[0].Format(time.StampMicro), aus[40].At.Format(time.StampMicro))
+	}
+	if span := at[19].Sub(at[0]); span < 250*time.Millisecond {
+		t.Errorf("20 audio packets came within %s: a queued burst, not live", span)
 	}
 }
 

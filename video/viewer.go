@@ -182,47 +182,115 @@ func (v *viewer) requestRepair() {
 	}
 }
 
-// catchup sends the group from its keyframe, faster than real time but
-// paced to catchupRate so a whole group does not burst into socket buffers.
-// Each unit is stamped with the wall time it is sent at, so the browser's
-// jitter buffer sees a steady clock (neither holds the group back to its
-// original pace nor judges it late and drops it) and the live stream then
-// continues in that same timestamp base.
+// catchup sends the group from its keyframe, and then the live video that
+// arrived meanwhile, until nothing is left to catch up on: faster than
+// real time but paced to catchupRate so a whole group does not burst into
+// socket buffers. Each unit is stamped with the wall time it is sent at,
+// so the browser's jitter buffer sees a steady clock (neither holds the
+// group back to its original pace nor judges it late and drops it) and the
+// live stream then continues in that same timestamp base with no backlog
+// for the browser to drain. The browser plays the catch-up back fast; its
+// stamps carry catchupMark so that a player can hide that (whep.js shows
+// the first picture as a still until the first live unit). Audio is never
+// caught up: what arrives meanwhile goes out at once, live, so it is in
+// step with the picture from the first live unit.
 func (v *viewer) catchup(ctx context.Context, group []*unit) bool {
-	timer := time.NewTimer(0)
-	<-timer.C
-	defer timer.Stop()
-	for i, u := range group {
+	epoch := group[0].epoch
+	backlog := append(make([]*unit, 0, len(group)+32), group...)
+	for len(backlog) > 0 {
+		u := backlog[0]
+		backlog = backlog[1:]
+		if u.epoch != epoch {
+			// The camera reconnected meanwhile: the rest goes out as live
+			// units do, the new session from its keyframe.
+			for _, u := range append([]*unit{u}, backlog...) {
+				if !v.write(u) {
+					return false
+				}
+			}
+			return true
+		}
 		v.vEpoch = u.epoch
-		v.vOut = v.nextStamp(v.vOut, v.vWall, 90000, v.vSent)
+		v.vOut = v.nextStamp(v.vOut, v.vWall, 90000, v.vSent) | catchupMark
 		v.vOff = v.vOut - u.ts
 		if !v.sendVideo(u, v.vOut) {
 			return false
 		}
-		if i+1 == len(group) {
-			break
+		if !v.waitDraining(ctx, v.pace(u, backlog), &backlog) {
+			return false
 		}
-		pause := time.Duration(float64(u.size) / v.catchupRate * float64(time.Second))
-		if real := time.Duration(group[i+1].ts-u.ts) * time.Second / 90000; real < pause {
-			pause = real
-		}
-		if pause <= 0 {
-			continue
-		}
-		timer.Reset(pause)
-		for waiting := true; waiting; {
-			select {
-			case <-ctx.Done():
-				return false
-			case <-timer.C:
-				waiting = false
-			case <-v.reports:
-				v.sendReports()
-			}
+		if len(backlog) > maxGroupUnits {
+			// The live picture runs away from this viewer's pace: give up
+			// and wait for the camera's next keyframe.
+			v.dropped.Add(uint64(len(backlog)))
+			v.needKey = true
+			return true
 		}
 	}
 	return true
 }
+
+// pace is how long to wait after sending u during a catch-up: its bytes at
+// catchupRate, but never longer than the camera took to the next unit.
+func (v *viewer) pace(u *unit, next []*unit) time.Duration {
+	pause := time.Duration(float64(u.size) / v.catchupRate * float64(time.Second))
+	if len(next) > 0 && next[0].epoch == u.epoch {
+		if real := time.Duration(int32(next[0].ts-u.ts)) * time.Second / 90000; real >= 0 && real < pause {
+			pause = real
+		}
+	}
+	return pause
+}
+
+// waitDraining waits out a catch-up's pause, sending the audio that
+// arrives meanwhile at once and taking the live video into the backlog.
+// False when ctx ends or the peer is gone.
+func (v *viewer) waitDraining(ctx context.Context, pause time.Duration, backlog *[]*unit) bool {
+	if pause > 0 {
+		t := time.NewTimer(pause)
+		defer t.Stop()
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				return false
+			case <-t.C:
+				waiting = false
+			case <-v.reports:
+				v.sendReports()
+			case <-v.q.ready:
+				if !v.drain(backlog) {
+					return false
+				}
+			}
+		}
+	}
+	return v.drain(backlog)
+}
+
+// drain moves what the queue holds into the catch-up: video to the end of
+// the backlog, audio out at once. False when the peer is gone.
+func (v *viewer) drain(backlog *[]*unit) bool {
+	for {
+		u, ok := v.q.pop()
+		if !ok {
+			return true
+		}
+		if u.video {
+			*backlog = append(*backlog, u)
+			continue
+		}
+		if !v.write(u) {
+			return false
+		}
+	}
+}
+
+// catchupMark is the lowest bit of a video timestamp: set on the units of
+// a catch-up, clear on live ones (a tick is 11 µs, nothing a decoder or a
+// jitter buffer notices). The board's player (web/static/video/whep.js)
+// reads it to hold the first picture as a still while the browser plays
+// the catch-up back fast, and to show the video from the first live unit.
+const catchupMark = 1
 
 // nextStamp is the timestamp of a unit that starts a new timing segment
 // (catch-up, a reconnected camera): the last one plus the wall time since.
@@ -249,7 +317,7 @@ func (v *viewer) write(u *unit) bool {
 			v.vOut = v.nextStamp(v.vOut, v.vWall, 90000, v.vSent)
 			v.vOff = v.vOut - u.ts
 		}
-		return v.sendVideo(u, u.ts+v.vOff)
+		return v.sendVideo(u, (u.ts+v.vOff)&^catchupMark)
 	}
 	if u.epoch != v.aEpoch || !v.aSent {
 		v.aEpoch = u.epoch

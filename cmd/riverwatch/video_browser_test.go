@@ -23,15 +23,18 @@ import (
 
 // browserClip is the camera of the browser test: keyframes 10 s apart, as
 // the issue asks, small so that ffmpeg makes it in a few seconds.
-var browserClip = videobench.ClipSpec{Width: 480, Height: 270, FPS: 25, Keyframe: 10 * time.Second, Duration: 20 * time.Second, BitrateKbps: 600}
+var browserClip = videobench.ClipSpec{Width: 480, Height: 270, FPS: 25, Keyframe: 10 * time.Second, Duration: 20 * time.Second, BitrateKbps: 600, FrameCode: true}
 
 // TestVideoViewerInChromium is the issue's browser check, through `serve`
 // as a user runs it: a camera with a 10 s keyframe interval is added by
 // the API, and a real Chromium joins 4 s into a keyframe group with the
 // viewer page (video/index.html). It must decode its first frame within
 // a second (the catch-up; plain forwarding would wait about 6 s for the
-// next keyframe); then the camera's RTSP server is stopped and started
-// again, and the same WHEP session plays on.
+// next keyframe), and what it shows must never move visibly faster than
+// the camera (the frames carry their index, read back from what the page
+// presents: the first picture, held, then the live one); then the camera's
+// RTSP server is stopped and started again, and the same WHEP session
+// plays on.
 //
 // It runs in a network namespace of its own with only loopback
 // (videotest.InNetNS): serve offers loopback candidates (--video-loopback)
@@ -66,6 +69,10 @@ func TestVideoViewerInChromium(t *testing.T) {
 	waitCameraKeyframe(t, base, id)
 
 	ctx := newVideoBrowser(t)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: videobench.PlaybackProbe}); err != nil {
+		t.Fatalf("inject the playback probe: %v", err)
+	}
 	browserLogin(t, ctx, base, "admin", testAdminPassword)
 	wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -83,6 +90,23 @@ func TestVideoViewerInChromium(t *testing.T) {
 		t.Errorf("first frame after %d ms, want within 1 s (the next keyframe was 6 s away)", ms)
 	}
 	browsertest.WaitJS(t, ctx, "frames decoded by WebRTC", `Number(document.querySelector('#video').dataset.framesDecoded || 0) > 25`)
+	// What the viewer saw in its first seconds: the catch-up (4 s of the
+	// group) must not show as fast playback, and the picture must be live
+	// at the end. The bounds are functional (a human sees 1.5 times real
+	// time over a quarter second); the figures are the benchmark's.
+	time.Sleep(3 * time.Second)
+	pb := videobench.AnalysePlayback(browsertest.Eval[[][2]float64](t, ctx, `window.__rwFrames || []`), float64(browserClip.FPS), int64(len(clip.AUs)))
+	loop := int64(len(clip.AUs))
+	behind := float64(((cam.Frame()-pb.Last)%loop+loop)%loop) / float64(browserClip.FPS)
+	t.Logf("shown: %d frames, fastest %.2f× real time, %.0f ms faster than %.1f×, %d jumps, %.2f s behind the camera; still held %s ms",
+		pb.Frames, pb.MaxSpeed, pb.FastMs, videobench.FastSpeed, pb.Jumps, behind,
+		browsertest.Eval[string](t, ctx, `document.querySelector('#video').dataset.stillMs || '-'`))
+	if pb.FastMs > 100 {
+		t.Errorf("the picture moved faster than %.1f× real time for %.0f ms (fastest %.1f×): the catch-up shows as fast playback", videobench.FastSpeed, pb.FastMs, pb.MaxSpeed)
+	}
+	if behind > 1 {
+		t.Errorf("the picture is %.2f s behind the camera after the catch-up", behind)
+	}
 	// A whole picture from the keyframe on: the decoder never had to ask
 	// for a keyframe (PLI or FIR), as it does when frames lack references.
 	stats := browsertest.Eval[map[string]string](t, ctx, `Object.assign({}, document.querySelector('#video').dataset)`)

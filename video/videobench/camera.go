@@ -190,6 +190,17 @@ func (c *Camera) LastKeyframe() time.Time {
 	return c.lastIDR
 }
 
+// Frame is the index in the clip of the access unit the camera sent last
+// (what its frame code reads), and -1 before the first.
+func (c *Camera) Frame() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frames == 0 {
+		return -1
+	}
+	return (c.frames - 1) % int64(len(c.clip.AUs))
+}
+
 // WaitIntoGroup waits until the camera is d into a keyframe group (d after
 // a keyframe went out), taking the next group if this one is past d.
 func (c *Camera) WaitIntoGroup(ctx context.Context, d time.Duration) error {

@@ -3,13 +3,16 @@ package videobench
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/riverwatch/riverwatch/web"
@@ -51,12 +54,16 @@ func BenchmarkFirstFrameChromium(b *testing.B) {
 			srv := httptest.NewServer(viewerSite(h))
 			b.Cleanup(srv.Close)
 			ctx := chromium(b, path)
+			if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+				page.AddScriptToEvaluateOnNewDocumentParams{Source: PlaybackProbe}); err != nil {
+				b.Fatal(err)
+			}
 			wctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
 			if err := cam.WaitNextKeyframe(wctx); err != nil {
 				b.Fatal(err)
 			}
-			var first, offer []float64
+			var first, offer, fast, speed, behinds []float64
 			b.ResetTimer()
 			for range b.N {
 				if err := cam.WaitIntoGroup(wctx, joinAt); err != nil {
@@ -76,7 +83,28 @@ func BenchmarkFirstFrameChromium(b *testing.B) {
 				f, _ := strconv.ParseFloat(ds["firstFrameMs"], 64)
 				o, _ := strconv.ParseFloat(ds["sinceOfferMs"], 64)
 				first, offer = append(first, f), append(offer, o)
-				b.Logf("%s in Chromium: first frame %.0f ms after the page began its offer, %.0f ms after the POST", name, f, o)
+				// Watch long enough for the catch-up to end, then judge what
+				// was shown: how fast it moved and how far behind live.
+				time.Sleep(watchFor)
+				pairs, err := chromedp.Run(ctx, chromedp.Evaluate[[][2]float64](`window.__rwFrames`))
+				if err != nil {
+					b.Fatal(err)
+				}
+				camAt := cam.Frame()
+				if testing.Verbose() {
+					var sb []string
+					for _, p := range pairs {
+						sb = append(sb, fmt.Sprintf("%.0f:%d", p[0]-pairs[0][0], int(p[1])))
+					}
+					b.Logf("frames: %s", strings.Join(sb, " "))
+				}
+				pb := AnalysePlayback(pairs, float64(hdClip.FPS), int64(len(cam.clip.AUs)))
+				loop := int64(len(cam.clip.AUs))
+				behind := float64(((camAt-pb.Last)%loop+loop)%loop) * 1000 / float64(hdClip.FPS)
+				fast, speed, behinds = append(fast, pb.FastMs), append(speed, pb.MaxSpeed), append(behinds, behind)
+				b.Logf("%s in Chromium: first frame %.0f ms after the page began its offer, %.0f ms after the POST; "+
+					"%d frames shown in %v, fastest %.2f× real time, %.0f ms faster than %.1f×, %d jumps, %.0f ms behind the camera",
+					name, f, o, pb.Frames, watchFor, pb.MaxSpeed, pb.FastMs, FastSpeed, pb.Jumps, behind)
 				if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 					b.Fatal(err)
 				}
@@ -84,9 +112,15 @@ func BenchmarkFirstFrameChromium(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 			b.ReportMetric(median(first), "first-ms")
 			b.ReportMetric(median(offer), "offer-ms")
+			b.ReportMetric(median(fast), "fast-ms")
+			b.ReportMetric(median(speed), "max-speed")
+			b.ReportMetric(median(behinds), "behind-ms")
 		})
 	}
 }
+
+// watchFor is how long each viewer watches before its playback is judged.
+const watchFor = 3 * time.Second
 
 // viewerSite serves the viewer page and, for camera "cam", a record and
 // WHEP by h (which answers POST /whep and DELETE /whep/{id}).
@@ -95,7 +129,7 @@ func viewerSite(h http.Handler) http.Handler {
 	mux.Handle("/video/", http.FileServerFS(web.Static()))
 	mux.HandleFunc("GET /api/v1/cameras/cam", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"id": "cam", "name": "Bench camera", "name_zh": "测试摄像头", "state": "online"})
+		_ = json.NewEncoder(w).Encode(map[string]any{"id": "cam", "name": "Bench camera", "name_zh": "测试摄像头", "state": "online", "fps": 25})
 	})
 	mux.Handle("/api/v1/cameras/cam/whep", http.StripPrefix("/api/v1/cameras/cam", h))
 	mux.Handle("/whep/", h)

@@ -37,7 +37,18 @@ type ClipSpec struct {
 	Keyframe      time.Duration // keyframe interval
 	Duration      time.Duration // whole keyframe intervals, so the loop keeps the interval
 	BitrateKbps   int
+	// FrameCode draws each frame's index in the clip (0, 1, ...) as a row
+	// of FrameCodeBits black or white squares of FrameCodeCell pixels at
+	// the top left, least significant bit first, so a browser test can
+	// read which frame it is shown (ReadFrameCode in the page).
+	FrameCode bool
 }
+
+// The frame code's layout: FrameCodeBits cells of FrameCodeCell pixels.
+const (
+	FrameCodeBits = 12
+	FrameCodeCell = 32
+)
 
 // ErrNoFFmpeg is returned by MakeClip when ffmpeg is not installed.
 var ErrNoFFmpeg = errors.New("videobench: ffmpeg not found (apt-get install -y ffmpeg)")
@@ -52,20 +63,37 @@ func MakeClip(ctx context.Context, dir string, spec ClipSpec) (string, error) {
 		return "", ErrNoFFmpeg
 	}
 	gop := int(spec.Keyframe.Seconds() * float64(spec.FPS))
-	out := filepath.Join(dir, fmt.Sprintf("cam-%dx%d-%dfps-gop%d-%dk.h264", spec.Width, spec.Height, spec.FPS, gop, spec.BitrateKbps))
+	code := ""
+	if spec.FrameCode {
+		code = "-code"
+	}
+	out := filepath.Join(dir, fmt.Sprintf("cam-%dx%d-%dfps-gop%d-%dk%s.h264", spec.Width, spec.Height, spec.FPS, gop, spec.BitrateKbps, code))
 	if _, err := os.Stat(out); err == nil {
 		return out, nil
 	}
 	kbps := fmt.Sprintf("%dk", spec.BitrateKbps)
-	cmd := exec.CommandContext(ctx, ff, "-hide_banner", "-loglevel", "error", "-y",
-		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=%d", spec.Width, spec.Height, spec.FPS),
-		"-vf", "noise=alls=12:allf=t",
+	filter := []string{"-vf", "noise=alls=12:allf=t"}
+	if spec.FrameCode {
+		// The code is drawn on a small stream of its own and laid over the
+		// noisy picture: geq on the whole 720p frame would take minutes.
+		filter = []string{
+			"-f", "lavfi", "-i", fmt.Sprintf("color=black:size=%dx%d:rate=%d", FrameCodeBits*FrameCodeCell, FrameCodeCell, spec.FPS),
+			"-filter_complex", fmt.Sprintf("[0:v]noise=alls=12:allf=t[bg];"+
+				"[1:v]geq=lum='255*mod(floor(N/pow(2,floor(X/%d))),2)':cb=128:cr=128[code];"+
+				"[bg][code]overlay=0:0:shortest=1", FrameCodeCell),
+		}
+	}
+	args := []string{"-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=size=%dx%d:rate=%d", spec.Width, spec.Height, spec.FPS)}
+	args = append(args, filter...)
+	args = append(args,
 		"-t", fmt.Sprintf("%.3f", spec.Duration.Seconds()),
 		"-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p",
 		"-bf", "0", "-g", fmt.Sprint(gop), "-keyint_min", fmt.Sprint(gop), "-sc_threshold", "0",
 		"-b:v", kbps, "-maxrate", kbps, "-bufsize", fmt.Sprintf("%dk", spec.BitrateKbps/2),
 		"-x264-params", "aud=1:repeat-headers=1:sliced-threads=0",
 		"-an", "-f", "h264", out+".tmp")
+	cmd := exec.CommandContext(ctx, ff, args...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("videobench: ffmpeg: %v: %s", err, bytes.TrimSpace(msg))
 	}

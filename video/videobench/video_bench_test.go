@@ -15,7 +15,7 @@ import (
 
 // hdClip is the camera: 720p at 2 Mbit/s, 25 fps, a keyframe every
 // 10 s.
-var hdClip = ClipSpec{Width: 1280, Height: 720, FPS: 25, Keyframe: 10 * time.Second, Duration: 20 * time.Second, BitrateKbps: 2000}
+var hdClip = ClipSpec{Width: 1280, Height: 720, FPS: 25, Keyframe: 10 * time.Second, Duration: 20 * time.Second, BitrateKbps: 2000, FrameCode: true}
 
 // joinAt is how far into a keyframe group viewers join.
 const joinAt = 4 * time.Second

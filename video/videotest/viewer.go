@@ -43,7 +43,11 @@ type Viewer struct {
 	audioPackets int
 	firstAudio   time.Time
 	audioCodec   string
+	audioAt      []time.Time // arrival of the first maxAudioTimes packets
 }
+
+// maxAudioTimes bounds the audio arrival times a Viewer keeps.
+const maxAudioTimes = 500
 
 // WHEPFunc sends an offer and returns the answer.
 type WHEPFunc func(offer string) (answer string, err error)
@@ -105,6 +109,9 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 					v.audioCodec = tr.Codec().MimeType
 				}
 				v.audioPackets++
+				if len(v.audioAt) < maxAudioTimes {
+					v.audioAt = append(v.audioAt, time.Now())
+				}
 				v.mu.Unlock()
 			}
 		}
@@ -193,6 +200,13 @@ func (v *Viewer) Audio() (packets int, first time.Time, mime string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.audioPackets, v.firstAudio, v.audioCodec
+}
+
+// AudioTimes returns when the first audio packets arrived (up to 500).
+func (v *Viewer) AudioTimes() []time.Time {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]time.Time(nil), v.audioAt...)
 }
 
 // SendPLI tells the sender the picture is lost, as a browser does when

@@ -82,7 +82,8 @@ export class VideoWall {
       this.box.append(el('figure', { class: 'video-tile', dataset: { camera: id } }, video,
         el('figcaption', null, clip(c.name_zh, 40) || clip(c.name, 60) || id, ' ', state)));
       if (!play) { state.textContent = L('播放器不可用 Player unavailable'); continue; }
-      play(video, `/api/v1/cameras/${encodeURIComponent(id)}/whep`, { onState: (s) => { state.textContent = clip(s, 24); } })
+      const fps = Number.isFinite(c.fps) && c.fps > 0 && c.fps < 1000 ? c.fps : 0;
+      play(video, `/api/v1/cameras/${encodeURIComponent(id)}/whep`, { fps, onState: (s) => { state.textContent = clip(s, 24); } })
         .then((s) => this.sessions.push(s), () => { state.textContent = L('无法播放 Cannot play'); });
     }
     this.box.dataset.cameras = String(cams.length);

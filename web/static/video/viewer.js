@@ -55,6 +55,7 @@ const video = $('video');
 const id = new URLSearchParams(location.search).get('camera') || '';
 const base = `/api/v1/cameras/${encodeURIComponent(id)}`;
 let sessions = 0;
+let cameraFPS = 0; // from the camera's record, for the player's catch-up still
 let player = null;
 
 // camera reads the camera's record for its names and state (text only).
@@ -73,6 +74,7 @@ async function camera() {
     const meta = [clip(c.river, 40), clip(c.codec, 16)];
     if (c.width > 0 && c.height > 0) meta.push(`${c.width}×${c.height}`);
     if (c.fps > 0) meta.push(`${Math.round(c.fps)} fps`);
+    if (c.fps > 0 && c.fps < 1000) cameraFPS = c.fps;
     if (c.keyframe_interval_s > 0) meta.push(`关键帧间隔 GOP ${c.keyframe_interval_s.toFixed(1)} s`);
     text('meta', meta.filter(Boolean).join(' · ') || '—');
     let st = CAMERA_STATE[c.state] || clip(c.state, 16) || '—';
@@ -130,6 +132,7 @@ async function play(attempt = 0) {
   };
   try {
     player = await playWHEP(video, `${base}/whep`, {
+      fps: () => cameraFPS,
       onState: (s, info) => {
         if (s === 'playing' && info.firstFrameMs !== undefined) {
           video.dataset.firstFrameMs = String(info.firstFrameMs);

@@ -156,16 +156,96 @@ function sdpFrag(offerSDP, cand) {
   return s;
 }
 
+// A viewer that joins between two keyframes is sent the camera's frames
+// since the last one, faster than real time, so that it has a whole
+// picture at once; the browser plays that catch-up back fast. holdStill
+// shows the first picture as a still over the video until the catch-up is
+// over, then the live video: the viewer sees the first picture, then the
+// live one, never the fast-forward. riverwatch's relay marks the catch-up:
+// its frames' RTP timestamps are odd, live ones even (video/viewer.go,
+// catchupMark). Where the browser does not give the timestamp, the
+// catch-up is over when the decoder takes frames no faster than the camera
+// makes them (fps, or a rate no camera of a quay sends when it is not
+// known). Never longer than STILL_MAX_MS. The still's time shows in
+// data-still-ms.
+const STILL_MAX_MS = 5000;
+const STILL_POLL_MS = 100;
+const STILL_WINDOW_MS = 300;
+
+function holdStill(videoEl, pc, fps, metadata) {
+  if (metadata && metadata.rtpTimestamp !== undefined && (metadata.rtpTimestamp & 1) === 0) return null; // live already
+  const w = videoEl.videoWidth;
+  const h = videoEl.videoHeight;
+  const parent = videoEl.parentElement;
+  if (!w || !h || !parent) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  canvas.className = 'whep-still';
+  try { canvas.getContext('2d').drawImage(videoEl, 0, 0, w, h); } catch (_) { return null; }
+  // Laid exactly over the video (CSSOM, which the page's CSP allows).
+  if (getComputedStyle(parent).position === 'static') parent.style.position = 'relative';
+  const box = videoEl.getBoundingClientRect();
+  const pbox = parent.getBoundingClientRect();
+  Object.assign(canvas.style, {
+    position: 'absolute', left: `${box.left - pbox.left}px`, top: `${box.top - pbox.top}px`,
+    width: `${box.width}px`, height: `${box.height}px`, objectFit: getComputedStyle(videoEl).objectFit || 'contain',
+    pointerEvents: 'none', background: '#000',
+  });
+  videoEl.after(canvas);
+  const t0 = performance.now();
+  let released = false;
+  let timer = 0;
+  const release = () => {
+    if (released) return;
+    released = true;
+    clearInterval(timer);
+    canvas.remove();
+    videoEl.dataset.stillMs = String(Math.round(performance.now() - t0));
+  };
+  const marked = metadata && metadata.rtpTimestamp !== undefined;
+  if (marked) {
+    const onFrame = (now, md) => {
+      if (released) return;
+      if ((md.rtpTimestamp & 1) === 0 || now - t0 > STILL_MAX_MS) { release(); return; }
+      videoEl.requestVideoFrameCallback(onFrame);
+    };
+    videoEl.requestVideoFrameCallback(onFrame);
+    timer = setInterval(() => { if (performance.now() - t0 > STILL_MAX_MS) release(); }, 500);
+    return { release };
+  }
+  const limit = fps > 0 ? Math.max(1.6 * fps, fps + 10) : 45;
+  const samples = [];
+  timer = setInterval(async () => {
+    const now = performance.now();
+    if (now - t0 > STILL_MAX_MS) { release(); return; }
+    let decoded = -1;
+    try {
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') decoded = r.framesDecoded || 0;
+      });
+    } catch (_) { release(); return; }
+    if (decoded < 0) return;
+    samples.push([now, decoded]);
+    while (samples.length > 1 && now - samples[1][0] >= STILL_WINDOW_MS) samples.shift();
+    const [t, n] = samples[0];
+    if (now - t >= STILL_WINDOW_MS && ((decoded - n) * 1000) / (now - t) <= limit) release();
+  }, STILL_POLL_MS);
+  return { release };
+}
+
 // playWHEP plays the camera at whepURL in videoEl. iceServers, when not
 // given, are the ones the endpoint announces on OPTIONS (STUN, and TURN
 // with credentials, for viewers behind NAT or on mobile networks). onState(state, info) is
 // called with a key of STATE_TEXT; "playing" comes first with
 // info.firstFrameMs, the time from playWHEP's call to the first frame the
 // browser decoded and presented, and info.sinceOfferMs, from the POST of
-// the offer (after ICE gathering) to that frame. It resolves once the answer is set
+// the offer (after ICE gathering) to that frame. fps, the camera's frame
+// rate where known (a number, or a function read at the first frame),
+// tells the catch-up from the live picture (holdStill). It resolves once the answer is set
 // and rejects with a WHEPError when the server refuses. close() ends the
 // session (DELETE) and stops the picture.
-export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServers } = {}) {
+export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServers, fps = 0 } = {}) {
   const t0 = performance.now();
   let tOffer = 0; // when the offer was POSTed
   let closed = false;
@@ -194,11 +274,12 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
   // gives firstFrameMs, a gap of STALL_MS turns the state to "stalled".
   let firstFrame = false;
   let lastFrame = 0;
-  const onFrame = () => {
+  const onFrame = (_, metadata) => {
     if (closed) return;
     lastFrame = performance.now();
     if (!firstFrame) {
       firstFrame = true;
+      if (hasRVFC) still = holdStill(videoEl, pc, typeof fps === 'function' ? fps() : fps, metadata);
       setState('playing', {
         firstFrameMs: Math.round(lastFrame - t0),
         sinceOfferMs: tOffer ? Math.round(lastFrame - tOffer) : undefined,
@@ -211,6 +292,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
   const hasRVFC = 'requestVideoFrameCallback' in videoEl;
   if (hasRVFC) videoEl.requestVideoFrameCallback(onFrame);
   else videoEl.addEventListener('timeupdate', onFrame);
+  let still = null;
   const watchdog = setInterval(() => {
     if (state === 'playing' && performance.now() - lastFrame > STALL_MS) setState('stalled');
   }, 250);
@@ -239,6 +321,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
     if (closed) return false;
     closed = true;
     clearInterval(watchdog);
+    if (still) still.release();
     pc.close();
     videoEl.srcObject = null;
     if (sessionURL) {
