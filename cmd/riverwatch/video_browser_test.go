@@ -92,8 +92,10 @@ func TestVideoViewerInChromium(t *testing.T) {
 	browsertest.WaitJS(t, ctx, "frames decoded by WebRTC", `Number(document.querySelector('#video').dataset.framesDecoded || 0) > 25`)
 	// What the viewer saw in its first seconds: the catch-up (4 s of the
 	// group) must not show as fast playback, and the picture must be live
-	// at the end. The bounds are functional (a human sees 1.5 times real
-	// time over a quarter second); the figures are the benchmark's.
+	// at the end. The bounds are functional: a catch-up played back shows
+	// for 0.9 to 1.4 s at 6 to 27 times real time; Chromium's own start
+	// can move 2.4 times real time for a quarter second under load, with
+	// plain forwarding too (the benchmark's figures).
 	time.Sleep(3 * time.Second)
 	pb := videobench.AnalysePlayback(browsertest.Eval[[][2]float64](t, ctx, `window.__rwFrames || []`), float64(browserClip.FPS), int64(len(clip.AUs)))
 	loop := int64(len(clip.AUs))
@@ -101,7 +103,7 @@ func TestVideoViewerInChromium(t *testing.T) {
 	t.Logf("shown: %d frames, fastest %.2f× real time, %.0f ms faster than %.1f×, %d jumps, %.2f s behind the camera; still held %s ms",
 		pb.Frames, pb.MaxSpeed, pb.FastMs, videobench.FastSpeed, pb.Jumps, behind,
 		browsertest.Eval[string](t, ctx, `document.querySelector('#video').dataset.stillMs || '-'`))
-	if pb.FastMs > 100 {
+	if pb.FastMs > 300 {
 		t.Errorf("the picture moved faster than %.1f× real time for %.0f ms (fastest %.1f×): the catch-up shows as fast playback", videobench.FastSpeed, pb.FastMs, pb.MaxSpeed)
 	}
 	if behind > 1 {
