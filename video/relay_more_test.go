@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/webrtc/v4"
+
 	"github.com/riverwatch/riverwatch/video"
 	"github.com/riverwatch/riverwatch/video/democam"
 	"github.com/riverwatch/riverwatch/video/videotest"
@@ -275,6 +277,23 @@ func TestAudioIsLiveDuringCatchUp(t *testing.T) {
 	}
 	if span := at[19].Sub(at[0]); span < 250*time.Millisecond {
 		t.Errorf("20 audio packets came within %s: a queued burst, not live", span)
+	}
+	// In step after the catch-up: a browser lines audio up with video by
+	// the sender reports, which must map both tracks' latest packets to
+	// the same wall time, within a frame, once the catch-up's reports are
+	// past. (That the video is then live, not a backlog behind the audio,
+	// is the browser test's check on what is shown.)
+	time.Sleep(2500 * time.Millisecond) // reports after the catch-up
+	for i := range 5 {
+		lv, okv := v.CaptureLag(webrtc.RTPCodecTypeVideo)
+		la, oka := v.CaptureLag(webrtc.RTPCodecTypeAudio)
+		if !okv || !oka {
+			t.Fatalf("no sender reports and packets for both tracks (video %v, audio %v)", okv, oka)
+		}
+		if d := lv - la; d > 60*time.Millisecond || d < -60*time.Millisecond {
+			t.Errorf("sample %d: video captured %s before it arrived, audio %s: %s out of step", i, lv, la, d)
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 }
 

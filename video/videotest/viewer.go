@@ -44,6 +44,17 @@ type Viewer struct {
 	firstAudio   time.Time
 	audioCodec   string
 	audioAt      []time.Time // arrival of the first maxAudioTimes packets
+	// The latest sender report per SSRC and the latest packet per kind,
+	// for CaptureLag.
+	lastSR map[uint32]rtcp.SenderReport
+	latest map[webrtc.RTPCodecType]packetSeen
+}
+
+// packetSeen is a track's latest packet: its SSRC, clock rate, timestamp
+// and arrival.
+type packetSeen struct {
+	ssrc, clock, ts uint32
+	at              time.Time
 }
 
 // maxAudioTimes bounds the audio arrival times a Viewer keeps.
@@ -100,10 +111,12 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 		go v.readRTCP(recv)
 		if tr.Kind() == webrtc.RTPCodecTypeAudio {
 			for {
-				if _, _, err := tr.ReadRTP(); err != nil {
+				p, _, err := tr.ReadRTP()
+				if err != nil {
 					return
 				}
 				v.mu.Lock()
+				v.see(webrtc.RTPCodecTypeAudio, uint32(tr.SSRC()), tr.Codec().ClockRate, p.Timestamp)
 				if v.audioPackets == 0 {
 					v.firstAudio = time.Now()
 					v.audioCodec = tr.Codec().MimeType
@@ -137,6 +150,7 @@ func DialViewerWith(tune func(*webrtc.SettingEngine), post WHEPFunc) (*Viewer, e
 				return
 			}
 			v.mu.Lock()
+			v.see(webrtc.RTPCodecTypeVideo, uint32(tr.SSRC()), tr.Codec().ClockRate, p.Timestamp)
 			if v.started && int16(p.SequenceNumber-v.lastSeq) <= 0 {
 				v.repeats++ // a resend: the depacketizer had it already
 				v.mu.Unlock()
@@ -241,10 +255,44 @@ func (v *Viewer) readRTCP(recv *webrtc.RTPReceiver) {
 					v.reports = make(map[uint32]int)
 				}
 				v.reports[sr.SSRC]++
+				if v.lastSR == nil {
+					v.lastSR = make(map[uint32]rtcp.SenderReport)
+				}
+				v.lastSR[sr.SSRC] = *sr
 				v.mu.Unlock()
 			}
 		}
 	}
+}
+
+// see notes a packet of kind; v.mu is held.
+func (v *Viewer) see(kind webrtc.RTPCodecType, ssrc, clock, ts uint32) {
+	if v.latest == nil {
+		v.latest = make(map[webrtc.RTPCodecType]packetSeen)
+	}
+	v.latest[kind] = packetSeen{ssrc: ssrc, clock: clock, ts: ts, at: time.Now()}
+}
+
+// CaptureLag is how long before its arrival the sender says the latest
+// packet of the track of kind was captured: its RTP timestamp taken to
+// wall time by the track's latest sender report. A browser lines audio up
+// with video by that mapping, so the two tracks' lags differ by how far
+// out of step they would play. ok is false before a report and a packet.
+func (v *Viewer) CaptureLag(kind webrtc.RTPCodecType) (lag time.Duration, ok bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	p, ok := v.latest[kind]
+	if !ok || p.clock == 0 {
+		return 0, false
+	}
+	sr, ok := v.lastSR[p.ssrc]
+	if !ok {
+		return 0, false
+	}
+	const unixToNTP = 2208988800
+	ntp := time.Unix(int64(sr.NTPTime>>32)-unixToNTP, int64((sr.NTPTime&0xffffffff)*1e9>>32))
+	captured := ntp.Add(time.Duration(int32(p.ts-sr.RTPTime)) * time.Second / time.Duration(p.clock))
+	return p.at.Sub(captured), true
 }
 
 // VideoReports counts the RTCP sender reports received for the video
