@@ -225,6 +225,7 @@ func (s *Server) postWHEP(c *fiber.Ctx) error {
 	c.Location("/api/v1/cameras/" + cam.ID + "/whep/" + session)
 	c.Set(fiber.HeaderContentType, mimeSDP)
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(video.CatchupMarkHeader, video.CatchupMarkValue)
 	return c.Status(fiber.StatusCreated).SendString(answer)
 }
 

@@ -292,6 +292,15 @@ func (v *viewer) drain(backlog *[]*unit) bool {
 // the catch-up back fast, and to show the video from the first live unit.
 const catchupMark = 1
 
+// CatchupMarkHeader, with CatchupMarkValue, is the response header a WHEP
+// endpoint of this relay sends with its answer, telling a player that the
+// catch-up is marked (catchupMark), so that one does not take another
+// server's timestamps that happen to be odd for a catch-up.
+const (
+	CatchupMarkHeader = "Riverwatch-Catchup-Mark"
+	CatchupMarkValue  = "rtp-timestamp-odd"
+)
+
 // nextStamp is the timestamp of a unit that starts a new timing segment
 // (catch-up, a reconnected camera): the last one plus the wall time since.
 func (v *viewer) nextStamp(last uint32, lastWall time.Time, clock uint32, sent bool) uint32 {

@@ -179,6 +179,7 @@ func (h relayWHEP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/sdp")
 		w.Header().Set("Location", "/whep/"+id)
+		w.Header().Set(video.CatchupMarkHeader, video.CatchupMarkValue)
 		w.WriteHeader(http.StatusCreated)
 		_, _ = io.WriteString(w, ans)
 	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/whep/"):

@@ -161,19 +161,22 @@ function sdpFrag(offerSDP, cand) {
 // picture at once; the browser plays that catch-up back fast. holdStill
 // shows the first picture as a still over the video until the catch-up is
 // over, then the live video: the viewer sees the first picture, then the
-// live one, never the fast-forward. riverwatch's relay marks the catch-up:
-// its frames' RTP timestamps are odd, live ones even (video/viewer.go,
-// catchupMark). Where the browser does not give the timestamp, the
+// live one, never the fast-forward. riverwatch's relay marks the catch-up,
+// and says so in a header of its answer (CATCHUP_MARK): its frames' RTP
+// timestamps are odd, live ones even (video/viewer.go, catchupMark).
+// From another server, or where the browser does not give the timestamp, the
 // catch-up is over when the decoder takes frames no faster than the camera
 // makes them (fps, or a rate no camera of a quay sends when it is not
 // known). Never longer than STILL_MAX_MS. The still's time shows in
 // data-still-ms.
 const STILL_MAX_MS = 5000;
+const CATCHUP_MARK = ['Riverwatch-Catchup-Mark', 'rtp-timestamp-odd'];
 const STILL_POLL_MS = 100;
 const STILL_WINDOW_MS = 300;
 
-function holdStill(videoEl, pc, fps, metadata) {
-  if (metadata && metadata.rtpTimestamp !== undefined && (metadata.rtpTimestamp & 1) === 0) return null; // live already
+function holdStill(videoEl, pc, fps, metadata, marked) {
+  const hasTS = marked && metadata && metadata.rtpTimestamp !== undefined;
+  if (hasTS && (metadata.rtpTimestamp & 1) === 0) return null; // live already
   const w = videoEl.videoWidth;
   const h = videoEl.videoHeight;
   const parent = videoEl.parentElement;
@@ -203,8 +206,7 @@ function holdStill(videoEl, pc, fps, metadata) {
     canvas.remove();
     videoEl.dataset.stillMs = String(Math.round(performance.now() - t0));
   };
-  const marked = metadata && metadata.rtpTimestamp !== undefined;
-  if (marked) {
+  if (hasTS) {
     const onFrame = (now, md) => {
       if (released) return;
       if ((md.rtpTimestamp & 1) === 0 || now - t0 > STILL_MAX_MS) { release(); return; }
@@ -279,7 +281,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
     lastFrame = performance.now();
     if (!firstFrame) {
       firstFrame = true;
-      if (hasRVFC) still = holdStill(videoEl, pc, typeof fps === 'function' ? fps() : fps, metadata);
+      if (hasRVFC) still = holdStill(videoEl, pc, typeof fps === 'function' ? fps() : fps, metadata, marked);
       setState('playing', {
         firstFrameMs: Math.round(lastFrame - t0),
         sinceOfferMs: tOffer ? Math.round(lastFrame - tOffer) : undefined,
@@ -293,6 +295,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
   if (hasRVFC) videoEl.requestVideoFrameCallback(onFrame);
   else videoEl.addEventListener('timeupdate', onFrame);
   let still = null;
+  let marked = false; // the answer says the catch-up is marked
   const watchdog = setInterval(() => {
     if (state === 'playing' && performance.now() - lastFrame > STALL_MS) setState('stalled');
   }, 250);
@@ -352,6 +355,7 @@ export async function playWHEP(videoEl, whepURL, { onState = () => {}, iceServer
       throw new WHEPError(0, String(e && e.message || e));
     }
     if (res.status !== 201) throw await responseError(res);
+    marked = res.headers.get(CATCHUP_MARK[0]) === CATCHUP_MARK[1];
     const loc = res.headers.get('Location');
     if (loc) sessionURL = new URL(loc, new URL(whepURL, location.href)).href;
     const answer = await res.text();
