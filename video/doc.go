@@ -27,20 +27,28 @@
 // A picture at once: a new viewer's writer waits until its peer connection
 // is connected (ICE and DTLS up), then takes the cached group and registers
 // for live units in one step (no unit missed or repeated between them), and
-// sends the group from its keyframe paced at Config.CatchupBitrate, never
-// slower than real time. Each catch-up unit is stamped with the time it is
-// sent, so the browser's jitter buffer sees a steady clock: it neither holds
-// the group back to its original pace (which would leave the viewer seconds
-// behind live) nor judges the frames late and drops them (which would break
-// the references of the frames after them). The live stream then continues
-// in the same timestamp base. The group thus plays quickly (a 4 s group of a
-// 2 Mbit/s camera in about 0.4 s at 20 Mbit/s) and then live, whole from the
-// keyframe on. Audio is never sent from the cache (the catch-up carries
-// none): it starts after the catch-up with the live units that arrived
-// meanwhile, which video and audio both hold queued, so both are shifted by
-// the same catch-up time and the RTCP sender reports keep them in sync. A camera that reconnects starts a new timing segment the same
-// way, so viewers stay on their WHEP session and resume at its first
-// keyframe.
+// sends the group from its keyframe, and then the live video that arrived
+// meanwhile, until nothing is left to catch up on, paced at
+// Config.CatchupBitrate, never slower than real time. Each catch-up unit is
+// stamped with the time it is sent, so the browser's jitter buffer sees a
+// steady clock: it neither holds the group back to its original pace
+// (which would leave the viewer seconds behind live) nor judges the frames
+// late and drops them (which would break the references of the frames
+// after them); the live stream continues in the same timestamp base with
+// no backlog left for the browser to drain. A 4 s group of a 2 Mbit/s
+// camera takes about 0.4 s at 20 Mbit/s, whole from the keyframe on.
+//
+// A browser plays that catch-up back fast. The relay marks it (the lowest
+// bit of its video timestamps set, of live ones clear; the WHEP answer
+// says so in Riverwatch-Catchup-Mark) and the board's player
+// (web/static/video/whep.js) shows the first picture as a still until the
+// first live frame: the viewer sees the first picture at once, then the
+// live one, never the fast-forward. Audio is never caught up: what arrives
+// during the catch-up goes out at once, live, so it is in step with the
+// picture from the first live frame, and the RTCP sender reports map both
+// tracks to the wall time they are sent at. A camera that reconnects
+// starts a new timing segment, so viewers stay on their WHEP session and
+// resume at its first keyframe.
 //
 // A camera cannot be asked for a keyframe, so a viewer whose browser reports
 // a lost picture (PLI or FIR, after losses NACK retransmission could not
