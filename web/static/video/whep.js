@@ -174,9 +174,9 @@ const CATCHUP_MARK = ['Riverwatch-Catchup-Mark', 'rtp-timestamp-odd'];
 const STILL_POLL_MS = 100;
 const STILL_WINDOW_MS = 300;
 
-function holdStill(videoEl, pc, fps, metadata, marked) {
-  const hasTS = marked && metadata && metadata.rtpTimestamp !== undefined;
-  if (hasTS && (metadata.rtpTimestamp & 1) === 0) return null; // live already
+// stillOver lays a canvas with the video's current picture exactly over
+// it (CSSOM, which the page's CSP allows); null when there is none yet.
+function stillOver(videoEl) {
   const w = videoEl.videoWidth;
   const h = videoEl.videoHeight;
   const parent = videoEl.parentElement;
@@ -186,7 +186,6 @@ function holdStill(videoEl, pc, fps, metadata, marked) {
   canvas.height = h;
   canvas.className = 'whep-still';
   try { canvas.getContext('2d').drawImage(videoEl, 0, 0, w, h); } catch (_) { return null; }
-  // Laid exactly over the video (CSSOM, which the page's CSP allows).
   if (getComputedStyle(parent).position === 'static') parent.style.position = 'relative';
   const box = videoEl.getBoundingClientRect();
   const pbox = parent.getBoundingClientRect();
@@ -196,31 +195,58 @@ function holdStill(videoEl, pc, fps, metadata, marked) {
     pointerEvents: 'none', background: '#000',
   });
   videoEl.after(canvas);
-  const t0 = performance.now();
-  let released = false;
+  return canvas;
+}
+
+// holdStill starts at the first frame (metadata its rVFC metadata) and
+// returns { release } to stop it. With the relay's marks it holds a still
+// whenever a catch-up is shown: at the start, and again when the relay
+// resends the group because the browser lost its picture; data-stills
+// counts the holds and data-still-ms is the first one's length.
+function holdStill(videoEl, pc, fps, metadata, marked) {
+  let canvas = null;
+  let heldAt = 0;
+  let holds = 0;
+  let stopped = false;
   let timer = 0;
-  const release = () => {
-    if (released) return;
-    released = true;
-    clearInterval(timer);
-    canvas.remove();
-    videoEl.dataset.stillMs = String(Math.round(performance.now() - t0));
+  const show = () => {
+    if (canvas) return;
+    canvas = stillOver(videoEl);
+    if (!canvas) return;
+    heldAt = performance.now();
+    videoEl.dataset.stills = String(++holds);
   };
-  if (hasTS) {
+  const hide = () => {
+    if (!canvas) return;
+    canvas.remove();
+    canvas = null;
+    if (holds === 1) videoEl.dataset.stillMs = String(Math.round(performance.now() - heldAt));
+  };
+  const release = () => {
+    stopped = true;
+    clearInterval(timer);
+    hide();
+  };
+  if (marked && metadata && metadata.rtpTimestamp !== undefined) {
     const onFrame = (now, md) => {
-      if (released) return;
-      if ((md.rtpTimestamp & 1) === 0 || now - t0 > STILL_MAX_MS) { release(); return; }
+      if (stopped) return;
+      const catchingUp = (md.rtpTimestamp & 1) === 1;
+      if (canvas && (!catchingUp || now - heldAt > STILL_MAX_MS)) hide();
+      else if (!canvas && catchingUp && now - heldAt > STILL_MAX_MS) show();
       videoEl.requestVideoFrameCallback(onFrame);
     };
+    if ((metadata.rtpTimestamp & 1) === 1) show();
     videoEl.requestVideoFrameCallback(onFrame);
-    timer = setInterval(() => { if (performance.now() - t0 > STILL_MAX_MS) release(); }, 500);
+    timer = setInterval(() => { if (canvas && performance.now() - heldAt > STILL_MAX_MS) hide(); }, 500);
     return { release };
   }
+  show();
+  if (!canvas) return null;
   const limit = fps > 0 ? Math.max(1.6 * fps, fps + 10) : 45;
   const samples = [];
   timer = setInterval(async () => {
     const now = performance.now();
-    if (now - t0 > STILL_MAX_MS) { release(); return; }
+    if (now - heldAt > STILL_MAX_MS) { release(); return; }
     let decoded = -1;
     try {
       (await pc.getStats()).forEach((r) => {
