@@ -169,7 +169,7 @@ func (r *Relay) endSession(s *session) {
 			s.src.removeViewer()
 		}
 		go func() { _ = s.pc.Close() }() // Close waits for the callback that may have called us
-		r.log.Info("viewer left", "camera", s.src.cam.ID, "session", s.id, "bytes", s.v.bytes.Load())
+		r.log.Info("viewer left", "camera", s.src.id, "session", s.id, "bytes", s.v.bytes.Load())
 	})
 }
 
