@@ -59,6 +59,7 @@ func (r *Relay) edit(ctx context.Context, src *source, cam Camera) (Probe, error
 	}
 
 	if stream {
+		src.hub.reset() // no catch-up, and no snapshot, from the old camera's picture
 		r.snap.mu.Lock()
 		delete(r.snap.last, src)
 		r.snap.mu.Unlock()

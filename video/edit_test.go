@@ -152,3 +152,30 @@ func TestEditRedialsAtOnce(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "online with the fixed URL", func() bool { return state(t, r, "fix").State == video.StateOnline })
 }
+
+// TestEditToAnotherCodecEndsViewers: a new URL whose stream is H.265 ends
+// the sessions negotiated for the H.264 one; their tracks cannot carry it.
+func TestEditToAnotherCodecEndsViewers(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	clip := h265Clip(t)
+	h264 := videotest.StartCamera(t, democam.Config{})
+	h265 := videotest.StartCamera(t, democam.Config{Clip: clip})
+	r := newRelay(t, nil)
+	cam := video.Camera{ID: "codec", Name: "codec", RTSPURL: h264.URL()}
+	mustPut(t, r, cam)
+	waitFor(t, 5*time.Second, "online", func() bool { return state(t, r, "codec").State == video.StateOnline })
+	v := watchAs(t, r, "codec", video.ViewerInfo{Name: "officer"})
+	if _, err := v.WaitAUs(5, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	cam.RTSPURL = h265.URL()
+	if p := mustPut(t, r, cam); p.Codec != video.CodecH265 {
+		t.Fatalf("probe of the H.265 camera: %+v", p)
+	}
+	if c := state(t, r, "codec"); len(c.ViewerList) != 0 {
+		t.Fatalf("H.264 sessions kept on an H.265 stream: %+v", c.ViewerList)
+	}
+	waitFor(t, 5*time.Second, "no viewers counted", func() bool { return state(t, r, "codec").Viewers == 0 })
+}
