@@ -118,6 +118,22 @@ func poke(c chan struct{}) {
 	}
 }
 
+// expect starts an on-demand camera's pull for a viewer on its way, whose
+// offer is being answered: the RTSP setup and the camera's first keyframe
+// then overlap ICE gathering and the peer's ICE and DTLS, instead of
+// following them. A viewer that never comes releases the pull after the
+// idle timeout, as one that left.
+func (s *source) expect() {
+	now := time.Now().UnixNano()
+	for {
+		old := s.idleSince.Load()
+		if old == 0 || s.idleSince.CompareAndSwap(old, now) {
+			break // 0: watched already
+		}
+	}
+	poke(s.demand)
+}
+
 func (s *source) removeViewer() {
 	if s.viewers.Add(-1) == 0 {
 		s.idleSince.Store(time.Now().UnixNano())

@@ -71,6 +71,7 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		}
 		mime, fmtp = webrtc.MimeTypeH265, ""
 	}
+	src.expect()
 
 	cert, err := r.certs.get(time.Now())
 	if err != nil {
