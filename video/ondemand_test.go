@@ -73,3 +73,32 @@ func TestOnDemandPullStartsWithTheOffer(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "the pull released", func() bool { return state(t, r, "od").State == video.StateIdle })
 }
+
+// TestOnDemandReleaseForgetsPicture: once an on-demand camera is released,
+// its cached group is gone: the next viewer is not caught up on (and a
+// snapshot does not show) the picture from when it was last watched.
+func TestOnDemandReleaseForgetsPicture(t *testing.T) {
+	if !videotest.InNetNS(t) {
+		return
+	}
+	needFFmpeg(t)
+	cam := videotest.StartCamera(t, democam.Config{})
+	r, err := video.New(video.Config{ICE: video.ICEConfig{UDPMux: "127.0.0.1:0", Tune: videotest.LoopbackOnly}, IdleTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mustPut(t, r, video.Camera{ID: "od", Name: "od", RTSPURL: cam.URL(), OnDemand: true})
+	v := videotest.NewViewer(t, whepOf(r, "od"))
+	if _, err := v.WaitAUs(5, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Snapshot(context.Background(), "od"); err != nil {
+		t.Fatalf("snapshot while watched: %v", err)
+	}
+	_ = v.PC.Close()
+	waitFor(t, 10*time.Second, "the pull released", func() bool { return state(t, r, "od").State == video.StateIdle })
+	if _, err := r.Snapshot(context.Background(), "od"); !errors.Is(err, video.ErrNoPicture) {
+		t.Fatalf("snapshot of a released camera: %v, want ErrNoPicture", err)
+	}
+}

@@ -170,6 +170,9 @@ func (s *source) run(ctx context.Context) {
 			continue
 		}
 		if errors.Is(err, errIdle) {
+			// The next viewer must not be caught up on a picture from when
+			// the camera was last watched: it waits for the new pull's.
+			s.hub.reset()
 			log.Info("released, nobody watching")
 			attempt = 0
 			continue
