@@ -344,6 +344,11 @@ func (r *Relay) addSession(s *session) error {
 	if r.sources[s.src.id] != s.src {
 		return fmt.Errorf("%w: camera %s", ErrNotFound, s.src.id)
 	}
+	// An edit that removed the viewer's station while its offer was being
+	// answered ended the sessions there were; this one must not slip by.
+	if st := s.v.info.Station; st != "" && !slices.Contains(s.src.camera().Stations, st) {
+		return fmt.Errorf("%w: camera %s", ErrNotFound, s.src.id)
+	}
 	r.sessions[s.id] = s
 	return nil
 }

@@ -124,6 +124,9 @@ func poke(c chan struct{}) {
 // following them. A viewer that never comes releases the pull after the
 // idle timeout, as one that left.
 func (s *source) expect() {
+	if !s.camera().OnDemand {
+		return // pulled anyway
+	}
 	now := time.Now().UnixNano()
 	for {
 		old := s.idleSince.Load()
