@@ -30,7 +30,8 @@ type CameraRelay interface {
 const (
 	mimeSDP     = "application/sdp"
 	mimeTrickle = "application/trickle-ice-sdpfrag"
-	// whepTimeout bounds answering one offer (ICE gathering included).
+	// whepTimeout bounds answering one offer or ICE restart (ICE
+	// gathering included).
 	whepTimeout = 10 * time.Second
 )
 
@@ -239,7 +240,9 @@ func (s *Server) patchWHEP(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	restart, etag, err := s.deps.Cameras.Patch(c.UserContext(), cam.ID, c.Params("session"), c.Get(fiber.HeaderIfMatch), string(c.Body()))
+	ctx, cancel := context.WithTimeout(c.UserContext(), whepTimeout) // a restart gathers ICE again
+	defer cancel()
+	restart, etag, err := s.deps.Cameras.Patch(ctx, cam.ID, c.Params("session"), c.Get(fiber.HeaderIfMatch), string(c.Body()))
 	if err != nil {
 		return err
 	}
