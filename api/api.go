@@ -56,11 +56,11 @@
 //	GET /api/v1/cameras                   {"count":N,"cameras":[...]}: the cameras the principal may watch
 //	GET /api/v1/cameras/{id}              one camera with its status (rtsp_url without credentials)
 //	POST /api/v1/cameras                W a camera; 201 with it and its "probe", 409 if the id exists
-//	PUT /api/v1/cameras/{id}            W a camera; 200, or 201 if new
+//	PUT /api/v1/cameras/{id}            W a camera; 200 (an edit: its viewers stay), or 201 if new
 //	DELETE /api/v1/cameras/{id}         W 204
 //	GET /api/v1/cameras/{id}/snapshot.jpg image/jpeg of the latest keyframe; 503 before one
 //	POST /api/v1/cameras/{id}/whep        WHEP (RFC 9725): application/sdp offer; 201, answer, Location, ICE Link headers
-//	PATCH /api/v1/cameras/{id}/whep/{s}   application/trickle-ice-sdpfrag; 204
+//	PATCH /api/v1/cameras/{id}/whep/{s}   application/trickle-ice-sdpfrag; 204, or 200 and the relay's fragment for an ICE restart; If-Match
 //	DELETE /api/v1/cameras/{id}/whep/{s}  200: ends the session
 //	GET /api/v1/live                      WebSocket; optional bbox
 //	GET /*                                the board from Config.Static

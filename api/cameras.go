@@ -14,14 +14,14 @@ import (
 
 // CameraRelay is the video relay behind the camera endpoints;
 // *video.Relay implements it. Errors are video's sentinels (ErrNotFound,
-// ErrInvalid, ErrUnsupported, ErrNoPicture, ErrClosed).
+// ErrInvalid, ErrUnsupported, ErrNoPicture, ErrStale, ErrClosed).
 type CameraRelay interface {
 	Cameras() []video.CameraInfo
 	Camera(id string) (video.CameraInfo, error)
 	Put(ctx context.Context, cam video.Camera) (video.Probe, error)
 	Delete(ctx context.Context, id string) error
 	WHEP(ctx context.Context, camID, offer string, viewer video.ViewerInfo) (answer, sessionID string, err error)
-	Patch(ctx context.Context, camID, sessionID, frag string) error
+	Patch(ctx context.Context, camID, sessionID, ifMatch, frag string) (restart, etag string, err error)
 	End(camID, sessionID string) error
 	Snapshot(ctx context.Context, camID string) ([]byte, error)
 	ICELinks(user string) []string
@@ -30,7 +30,8 @@ type CameraRelay interface {
 const (
 	mimeSDP     = "application/sdp"
 	mimeTrickle = "application/trickle-ice-sdpfrag"
-	// whepTimeout bounds answering one offer (ICE gathering included).
+	// whepTimeout bounds answering one offer or ICE restart (ICE
+	// gathering included).
 	whepTimeout = 10 * time.Second
 )
 
@@ -223,6 +224,9 @@ func (s *Server) postWHEP(c *fiber.Ctx) error {
 	}
 	s.setICELinks(c, p)
 	c.Location("/api/v1/cameras/" + cam.ID + "/whep/" + session)
+	if etag := video.ETag(answer); etag != "" {
+		c.Set(fiber.HeaderETag, etag) // the ICE session, for PATCH's If-Match (RFC 9725 4.3.1)
+	}
 	c.Set(fiber.HeaderContentType, mimeSDP)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(video.CatchupMarkHeader, video.CatchupMarkValue)
@@ -237,10 +241,21 @@ func (s *Server) patchWHEP(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Cameras.Patch(c.UserContext(), cam.ID, c.Params("session"), string(c.Body())); err != nil {
+	ctx, cancel := context.WithTimeout(c.UserContext(), whepTimeout) // a restart gathers ICE again
+	defer cancel()
+	restart, etag, err := s.deps.Cameras.Patch(ctx, cam.ID, c.Params("session"), c.Get(fiber.HeaderIfMatch), string(c.Body()))
+	if err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	if restart == "" {
+		return c.SendStatus(fiber.StatusNoContent) // trickled candidates
+	}
+	// An ICE restart: the relay's new ICE credentials and candidates, and
+	// the new ICE session's entity-tag (RFC 9725 4.3.3).
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderContentType, mimeTrickle)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusOK).SendString(restart)
 }
 
 func (s *Server) deleteWHEP(c *fiber.Ctx) error {

@@ -143,7 +143,7 @@ func TestWHEPOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := fx.run(t)
-	var location string
+	var location, etag string
 	v := videotest.NewViewer(t, func(offer string) (string, error) {
 		res, err := http.Post(base+"/api/v1/cameras/q/whep", "application/sdp", strings.NewReader(offer))
 		if err != nil {
@@ -154,7 +154,7 @@ func TestWHEPOverHTTP(t *testing.T) {
 		if res.StatusCode != 201 || res.Header.Get("Content-Type") != "application/sdp" {
 			return "", fmt.Errorf("POST whep: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
-		location = res.Header.Get("Location")
+		location, etag = res.Header.Get("Location"), res.Header.Get("ETag")
 		return string(body), nil
 	})
 	if !strings.HasPrefix(location, "/api/v1/cameras/q/whep/") {
@@ -163,30 +163,59 @@ func TestWHEPOverHTTP(t *testing.T) {
 	if _, err := v.WaitAUs(5, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	do := func(method, ctype, body string) int {
+	do := func(method, ctype, ifMatch, body string) *http.Response {
 		req, _ := http.NewRequest(method, base+location, strings.NewReader(body))
 		if ctype != "" {
 			req.Header.Set("Content-Type", ctype)
+		}
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
 		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res.Body.Close()
-		return res.StatusCode
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	if etag != video.ETag(v.PC.RemoteDescription().SDP) || etag == "" {
+		t.Fatalf("POST ETag %q, want the answer's ICE session", etag)
 	}
 	frag := "a=ice-ufrag:" + ufrag(v.PC.LocalDescription().SDP) + "\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n"
-	if s := do("PATCH", "application/trickle-ice-sdpfrag", frag); s != 204 {
-		t.Errorf("PATCH: %d, want 204", s)
+	if res := do("PATCH", "application/trickle-ice-sdpfrag", etag, frag); res.StatusCode != 204 {
+		t.Errorf("PATCH: %d, want 204", res.StatusCode)
 	}
-	if s := do("PATCH", "application/trickle-ice-sdpfrag", "a=ice-ufrag:restart\r\n"); s != 406 {
-		t.Errorf("PATCH with an ICE restart: %d, want 406", s)
+	if res := do("PATCH", "application/trickle-ice-sdpfrag", `"other"`, frag); res.StatusCode != 412 {
+		t.Errorf("PATCH with another ICE session's If-Match: %d, want 412", res.StatusCode)
 	}
-	if s := do("DELETE", "", ""); s != 200 {
-		t.Errorf("DELETE: %d, want 200", s)
+	before := len(v.AUs())
+	var restartTag string
+	err := v.RestartICE(func(frag string) (string, error) {
+		res := do("PATCH", "application/trickle-ice-sdpfrag", "*", frag)
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/trickle-ice-sdpfrag" {
+			return "", fmt.Errorf("PATCH with an ICE restart: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		restartTag = res.Header.Get("ETag")
+		return string(body), nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if s := do("DELETE", "", ""); s != 404 {
-		t.Errorf("DELETE again: %d, want 404", s)
+	if restartTag == "" || restartTag == etag {
+		t.Errorf("ETag after the ICE restart %q, before %q: want a new one", restartTag, etag)
+	}
+	if _, err := v.WaitAUs(before+10, 10*time.Second); err != nil {
+		t.Fatalf("no media after the ICE restart: %v", err)
+	}
+	if res := do("PATCH", "application/trickle-ice-sdpfrag", etag, frag); res.StatusCode != 412 {
+		t.Errorf("PATCH naming the ICE session before the restart: %d, want 412", res.StatusCode)
+	}
+	if res := do("DELETE", "", "", ""); res.StatusCode != 200 {
+		t.Errorf("DELETE: %d, want 200", res.StatusCode)
+	}
+	if res := do("DELETE", "", "", ""); res.StatusCode != 404 {
+		t.Errorf("DELETE again: %d, want 404", res.StatusCode)
 	}
 }
 

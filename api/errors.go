@@ -85,6 +85,7 @@ var errorTable = []errorRow{
 	{video.ErrInvalid, fiber.StatusBadRequest, ""},
 	{video.ErrUnsupported, fiber.StatusNotAcceptable, ""},
 	{video.ErrNoPicture, fiber.StatusServiceUnavailable, ""},
+	{video.ErrStale, fiber.StatusPreconditionFailed, ""},
 	{video.ErrBusy, fiber.StatusServiceUnavailable, "too many viewers, try again later"},
 	{video.ErrClosed, fiber.StatusServiceUnavailable, "video relay shutting down"},
 	{errCameraConflict, fiber.StatusConflict, ""},

@@ -25,6 +25,9 @@ var (
 	ErrNoPicture = errors.New("video: no picture yet")
 	// ErrBusy is a viewer over Config.MaxViewers.
 	ErrBusy = errors.New("video: too many viewers")
+	// ErrStale is a PATCH whose If-Match names an ICE session the WHEP
+	// session has left by an ICE restart (RFC 9725 section 4.3.1).
+	ErrStale = errors.New("video: stale ICE session")
 	// ErrClosed is any call after Close.
 	ErrClosed = errors.New("video: relay closed")
 )

@@ -6,9 +6,10 @@
 //
 //   - Camera is the registry record (Normalize checks it; Redacted is what
 //     clients and logs may see: the RTSP URL without user and password).
-//   - Relay holds the cameras (Put probes and adds or replaces one, Delete,
-//     Camera, Cameras with their Status) and the WHEP sessions (WHEP answers
-//     an offer, Patch adds trickled candidates, End closes). Snapshot is a
+//   - Relay holds the cameras (Put probes and adds one, or edits one in
+//     place under its viewers, Delete, Camera, Cameras with their Status)
+//     and the WHEP sessions (WHEP answers an offer, Patch adds trickled
+//     candidates or restarts ICE, End closes). Snapshot is a
 //     JPEG of the latest keyframe (ffmpeg). NewCollector exports it all to
 //     Prometheus.
 //   - Each camera has one source goroutine: one upstream RTSP session

@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -66,6 +67,10 @@ type Relay struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	// writes makes Put and Delete one at a time: an edit reads the record
+	// it changes, and probes before it changes it.
+	writes sync.Mutex
+
 	mu       sync.Mutex
 	sources  map[string]*source
 	sessions map[string]*session
@@ -123,12 +128,20 @@ func New(cfg Config) (*Relay, error) {
 	return r, nil
 }
 
-// Put adds or replaces a camera and probes its stream. The camera is kept
-// even when the probe fails (Probe.Error says why; the relay keeps
-// retrying). Errors: ErrInvalid for a bad record, ErrClosed.
+// Put adds a camera and probes its stream, or edits one in place (see
+// edit: its viewers stay). A new camera is kept even when the probe fails
+// (Probe.Error says why; the relay keeps retrying). Errors: ErrInvalid for
+// a bad record, ErrClosed.
 func (r *Relay) Put(ctx context.Context, cam Camera) (Probe, error) {
 	cam, err := cam.Normalize()
 	if err != nil {
+		return Probe{}, err
+	}
+	r.writes.Lock()
+	defer r.writes.Unlock()
+	if old, err := r.source(cam.ID); err == nil {
+		return r.edit(ctx, old, cam)
+	} else if errors.Is(err, ErrClosed) {
 		return Probe{}, err
 	}
 	src := newSource(r, cam)
@@ -138,12 +151,8 @@ func (r *Relay) Put(ctx context.Context, cam Camera) (Probe, error) {
 		r.mu.Unlock()
 		return probe, ErrClosed
 	}
-	old := r.sources[cam.ID]
 	r.sources[cam.ID] = src
 	r.mu.Unlock()
-	if old != nil {
-		r.stopSource(old)
-	}
 	sctx, cancel := context.WithCancel(r.ctx)
 	src.cancel = cancel
 	go src.run(sctx)
@@ -154,6 +163,7 @@ func (r *Relay) Put(ctx context.Context, cam Camera) (Probe, error) {
 // probe DESCRIBEs the camera and seeds its status with what it found.
 func (r *Relay) probe(ctx context.Context, src *source) Probe {
 	p := Probe{Warnings: []Warning{}}
+	cam := src.camera()
 	pctx, cancel := context.WithTimeout(ctx, r.cfg.ProbeTimeout)
 	defer cancel()
 	type result struct {
@@ -162,7 +172,7 @@ func (r *Relay) probe(ctx context.Context, src *source) Probe {
 	}
 	done := make(chan result, 1)
 	go func() {
-		c, desc, err := src.dial(pctx)
+		c, desc, err := src.dial(pctx, cam)
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -191,9 +201,9 @@ func (r *Relay) probe(ctx context.Context, src *source) Probe {
 		p.Audio = res.t.aname
 	}
 	if res.err != nil {
-		p.Error = redactError(res.err, src.cam.RTSPURL)
+		p.Error = redactError(res.err, cam.RTSPURL)
 		src.lastErr = p.Error
-		if !src.cam.OnDemand {
+		if !cam.OnDemand {
 			src.state = StateOffline
 		}
 	}
@@ -203,6 +213,8 @@ func (r *Relay) probe(ctx context.Context, src *source) Probe {
 
 // Delete removes a camera and ends its viewers' sessions; ErrNotFound.
 func (r *Relay) Delete(_ context.Context, id string) error {
+	r.writes.Lock()
+	defer r.writes.Unlock()
 	r.mu.Lock()
 	src := r.sources[id]
 	delete(r.sources, id)
@@ -255,7 +267,7 @@ func (r *Relay) Cameras() []CameraInfo {
 	}
 	r.mu.Unlock()
 	slices.SortFunc(srcs, func(a, b *source) int {
-		if a.cam.ID < b.cam.ID {
+		if a.id < b.id {
 			return -1
 		}
 		return 1
@@ -270,6 +282,7 @@ func (r *Relay) Cameras() []CameraInfo {
 func (r *Relay) info(src *source) CameraInfo {
 	fps, bps, kfi := src.meter.read()
 	src.mu.Lock()
+	cam := src.cam
 	st := Status{
 		State: src.state, LastError: src.lastErr, Codec: src.codec, Audio: src.audio,
 		Width: src.width, Height: src.height, FPS: round2(fps), BitrateBPS: float64(int64(bps)), KeyframeInterval: round2(kfi),
@@ -280,7 +293,7 @@ func (r *Relay) info(src *source) CameraInfo {
 	if st.State != StateOnline {
 		st.FPS, st.BitrateBPS = 0, 0
 	}
-	info := CameraInfo{Camera: src.cam.Redacted(), Status: st}
+	info := CameraInfo{Camera: cam.Redacted(), Status: st}
 	r.mu.Lock()
 	for _, s := range r.sessions {
 		if s.src == src {
@@ -306,7 +319,7 @@ func (r *Relay) Record(id string) (Camera, error) {
 	if err != nil {
 		return Camera{}, err
 	}
-	return src.cam, nil
+	return src.camera(), nil
 }
 
 func (r *Relay) source(id string) (*source, error) {
@@ -328,8 +341,13 @@ func (r *Relay) addSession(s *session) error {
 	if r.closed {
 		return ErrClosed
 	}
-	if r.sources[s.src.cam.ID] != s.src {
-		return fmt.Errorf("%w: camera %s", ErrNotFound, s.src.cam.ID)
+	if r.sources[s.src.id] != s.src {
+		return fmt.Errorf("%w: camera %s", ErrNotFound, s.src.id)
+	}
+	// An edit that removed the viewer's station while its offer was being
+	// answered ended the sessions there were; this one must not slip by.
+	if st := s.v.info.Station; st != "" && !slices.Contains(s.src.camera().Stations, st) {
+		return fmt.Errorf("%w: camera %s", ErrNotFound, s.src.id)
 	}
 	r.sessions[s.id] = s
 	return nil
@@ -345,7 +363,7 @@ func (r *Relay) sessionOf(camID, id string) (*session, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.sessions[id]
-	if s == nil || s.src.cam.ID != camID {
+	if s == nil || s.src.id != camID {
 		return nil, fmt.Errorf("%w: session", ErrNotFound)
 	}
 	return s, nil

@@ -20,17 +20,22 @@ import (
 // errIdle ends the pull of an on-demand camera nobody watches.
 var errIdle = errors.New("idle")
 
+// errEdited ends a pull whose camera's URL or transport was edited: the
+// next pull dials the new stream at once.
+var errEdited = errors.New("camera edited")
+
 // source is one camera at run time: its record, its one upstream session
 // (whatever the number of viewers), its hub and its status.
 type source struct {
 	relay *Relay
-	cam   Camera
+	id    string // cam.ID, which an edit never changes
 	hub   *hub
 	meter meter
 
-	cancel context.CancelFunc
-	done   chan struct{}
-	demand chan struct{} // poked when a viewer arrives
+	cancel  context.CancelFunc
+	done    chan struct{}
+	demand  chan struct{} // poked when a viewer arrives or the camera turns always-on
+	restart chan struct{} // poked when the stream was edited between pulls
 
 	viewers     atomic.Int32
 	lost        atomic.Uint64
@@ -40,6 +45,8 @@ type source struct {
 	lastPayload atomic.Int64 // unix nanoseconds of the last media packet
 
 	mu       sync.Mutex
+	cam      Camera                  // replaced whole by an edit
+	pullStop context.CancelCauseFunc // ends the pull under way; nil between pulls
 	state    string
 	lastErr  string
 	codec    string // from the probe or the live session
@@ -53,12 +60,20 @@ type source struct {
 }
 
 func newSource(r *Relay, cam Camera) *source {
-	s := &source{relay: r, cam: cam, hub: newHub(), done: make(chan struct{}), demand: make(chan struct{}, 1), state: StateConnecting, codec: CodecH264}
+	s := &source{relay: r, id: cam.ID, cam: cam, hub: newHub(), done: make(chan struct{}), demand: make(chan struct{}, 1),
+		restart: make(chan struct{}, 1), state: StateConnecting, codec: CodecH264}
 	if cam.OnDemand {
 		s.state = StateIdle
 	}
 	s.idleSince.Store(1) // unwatched since long ago: an on-demand camera starts idle
 	return s
+}
+
+// camera is the camera's record as it stands.
+func (s *source) camera() Camera {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cam
 }
 
 func (s *source) setState(state string, err error) {
@@ -83,7 +98,7 @@ func (s *source) warn(w Warning) {
 // watched reports whether an on-demand camera must be pulled now: someone
 // watches, or the last viewer left less than the idle timeout ago.
 func (s *source) watched() bool {
-	if !s.cam.OnDemand || s.viewers.Load() > 0 {
+	if !s.camera().OnDemand || s.viewers.Load() > 0 {
 		return true
 	}
 	return time.Since(time.Unix(0, s.idleSince.Load())) < s.relay.cfg.IdleTimeout
@@ -92,10 +107,34 @@ func (s *source) watched() bool {
 func (s *source) addViewer() {
 	s.viewers.Add(1)
 	s.idleSince.Store(0)
+	poke(s.demand)
+}
+
+// poke signals c without blocking; one signal waits at most.
+func poke(c chan struct{}) {
 	select {
-	case s.demand <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
+}
+
+// expect starts an on-demand camera's pull for a viewer on its way, whose
+// offer is being answered: the RTSP setup and the camera's first keyframe
+// then overlap ICE gathering and the peer's ICE and DTLS, instead of
+// following them. A viewer that never comes releases the pull after the
+// idle timeout, as one that left.
+func (s *source) expect() {
+	if !s.camera().OnDemand {
+		return // pulled anyway
+	}
+	now := time.Now().UnixNano()
+	for {
+		old := s.idleSince.Load()
+		if old == 0 || s.idleSince.CompareAndSwap(old, now) {
+			break // 0: watched already
+		}
+	}
+	poke(s.demand)
 }
 
 func (s *source) removeViewer() {
@@ -108,7 +147,7 @@ func (s *source) removeViewer() {
 // and jitter, and for an on-demand camera only while it is watched.
 func (s *source) run(ctx context.Context) {
 	defer close(s.done)
-	log := s.relay.log.With("camera", s.cam.ID)
+	log := s.relay.log.With("camera", s.id)
 	attempt := 0
 	for ctx.Err() == nil {
 		if !s.watched() {
@@ -119,12 +158,24 @@ func (s *source) run(ctx context.Context) {
 			case <-s.demand:
 			}
 		}
+		select {
+		case <-s.restart: // an edit before this pull: it dials the new stream anyway
+		default:
+		}
 		s.setState(StateConnecting, nil)
 		got, err := s.pull(ctx)
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errEdited) {
+			log.Info("stream edited, dialling the new one")
+			attempt = 0
+			continue
+		}
 		if errors.Is(err, errIdle) {
+			// The next viewer must not be caught up on a picture from when
+			// the camera was last watched: it waits for the new pull's.
+			s.hub.reset()
 			log.Info("released, nobody watching")
 			attempt = 0
 			continue
@@ -136,13 +187,16 @@ func (s *source) run(ctx context.Context) {
 		s.reconnects.Add(1)
 		wait := s.relay.backoff(attempt)
 		attempt++
-		log.Warn("camera offline", "err", redactError(err, s.cam.RTSPURL), "retry_in", wait.Round(time.Millisecond))
+		log.Warn("camera offline", "err", redactError(err, s.camera().RTSPURL), "retry_in", wait.Round(time.Millisecond))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-t.C:
+		case <-s.restart: // the URL or transport was edited: try the new one now
+			t.Stop()
+			attempt = 0
 		}
 	}
 }
@@ -209,15 +263,15 @@ func chooseTracks(desc *description.Session) (tracks, error) {
 	return t, nil
 }
 
-// dial opens the RTSP session and DESCRIBEs it; the client is closed when
-// ctx ends.
-func (s *source) dial(ctx context.Context) (*gortsplib.Client, *description.Session, error) {
-	u, err := base.ParseURL(s.cam.RTSPURL)
+// dial opens the RTSP session to cam and DESCRIBEs it; the client is
+// closed when ctx ends.
+func (s *source) dial(ctx context.Context, cam Camera) (*gortsplib.Client, *description.Session, error) {
+	u, err := base.ParseURL(cam.RTSPURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: rtsp_url", ErrInvalid)
 	}
 	proto := gortsplib.ProtocolTCP
-	if s.cam.Transport == TransportUDP {
+	if cam.Transport == TransportUDP {
 		proto = gortsplib.ProtocolUDP
 	}
 	c := &gortsplib.Client{
@@ -242,12 +296,27 @@ func (s *source) dial(ctx context.Context) (*gortsplib.Client, *description.Sess
 	return c, desc, nil
 }
 
-// pull runs one upstream session until it fails, ctx ends, or an on-demand
-// camera goes idle. got reports whether media arrived.
+// pull runs one upstream session until it fails, ctx ends, an on-demand
+// camera goes idle (errIdle) or its stream is edited (errEdited). got
+// reports whether media arrived.
 func (s *source) pull(ctx context.Context) (got bool, err error) {
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	c, desc, err := s.dial(sctx)
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer func() {
+		if ctx.Err() == nil && errors.Is(context.Cause(sctx), errEdited) {
+			err = errEdited
+		}
+	}()
+	s.mu.Lock()
+	s.pullStop = cancel
+	cam := s.cam
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.pullStop = nil
+		s.mu.Unlock()
+	}()
+	c, desc, err := s.dial(sctx, cam)
 	if err != nil {
 		return false, err
 	}
@@ -304,7 +373,7 @@ func (s *source) pull(ctx context.Context) (got bool, err error) {
 		return false, err
 	}
 	s.setState(StateOnline, nil)
-	s.relay.log.Info("camera online", "camera", s.cam.ID, "codec", vc.name(), "audio", t.aname, "transport", s.cam.Transport)
+	s.relay.log.Info("camera online", "camera", s.id, "codec", vc.name(), "audio", t.aname, "transport", cam.Transport)
 
 	waited := make(chan error, 1)
 	go func() { waited <- c.Wait() }()
@@ -312,8 +381,8 @@ func (s *source) pull(ctx context.Context) (got bool, err error) {
 	defer tick.Stop()
 	for {
 		select {
-		case <-ctx.Done():
-			return gotMedia.Load(), ctx.Err()
+		case <-sctx.Done():
+			return gotMedia.Load(), sctx.Err()
 		case err := <-waited:
 			return gotMedia.Load(), err
 		case <-tick.C:

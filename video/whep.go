@@ -22,7 +22,8 @@ type session struct {
 	v      *viewer
 	cancel context.CancelFunc
 	once   sync.Once
-	mid    string // the video m-line's mid, for trickled candidates without one
+	mid    string     // the video m-line's mid, for trickled candidates without one
+	patch  sync.Mutex // one PATCH at a time: an ICE restart is a renegotiation
 }
 
 // maxOffer bounds an SDP offer; browsers send a few kilobytes.
@@ -70,6 +71,7 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 		}
 		mime, fmtp = webrtc.MimeTypeH265, ""
 	}
+	src.expect()
 
 	cert, err := r.certs.get(time.Now())
 	if err != nil {
@@ -148,37 +150,6 @@ func (r *Relay) WHEP(ctx context.Context, camID, offer string, info ViewerInfo) 
 	return pc.LocalDescription().SDP, id, nil
 }
 
-// Patch adds the trickled ICE candidates of an application/trickle-ice-sdpfrag
-// body to a session. ICE restarts are not supported (ErrUnsupported).
-func (r *Relay) Patch(ctx context.Context, camID, sessionID, frag string) error {
-	s, err := r.sessionOf(camID, sessionID)
-	if err != nil {
-		return err
-	}
-	if len(frag) > maxOffer {
-		return fmt.Errorf("%w: fragment larger than %d bytes", ErrInvalid, maxOffer)
-	}
-	mid := s.mid
-	remote := s.pc.RemoteDescription()
-	for _, line := range strings.Split(frag, "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(line, "a=mid:"):
-			mid = strings.TrimPrefix(line, "a=mid:")
-		case strings.HasPrefix(line, "a=ice-ufrag:"):
-			if remote != nil && !strings.Contains(remote.SDP, line) {
-				return fmt.Errorf("%w: ICE restart", ErrUnsupported)
-			}
-		case strings.HasPrefix(line, "a=candidate:"):
-			m := mid
-			if err := s.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: strings.TrimPrefix(line, "a="), SDPMid: &m}); err != nil {
-				return fmt.Errorf("%w: candidate: %s", ErrInvalid, clip(err.Error(), 200))
-			}
-		}
-	}
-	return nil
-}
-
 // End closes a WHEP session (the client's DELETE).
 func (r *Relay) End(camID, sessionID string) error {
 	s, err := r.sessionOf(camID, sessionID)
@@ -199,7 +170,7 @@ func (r *Relay) endSession(s *session) {
 			s.src.removeViewer()
 		}
 		go func() { _ = s.pc.Close() }() // Close waits for the callback that may have called us
-		r.log.Info("viewer left", "camera", s.src.cam.ID, "session", s.id, "bytes", s.v.bytes.Load())
+		r.log.Info("viewer left", "camera", s.src.id, "session", s.id, "bytes", s.v.bytes.Load())
 	})
 }
 
