@@ -329,7 +329,11 @@ func (e *Engine) Handle(ev vessels.Event) {
 	if s.lastSeen.IsZero() {
 		s.lastSeen = now
 	}
-	s.shipType, s.class, s.navStatus, s.length = v.ShipType, v.Class, v.NavStatus, v.Length
+	s.shipType, s.class, s.navStatus = v.ShipType, v.Class, v.NavStatus
+	if s.length != v.Length {
+		s.length = v.Length
+		e.grid.refresh(s) // its domain's reach is in its grid entry
+	}
 	s.name = v.Name
 	s.persons = personsOf(v)
 	s.gone = false

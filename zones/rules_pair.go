@@ -23,7 +23,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 	if scan {
 		s.pairAt, s.pairSOG, s.pairCOG = s.at, s.sog, s.cog
 		horizon := max(e.cfg.CollisionTCPA, DefaultFerryConflictFor).Seconds()
-		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach)
+		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach, e.cfg.FerryConflictM)
 		for _, o := range e.nbrs {
 			e.collision(s, o, now)
 			if s.ferry || o.ferry {
