@@ -158,6 +158,7 @@ type Engine struct {
 	ahead      []*Zone
 	nbrs       []*vstate
 	keyBuf     []byte
+	msgBuf     []byte
 }
 
 // NewEngine returns an engine over the zones of ix (nil: none) that tells
