@@ -93,7 +93,7 @@ func (e *Engine) appendMessage(b []byte, a *Alert, lang int) []byte {
 
 // appendWho appends a vessel's name and MMSI, or its MMSI.
 func (e *Engine) appendWho(b []byte, mmsi uint32) []byte {
-	s := e.vs[mmsi]
+	s := e.vs.get(mmsi)
 	if s == nil || s.name == "" {
 		return strconv.AppendUint(b, uint64(mmsi), 10)
 	}

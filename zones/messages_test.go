@@ -17,7 +17,7 @@ func describeFmt(e *Engine, a *Alert) (string, string) {
 	zh, en := KindName(a.Kind)
 	who := func(mmsi uint32) string {
 		w := strconv.FormatUint(uint64(mmsi), 10)
-		if s := e.vs[mmsi]; s != nil && s.name != "" {
+		if s := e.vs.get(mmsi); s != nil && s.name != "" {
 			w = s.name + " (" + w + ")"
 		}
 		return w
@@ -92,8 +92,8 @@ func TestDescribeUnchanged(t *testing.T) {
 	if err := e.SetZones([]Zone{named, bare, border}); err != nil {
 		t.Fatal(err)
 	}
-	e.vs[413_000_001] = &vstate{mmsi: 413_000_001, name: "CHANG BAI 3"}
-	e.vs[413_000_002] = &vstate{mmsi: 413_000_002}
+	e.vs.put(&vstate{mmsi: 413_000_001, name: "CHANG BAI 3"})
+	e.vs.put(&vstate{mmsi: 413_000_002})
 	kinds := make([]AlertKind, 0, len(kindNames)+1)
 	for k := range kindNames {
 		kinds = append(kinds, k)
