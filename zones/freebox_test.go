@@ -10,7 +10,8 @@ import (
 // TestFreeBoxMatchesTree walks vessels through 10,000 random zones, as the
 // engine does: a position in the vessel's free box is not searched, and
 // the test checks that the R-tree finds no zone containing it, none crossed
-// by the step to it, and none containing points drawn anywhere in the box.
+// by the step to it, and none containing points drawn anywhere in the box;
+// nor any crossed by an 800 m look-ahead whose ends lie in its own box.
 func TestFreeBoxMatchesTree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2026, 5))
 	zs := randomZones(rng, 10_000)
@@ -20,10 +21,10 @@ func TestFreeBoxMatchesTree(t *testing.T) {
 		walks = 10
 	}
 	var got, want []*Zone
-	var skipped, searched int
+	var skipped, searched, skippedAhead int
 	for w := range walks {
-		var c pieceCache
-		var f freeBox
+		var c, ca pieceCache
+		var f, fa freeBox
 		p := randomPoints(rng, zs, 1)[0]
 		course := between(rng, 0, 360)
 		for i := range steps {
@@ -38,6 +39,17 @@ func TestFreeBoxMatchesTree(t *testing.T) {
 			course += between(rng, -15, 15)
 			prev := p
 			p = offset(p, course, step)
+			// The look-ahead, as to the bridges.
+			if ahead := offset(p, course, 800); fa.holds(ix, p) && fa.holds(ix, ahead) {
+				skippedAhead++
+				if want = ix.AppendCrossed(want[:0], p, ahead); len(want) != 0 {
+					t.Fatalf("walk %d step %d: look-ahead %v→%v in free box %v crosses %v", w, i, p, ahead, fa.box, ids(want))
+				}
+			} else if got = ix.appendCrossed(got[:0], &ca, p, ahead); len(got) == 0 {
+				fa.find(&ca, segBound(p, ahead))
+			} else {
+				fa.ix = nil
+			}
 			if f.holds(ix, p) && f.holds(ix, prev) {
 				skipped++
 				if want = ix.AppendContaining(want[:0], p); len(want) != 0 {
@@ -50,7 +62,7 @@ func TestFreeBoxMatchesTree(t *testing.T) {
 			}
 			searched++
 			if got = ix.appendContaining(got[:0], &c, p); len(got) == 0 {
-				f.find(&c, p)
+				f.find(&c, orb.Bound{Min: p, Max: p})
 			} else {
 				f.ix = nil
 			}
@@ -68,8 +80,8 @@ func TestFreeBoxMatchesTree(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d walks of %d steps: %d positions in a free box, %d searched", walks, steps, skipped, searched)
-	if skipped < walks*steps/4 {
+	t.Logf("%d walks of %d steps: %d positions in a free box, %d searched; %d look-aheads in a free box", walks, steps, skipped, searched, skippedAhead)
+	if skipped < walks*steps/4 || skippedAhead < walks*steps/20 {
 		t.Fatalf("the walks do not test much: %d positions in a free box", skipped)
 	}
 }

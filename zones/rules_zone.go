@@ -85,7 +85,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	e.next = next[:0]
 	if !free {
 		if len(next) == 0 {
-			s.free.find(&s.nearZones, p)
+			s.free.find(&s.nearZones, orb.Bound{Min: p, Max: p})
 		} else {
 			s.free.ix = nil
 		}
@@ -322,7 +322,15 @@ func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 	e.ahead = e.ahead[:0]
 	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) && e.bridges.Len() > 0 {
 		p := s.point()
-		e.ahead = e.bridges.appendCrossed(e.ahead, &s.nearBridges, p, offset(p, s.cog, e.cfg.BridgeApproachM))
+		ahead := offset(p, s.cog, e.cfg.BridgeApproachM)
+		if !s.freeAhead.holds(e.bridges, p) || !s.freeAhead.holds(e.bridges, ahead) {
+			e.ahead = e.bridges.appendCrossed(e.ahead, &s.nearBridges, p, ahead)
+			if len(e.ahead) == 0 {
+				s.freeAhead.find(&s.nearBridges, segBound(p, ahead))
+			} else {
+				s.freeAhead.ix = nil
+			}
+		}
 	}
 	for _, z := range e.ahead {
 		if z.Kind != KindBridge || slices.Contains(s.inside, z.ID) {
