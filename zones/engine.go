@@ -142,7 +142,7 @@ type Engine struct {
 	bridges  *Index            // the bridge zones again, for looking ahead
 	borders  *Index            // the border lines, which are crossed, never entered
 	bans     map[string][]*Ban // zone id → bans naming it
-	vs       map[uint32]*vstate
+	vs       vtable
 	grid     vesselGrid
 	members  map[string]map[uint32]struct{} // zone id → vessels inside
 	episodes map[string]*episode
@@ -158,6 +158,7 @@ type Engine struct {
 	ahead      []*Zone
 	nbrs       []*vstate
 	keyBuf     []byte
+	msgBuf     []byte
 }
 
 // NewEngine returns an engine over the zones of ix (nil: none) that tells
@@ -166,7 +167,7 @@ func NewEngine(cfg EngineConfig, ix *Index, sink Sink) *Engine {
 	cfg.defaults()
 	e := &Engine{
 		cfg: cfg, sink: sink, log: cfg.Logger.With("component", "zones"),
-		bans: map[string][]*Ban{}, vs: map[uint32]*vstate{},
+		bans: map[string][]*Ban{},
 		grid: newVesselGrid(), members: map[string]map[uint32]struct{}{}, episodes: map[string]*episode{},
 		orphans: map[uint32][]*episode{},
 	}
@@ -308,18 +309,18 @@ func (e *Engine) Handle(ev vessels.Event) {
 	}
 	switch ev.Type {
 	case vessels.EventLost:
-		if s := e.vs[v.MMSI]; s != nil {
+		if s := e.vs.get(v.MMSI); s != nil {
 			e.lost(s, now)
 		}
 		return
 	case vessels.EventStale:
 		return
 	}
-	s := e.vs[v.MMSI]
+	s := e.vs.get(v.MMSI)
 	if s == nil {
 		s = &vstate{mmsi: v.MMSI, persons: -1, manualPersons: -1}
 		s.sog, s.cog = math.NaN(), math.NaN()
-		e.vs[v.MMSI] = s
+		e.vs.put(s)
 		for _, ep := range e.orphans[v.MMSI] { // adopted before the vessel was heard
 			s.eps = append(s.eps, epRef{ep: ep, id: ep.id})
 		}
@@ -329,7 +330,11 @@ func (e *Engine) Handle(ev vessels.Event) {
 	if s.lastSeen.IsZero() {
 		s.lastSeen = now
 	}
-	s.shipType, s.class, s.navStatus, s.length = v.ShipType, v.Class, v.NavStatus, v.Length
+	s.shipType, s.class, s.navStatus = v.ShipType, v.Class, v.NavStatus
+	if s.length != v.Length {
+		s.length = v.Length
+		e.grid.refresh(s) // its domain's reach is in its grid entry
+	}
 	s.name = v.Name
 	s.persons = personsOf(v)
 	s.gone = false
@@ -407,7 +412,7 @@ func (e *Engine) Occupancy() []Occupancy {
 func (e *Engine) SetPersons(mmsi uint32, persons int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if s := e.vs[mmsi]; s != nil {
+	if s := e.vs.get(mmsi); s != nil {
 		s.manualPersons = persons
 	}
 }
@@ -416,5 +421,5 @@ func (e *Engine) SetPersons(mmsi uint32, persons int) {
 func (e *Engine) Len() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return len(e.vs)
+	return e.vs.len()
 }

@@ -299,7 +299,7 @@ func (e *Engine) track(ep *episode, add bool) {
 		if m == 0 {
 			continue
 		}
-		s := e.vs[m]
+		s := e.vs.get(m)
 		if s == nil {
 			os := e.orphans[m]
 			if i := slices.Index(os, ep); i >= 0 {

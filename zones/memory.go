@@ -50,7 +50,11 @@ type MemoryStore struct {
 
 	ring []Event       // event seq s at ring[(s-1)%StreamLength]
 	seq  uint64        // id of the last event published
-	wake chan struct{} // closed and replaced on every Publish and on Close
+	wake chan struct{} // closed on Close, and on a Publish once a subscriber waits on it
+	// waited: a subscriber has taken wake to wait on since it was made, so
+	// the next Publish closes and replaces it (a Publish nobody waits for
+	// makes no channel)
+	waited bool
 }
 
 var _ StateStore = (*MemoryStore)(nil)
@@ -437,8 +441,10 @@ func (s *MemoryStore) Publish(ctx context.Context, e Event) error {
 	} else {
 		s.ring[(s.seq-1)%StreamLength] = e
 	}
-	close(s.wake)
-	s.wake = make(chan struct{})
+	if s.waited {
+		close(s.wake)
+		s.wake, s.waited = make(chan struct{}), false
+	}
 	return nil
 }
 
@@ -489,6 +495,7 @@ func (s *MemoryStore) Subscribe(ctx context.Context, after string, fn func(Event
 		}
 		if pos == s.seq {
 			wake := s.wake
+			s.waited = true
 			s.mu.Unlock()
 			select {
 			case <-ctx.Done():

@@ -1,9 +1,6 @@
 package zones
 
-import (
-	"fmt"
-	"strconv"
-)
+import "strconv"
 
 // kindNames are each alert kind's name in Chinese and English.
 var kindNames = map[AlertKind][2]string{
@@ -48,55 +45,88 @@ func (e *Engine) alert(kind AlertKind, sev Severity, s *vstate, z *Zone, vals ma
 
 // describe writes an alert's bilingual message from its kind, vessel,
 // zone and figures. Vessel names are AIS text: they are quoted as data here
-// and rendered as text by every client.
+// and rendered as text by every client. Both messages are written into the
+// engine's buffer and made one string, of which each is a part: one
+// allocation per alert sent.
 func (e *Engine) describe(a *Alert) {
-	zh, en := KindName(a.Kind)
-	who := func(mmsi uint32) string {
-		w := strconv.FormatUint(uint64(mmsi), 10)
-		if s := e.vs[mmsi]; s != nil && s.name != "" {
-			w = s.name + " (" + w + ")"
-		}
-		return w
-	}
-	a.MessageZH, a.MessageEN = zh+"：船舶 "+who(a.MMSI), en+": vessel "+who(a.MMSI)
-	if a.OtherMMSI != 0 {
-		a.MessageZH += " 与 " + who(a.OtherMMSI)
-		a.MessageEN += " and " + who(a.OtherMMSI)
-	}
-	if z, ok := e.zone(a.ZoneID); ok {
-		zzh, zen := z.NameZH, z.Name
-		if zzh == "" {
-			zzh = z.ID
-		}
-		if zen == "" {
-			zen = z.ID
-		}
-		a.MessageZH += "，" + zzh
-		a.MessageEN += ", " + zen
-	}
-	if zh, en := detail(a.Values); zh != "" {
-		a.MessageZH += "，" + zh
-		a.MessageEN += ", " + en
-	}
+	b := e.appendMessage(e.msgBuf[:0], a, 0)
+	split := len(b)
+	b = e.appendMessage(b, a, 1)
+	msg := string(b)
+	a.MessageZH, a.MessageEN = msg[:split], msg[split:]
+	e.msgBuf = b
 }
 
-// details are the figures that explain an alert, each with its label in
+// Each language's words around the parts of a message.
+var (
+	msgVessel = [2]string{"：船舶 ", ": vessel "}
+	msgAnd    = [2]string{" 与 ", " and "}
+	msgSep    = [2]string{"，", ", "}
+)
+
+// appendMessage appends a's message in language lang (0 Chinese, 1
+// English).
+func (e *Engine) appendMessage(b []byte, a *Alert, lang int) []byte {
+	b = append(b, kindNames[a.Kind][lang]...)
+	b = append(b, msgVessel[lang]...)
+	b = e.appendWho(b, a.MMSI)
+	if a.OtherMMSI != 0 {
+		b = append(b, msgAnd[lang]...)
+		b = e.appendWho(b, a.OtherMMSI)
+	}
+	if z, ok := e.zone(a.ZoneID); ok {
+		name := z.NameZH
+		if lang == 1 {
+			name = z.Name
+		}
+		if name == "" {
+			name = z.ID
+		}
+		b = append(b, msgSep[lang]...)
+		b = append(b, name...)
+	}
+	if len(a.Values) > 0 {
+		b = appendDetail(b, a.Values, lang, true)
+	}
+	return b
+}
+
+// appendWho appends a vessel's name and MMSI, or its MMSI.
+func (e *Engine) appendWho(b []byte, mmsi uint32) []byte {
+	s := e.vs.get(mmsi)
+	if s == nil || s.name == "" {
+		return strconv.AppendUint(b, uint64(mmsi), 10)
+	}
+	b = append(b, s.name...)
+	b = append(b, " ("...)
+	b = strconv.AppendUint(b, uint64(mmsi), 10)
+	return append(b, ')')
+}
+
+// figureText is how a figure is written in one language: the value with
+// prec decimals between pre and post.
+type figureText struct {
+	pre, post string
+	prec      int
+}
+
+// details are the figures that explain an alert, each with its text in
 // Chinese and English, in the order they are written.
 var details = []struct {
-	key    string
-	zh, en string // format of the value
+	key  string
+	text [2]figureText // none for source, written from distressSources
 }{
-	{"source", "", ""}, // written by sourceName
-	{"sog_kn", "航速 %.1f 节", "%.1f kn"},
-	{"limit_kn", "限速 %.1f 节", "limit %.1f kn"},
-	{"cpa_m", "最近会遇距离 %.0f 米", "CPA %.0f m"},
-	{"tcpa_s", "%.0f 秒后", "TCPA %.0f s"},
-	{"distance_m", "距离 %.0f 米", "distance %.0f m"},
-	{"persons", "船上 %.0f 人", "%.0f persons on board"},
-	{"capacity", "核定 %.0f 人", "capacity %.0f"},
-	{"gap_s", "已 %.0f 秒无信号", "silent %.0f s"},
-	{"hours", "已 %.0f 小时未见", "unseen %.0f h"},
-	{"minutes", "已 %.0f 分钟", "for %.0f min"},
+	{"source", [2]figureText{}},
+	{"sog_kn", [2]figureText{{"航速 ", " 节", 1}, {"", " kn", 1}}},
+	{"limit_kn", [2]figureText{{"限速 ", " 节", 1}, {"limit ", " kn", 1}}},
+	{"cpa_m", [2]figureText{{"最近会遇距离 ", " 米", 0}, {"CPA ", " m", 0}}},
+	{"tcpa_s", [2]figureText{{"", " 秒后", 0}, {"TCPA ", " s", 0}}},
+	{"distance_m", [2]figureText{{"距离 ", " 米", 0}, {"distance ", " m", 0}}},
+	{"persons", [2]figureText{{"船上 ", " 人", 0}, {"", " persons on board", 0}}},
+	{"capacity", [2]figureText{{"核定 ", " 人", 0}, {"capacity ", "", 0}}},
+	{"gap_s", [2]figureText{{"已 ", " 秒无信号", 0}, {"silent ", " s", 0}}},
+	{"hours", [2]figureText{{"已 ", " 小时未见", 0}, {"unseen ", " h", 0}}},
+	{"minutes", [2]figureText{{"已 ", " 分钟", 0}, {"for ", " min", 0}}},
 }
 
 // distressSources name what sent a distress (Values["source"]).
@@ -107,29 +137,34 @@ var distressSources = map[float64][2]string{
 	4: {"船舶报告遇险状态", "vessel reports distress (status 14)"},
 }
 
-// detail writes the figures in Chinese and in English.
-func detail(vals map[string]float64) (zh, en string) {
-	for _, d := range details {
+// appendDetail appends the figures of vals in language lang, each after
+// the language's separator (sep), or the first without it.
+func appendDetail(b []byte, vals map[string]float64, lang int, sep bool) []byte {
+	first := !sep
+	for i := range details {
+		d := &details[i]
 		v, ok := vals[d.key]
 		if !ok {
 			continue
 		}
-		z, e := "", ""
 		if d.key == "source" {
-			n := distressSources[v]
-			z, e = n[0], n[1]
-		} else {
-			z, e = fmt.Sprintf(d.zh, v), fmt.Sprintf(d.en, v)
-		}
-		if z == "" {
+			n, ok := distressSources[v]
+			if !ok {
+				continue
+			}
+			if !first {
+				b = append(b, msgSep[lang]...)
+			}
+			b, first = append(b, n[lang]...), false
 			continue
 		}
-		if zh != "" {
-			zh += "，"
-			en += ", "
+		if !first {
+			b = append(b, msgSep[lang]...)
 		}
-		zh += z
-		en += e
+		t := &d.text[lang]
+		b = append(b, t.pre...)
+		b = strconv.AppendFloat(b, v, 'f', t.prec, 64)
+		b, first = append(b, t.post...), false
 	}
-	return zh, en
+	return b
 }

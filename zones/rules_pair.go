@@ -23,7 +23,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 	if scan {
 		s.pairAt, s.pairSOG, s.pairCOG = s.at, s.sog, s.cog
 		horizon := max(e.cfg.CollisionTCPA, DefaultFerryConflictFor).Seconds()
-		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach)
+		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach, e.cfg.FerryConflictM)
 		for _, o := range e.nbrs {
 			e.collision(s, o, now)
 			if s.ferry || o.ferry {
@@ -42,7 +42,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			if other == s.mmsi {
 				other = ep.alert.OtherMMSI
 			}
-			if o := e.vs[other]; o != nil && o.underWay && o.moving {
+			if o := e.vs.get(other); o != nil && o.underWay && o.moving {
 				e.collision(s, o, now) // updates ep, never ends it
 			}
 		}
@@ -52,7 +52,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			continue
 		}
 		for m := range e.members[z.ID] {
-			o := e.vs[m]
+			o := e.vs.get(m)
 			if o == nil || o == s {
 				continue
 			}
@@ -89,7 +89,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 		if other == s.mmsi {
 			other = a.MMSI
 		}
-		if o := e.vs[other]; o == nil || !o.fix.valid() {
+		if o := e.vs.get(other); o == nil || !o.fix.valid() {
 			return
 		}
 		if ep.misses++; ep.misses >= 2 || !active {

@@ -122,13 +122,13 @@ func (e *Engine) anchorDrag(s *vstate, now time.Time) {
 // for LongUnsupervised, self-resolving episodes that are due, and ban
 // violations whose ban has ended.
 func (e *Engine) sweep(now time.Time) {
-	for m, s := range e.vs {
+	e.vs.each(func(s *vstate) {
 		silent := now.Sub(s.lastSeen)
 		if silent > e.cfg.LongUnsupervised+30*24*time.Hour {
 			e.episodesOf(s, func(ep *episode) { e.end(ep, now) })
 			e.grid.remove(s)
-			delete(e.vs, m)
-			continue
+			e.vs.del(s.mmsi)
+			return
 		}
 		// Only a vessel that identified itself (static data) is one the
 		// authorities supervise: a forged MMSI heard once is not.
@@ -141,7 +141,7 @@ func (e *Engine) sweep(now time.Time) {
 					with("allowed_s", allow.Seconds()), now)
 			}
 		}
-	}
+	})
 	e.forget(now)
 	for k, ep := range e.episodes {
 		a := &ep.alert
@@ -151,7 +151,7 @@ func (e *Engine) sweep(now time.Time) {
 		case a.Kind == AlertBanViolation && !ep.suppressed:
 			// Only a process that hears the vessel judges it: another
 			// process's alert, adopted from the store, is left to it.
-			if s := e.vs[a.MMSI]; s != nil && s.fix.valid() && e.violated(s, a.ZoneID, now) == nil {
+			if s := e.vs.get(a.MMSI); s != nil && s.fix.valid() && e.violated(s, a.ZoneID, now) == nil {
 				e.clear(k, now)
 			}
 		}
@@ -162,21 +162,21 @@ func (e *Engine) sweep(now time.Time) {
 // vessels the tracker has lost, longest silent first (a flood of forged
 // MMSIs must not grow it for the month a lost vessel is remembered).
 func (e *Engine) forget(now time.Time) {
-	over := len(e.vs) - e.cfg.MaxVessels
+	over := e.vs.len() - e.cfg.MaxVessels
 	if over <= 0 {
 		return
 	}
 	gone := make([]*vstate, 0, over)
-	for _, s := range e.vs {
+	e.vs.each(func(s *vstate) {
 		if s.gone {
 			gone = append(gone, s)
 		}
-	}
+	})
 	slices.SortFunc(gone, func(a, b *vstate) int { return a.lastSeen.Compare(b.lastSeen) })
 	for _, s := range gone[:min(over, len(gone))] {
 		e.episodesOf(s, func(ep *episode) { e.end(ep, now) })
 		e.grid.remove(s)
-		delete(e.vs, s.mmsi)
+		e.vs.del(s.mmsi)
 	}
 }
 

@@ -17,7 +17,14 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	hyst := e.cfg.HysteresisM
 	// Inside: what contains p, and what it was in and is still within the
 	// hysteresis of. Borders, which have no inside, from their own index.
-	e.containing = ix.appendContaining(e.containing[:0], &s.nearZones, p)
+	// A vessel outside every zone that stays in its free box is outside
+	// them still, and its step from the last report crosses none.
+	free := len(s.inside) == 0 && s.free.holds(ix, p)
+	if free {
+		e.containing = e.containing[:0]
+	} else {
+		e.containing = ix.appendContaining(e.containing[:0], &s.nearZones, p)
+	}
 	old := s.inside
 	next := e.next[:0]
 	for _, z := range e.containing {
@@ -48,7 +55,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 		}
 		// A step shorter than twice the hysteresis cannot jump over a zone
 		// worth telling: it can only clip a corner within position noise.
-		if flatDistanceM(prev.lat, prev.lon, s.lat, s.lon) > 2*hyst {
+		if !(free && s.free.holds(ix, a)) && flatDistanceM(prev.lat, prev.lon, s.lat, s.lon) > 2*hyst {
 			e.crossed = ix.appendCrossed(e.crossed, &s.nearZones, a, p)
 		}
 	}
@@ -76,6 +83,13 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	s.inside = append(s.inside[:0], next...)
 	s.insideZ, s.zgen = append(s.insideZ[:0], e.containing...), e.zgen
 	e.next = next[:0]
+	if !free {
+		if len(next) == 0 {
+			s.free.find(&s.nearZones, orb.Bound{Min: p, Max: p})
+		} else {
+			s.free.ix = nil
+		}
+	}
 
 	for _, z := range s.insideZ {
 		e.inZone(s, z, now)
@@ -308,7 +322,15 @@ func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 	e.ahead = e.ahead[:0]
 	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) && e.bridges.Len() > 0 {
 		p := s.point()
-		e.ahead = e.bridges.appendCrossed(e.ahead, &s.nearBridges, p, offset(p, s.cog, e.cfg.BridgeApproachM))
+		ahead := offset(p, s.cog, e.cfg.BridgeApproachM)
+		if !s.freeAhead.holds(e.bridges, p) || !s.freeAhead.holds(e.bridges, ahead) {
+			e.ahead = e.bridges.appendCrossed(e.ahead, &s.nearBridges, p, ahead)
+			if len(e.ahead) == 0 {
+				s.freeAhead.find(&s.nearBridges, segBound(p, ahead))
+			} else {
+				s.freeAhead.ix = nil
+			}
+		}
 	}
 	for _, z := range e.ahead {
 		if z.Kind != KindBridge || slices.Contains(s.inside, z.ID) {

@@ -54,6 +54,8 @@ type vstate struct {
 
 	// the pieces of the zones and of the bridges near it (see pieceCache)
 	nearZones, nearBridges pieceCache
+	free                   freeBox // around its position when in no zone (see freeBox)
+	freeAhead              freeBox // around its look-ahead when it meets no bridge
 
 	speeding    []zoneCount    // consecutive reports over (+) or under (−) a zone's limit
 	homeSide    map[string]int // border id → the side of it the vessel came from (see Side)
@@ -111,7 +113,7 @@ func (e *Engine) lost(s *vstate, now time.Time) {
 		e.leave(s, id, now)
 	}
 	s.inside, s.insideZ = s.inside[:0], s.insideZ[:0]
-	s.nearZones, s.nearBridges = pieceCache{}, pieceCache{}
+	s.nearZones, s.nearBridges, s.free, s.freeAhead = pieceCache{}, pieceCache{}, freeBox{}, freeBox{}
 	e.grid.remove(s)
 	e.episodesOf(s, func(ep *episode) {
 		if k := ep.alert.Kind; k != AlertAISGap && k != AlertLongUnsupervised {

@@ -38,8 +38,9 @@ func (w *Watch) Alerts(ctx context.Context, f AlertFilter) ([]Alert, error) {
 func (w *Watch) Alert(ctx context.Context, id string) (Alert, error) {
 	w.mu.Lock()
 	if a, ok := w.alerts[id]; ok {
+		cp := *a // book updates it in place
 		w.mu.Unlock()
-		return *a, nil
+		return cp, nil
 	}
 	w.mu.Unlock()
 	a, err := w.store.Alert(ctx, id)
@@ -124,8 +125,15 @@ func (w *Watch) book(a Alert) {
 	if had && !cur.Active() && a.Active() {
 		return // a late update of one already resolved
 	}
-	w.alerts[a.ID] = &a
-	if !a.Active() && (!had || cur.Active()) {
+	wasActive := had && cur.Active()
+	if had {
+		*cur = a // updated in place: readers copy it under w.mu
+	} else {
+		p := new(Alert)
+		*p = a
+		w.alerts[a.ID] = p
+	}
+	if !a.Active() && (!had || wasActive) {
 		w.resolved = append(w.resolved, a.ID)
 		for len(w.resolved) > w.cfg.MaxResolved {
 			delete(w.alerts, w.resolved[0])

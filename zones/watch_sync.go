@@ -54,6 +54,17 @@ type writer struct {
 	occ     map[occKey]Occupancy
 	remap   map[string]string // our alert id → the id another process stored first for the same episode
 	sig     chan struct{}
+	// the buffers of the last batch written, for the next (see recycle)
+	spareOps []op
+	spareOcc map[occKey]Occupancy
+
+	// used by flush and apply only, on the writer's goroutine: what is
+	// being written, so that the store's edit functions are made once and
+	// an alert written needs no copy of its own
+	cur                     op
+	stored                  Alert
+	occBatch                []Occupancy
+	editEngine, editOfficer func(cur *Alert) error
 
 	needLoad   atomic.Bool
 	needResync atomic.Bool // the store was down: it may have come back empty
@@ -65,8 +76,30 @@ type writer struct {
 }
 
 func newWriter(w *Watch) *writer {
-	return &writer{w: w, lastUpd: map[string]int{}, occ: map[occKey]Occupancy{}, remap: map[string]string{},
+	q := &writer{w: w, lastUpd: map[string]int{}, occ: map[occKey]Occupancy{}, remap: map[string]string{},
 		sig: make(chan struct{}, 1), ok: true, since: w.cfg.Now()}
+	q.editEngine = func(cur *Alert) error {
+		a := &q.cur.alert
+		if !cur.Active() {
+			return errSkip
+		}
+		cur.Severity, cur.Lat, cur.Lon, cur.Values = a.Severity, a.Lat, a.Lon, a.Values
+		cur.MessageZH, cur.MessageEN, cur.BanID, cur.UpdatedAt = a.MessageZH, a.MessageEN, a.BanID, a.UpdatedAt
+		if q.cur.event == EventAlertResolved {
+			cur.State, cur.ResolvedAt = StateResolved, a.ResolvedAt
+		}
+		return nil
+	}
+	q.editOfficer = func(cur *Alert) error {
+		a := &q.cur.alert
+		if !cur.Active() {
+			return errSkip
+		}
+		cur.State, cur.AckedBy, cur.AckedAt = a.State, a.AckedBy, a.AckedAt
+		cur.ResolvedBy, cur.ResolvedAt, cur.UpdatedAt = a.ResolvedBy, a.ResolvedAt, a.UpdatedAt
+		return nil
+	}
+	return q
 }
 
 func (q *writer) signal() {
@@ -104,13 +137,28 @@ func (q *writer) occupancy(o Occupancy) {
 	q.signal()
 }
 
-// take removes everything pending.
+// take removes everything pending; the queue goes on in the buffers of
+// the last batch written.
 func (q *writer) take() ([]op, map[occKey]Occupancy) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	ops, occ := q.ops, q.occ
-	q.ops, q.occ, q.lastUpd = nil, map[occKey]Occupancy{}, map[string]int{}
+	q.ops, q.occ = q.spareOps, q.spareOcc
+	q.spareOps, q.spareOcc = nil, nil
+	if q.occ == nil {
+		q.occ = map[occKey]Occupancy{}
+	}
+	clear(q.lastUpd)
 	return ops, occ
+}
+
+// recycle keeps the buffers of a batch written in full for the next one.
+func (q *writer) recycle(ops []op, occ map[occKey]Occupancy) {
+	clear(ops) // no alert, zone or ban left behind for the collector
+	clear(occ)
+	q.mu.Lock()
+	q.spareOps, q.spareOcc = ops[:0], occ
+	q.mu.Unlock()
 }
 
 // putBack returns what was not written to the front of the queue; newer
@@ -168,6 +216,7 @@ func (q *writer) run(ctx context.Context) {
 		n, err := q.flush(ctx, ops, occ)
 		if err == nil {
 			q.up(len(ops))
+			q.recycle(ops, occ)
 			backoff = minBackoff
 			continue
 		}
@@ -207,11 +256,14 @@ func (q *writer) flush(ctx context.Context, ops []op, occ map[occKey]Occupancy) 
 		q.needResync.Store(false)
 	}
 	if len(occ) > 0 {
-		batch := make([]Occupancy, 0, len(occ))
+		batch := q.occBatch[:0]
 		for _, o := range occ {
 			batch = append(batch, o)
 		}
-		if err := st.ApplyOccupancy(ctx, batch); err != nil {
+		err := st.ApplyOccupancy(ctx, batch)
+		clear(batch)
+		q.occBatch = batch[:0]
+		if err != nil {
 			return 0, err
 		}
 		clear(occ)
@@ -256,17 +308,8 @@ func (q *writer) apply(ctx context.Context, o op) error {
 			}
 			return publish(Event{Type: EventAlertOpened, Alert: &stored, At: stored.OpenedAt})
 		}
-		stored, err := st.UpdateAlert(ctx, a.ID, func(cur *Alert) error {
-			if !cur.Active() {
-				return errSkip
-			}
-			cur.Severity, cur.Lat, cur.Lon, cur.Values = a.Severity, a.Lat, a.Lon, a.Values
-			cur.MessageZH, cur.MessageEN, cur.BanID, cur.UpdatedAt = a.MessageZH, a.MessageEN, a.BanID, a.UpdatedAt
-			if o.event == EventAlertResolved {
-				cur.State, cur.ResolvedAt = StateResolved, a.ResolvedAt
-			}
-			return nil
-		})
+		q.cur.alert, q.cur.event = a, o.event
+		stored, err := st.UpdateAlert(ctx, a.ID, q.editEngine)
 		switch {
 		case errors.Is(err, errSkip):
 			return nil
@@ -279,16 +322,11 @@ func (q *writer) apply(ctx context.Context, o op) error {
 		case err != nil:
 			return err
 		}
-		return publish(Event{Type: o.event, Alert: &stored, At: stored.UpdatedAt})
+		q.stored = stored // a store's Publish keeps no pointer it is given
+		return publish(Event{Type: o.event, Alert: &q.stored, At: stored.UpdatedAt})
 	case opOfficer:
-		stored, err := st.UpdateAlert(ctx, a.ID, func(cur *Alert) error {
-			if !cur.Active() {
-				return errSkip
-			}
-			cur.State, cur.AckedBy, cur.AckedAt = a.State, a.AckedBy, a.AckedAt
-			cur.ResolvedBy, cur.ResolvedAt, cur.UpdatedAt = a.ResolvedBy, a.ResolvedAt, a.UpdatedAt
-			return nil
-		})
+		q.cur.alert, q.cur.event = a, o.event
+		stored, err := st.UpdateAlert(ctx, a.ID, q.editOfficer)
 		if errors.Is(err, errSkip) || errors.Is(err, ErrNotFound) {
 			return nil
 		}

@@ -326,7 +326,8 @@ type StateStore interface {
 	Bans(ctx context.Context) ([]Ban, error)
 
 	// ApplyOccupancy applies changes in order: In adds the vessel to the
-	// zone (and the zone to the vessel), !In removes it.
+	// zone (and the zone to the vessel), !In removes it. It keeps nothing
+	// of changes, which the caller reuses.
 	ApplyOccupancy(ctx context.Context, changes []Occupancy) error
 	// ZoneVessels returns the MMSIs inside a zone, ascending.
 	ZoneVessels(ctx context.Context, zoneID string) ([]uint32, error)
@@ -349,7 +350,8 @@ type StateStore interface {
 	Alerts(ctx context.Context, f AlertFilter) ([]Alert, error)
 
 	// Publish appends e to the stream every process reads; the stream
-	// keeps at least the last StreamLength events.
+	// keeps at least the last StreamLength events. It keeps nothing e
+	// points to: the caller may reuse it once Publish returns.
 	Publish(ctx context.Context, e Event) error
 	// Subscribe calls fn for every event published after the one with
 	// stream id after ("" = from now on), in order, until ctx ends; then it
