@@ -228,16 +228,24 @@ function holdStill(videoEl, pc, fps, metadata, marked) {
     hide();
   };
   if (marked && metadata && metadata.rtpTimestamp !== undefined) {
+    // A catch-up held past STILL_MAX_MS is shown as it is until the next
+    // live frame, rather than held again at once.
+    let gaveUp = false;
+    const giveUp = () => { if (canvas && performance.now() - heldAt > STILL_MAX_MS) { hide(); gaveUp = true; } };
     const onFrame = (now, md) => {
       if (stopped) return;
-      const catchingUp = (md.rtpTimestamp & 1) === 1;
-      if (canvas && (!catchingUp || now - heldAt > STILL_MAX_MS)) hide();
-      else if (!canvas && catchingUp && now - heldAt > STILL_MAX_MS) show();
+      if ((md.rtpTimestamp & 1) === 0) {
+        hide();
+        gaveUp = false;
+      } else if (!canvas && !gaveUp) {
+        show();
+      }
+      giveUp();
       videoEl.requestVideoFrameCallback(onFrame);
     };
     if ((metadata.rtpTimestamp & 1) === 1) show();
     videoEl.requestVideoFrameCallback(onFrame);
-    timer = setInterval(() => { if (canvas && performance.now() - heldAt > STILL_MAX_MS) hide(); }, 500);
+    timer = setInterval(giveUp, 500);
     return { release };
   }
   show();
