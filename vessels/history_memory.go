@@ -147,7 +147,7 @@ func (a *MemoryArchive) Snapshot(ctx context.Context, at time.Time, lookback tim
 	for i := range h.shards {
 		s := &h.shards[i]
 		s.mu.RLock()
-		for mmsi, r := range s.rings {
+		for mmsi, r := range s.rings.All() {
 			j := r.search(hi+1) - 1
 			if j < 0 {
 				continue
@@ -278,7 +278,8 @@ func (a *MemoryArchive) hasTrack(mmsi uint32) bool {
 	s := a.shard(mmsi)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.rings[mmsi].n > 0
+	r := s.rings.Get(mmsi)
+	return r != nil && r.n > 0
 }
 
 func checkRange(since, until time.Time) error {

@@ -6,20 +6,22 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/riverwatch/riverwatch/vessels/mmsitable"
 )
 
-// MemoryStore is the in-memory Store: one map behind a read-write mutex. It
-// is the default live store and what unit tests use.
+// MemoryStore is the in-memory Store: one mmsitable behind a read-write
+// mutex. It is the default live store and what unit tests use.
 type MemoryStore struct {
 	mu sync.RWMutex
-	m  map[uint32]*Vessel
+	m  mmsitable.Table[*Vessel]
 }
 
 var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{m: make(map[uint32]*Vessel)}
+	return &MemoryStore{}
 }
 
 // Update implements Store. fn runs with the store locked: it must be quick
@@ -34,16 +36,18 @@ func (s *MemoryStore) Update(ctx context.Context, mmsi uint32, fn func(v *Vessel
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v := s.m[mmsi]
-	if v == nil {
+	p := s.m.Get(mmsi)
+	if p == nil {
 		nv := &Vessel{MMSI: mmsi}
 		if err := fn(nv); err != nil {
 			return Vessel{}, err
 		}
 		nv.MMSI = mmsi
-		s.m[mmsi] = nv
+		p, _ = s.m.Put(mmsi)
+		*p = nv
 		return cloneVessel(*nv), nil
 	}
+	v := *p
 	backup := *v
 	if v.Flags != nil {
 		// fn may edit the flags in place: the backup keeps its own.
@@ -64,11 +68,11 @@ func (s *MemoryStore) Get(ctx context.Context, mmsi uint32) (Vessel, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	v, ok := s.m[mmsi]
-	if !ok {
+	p := s.m.Get(mmsi)
+	if p == nil {
 		return Vessel{}, fmt.Errorf("vessels: vessel %d: %w", mmsi, ErrNotFound)
 	}
-	return cloneVessel(*v), nil
+	return cloneVessel(**p), nil
 }
 
 // List implements Store. keep runs with the store read-locked on a copy of
@@ -83,10 +87,11 @@ func (s *MemoryStore) List(ctx context.Context, keep func(*Vessel) bool) ([]Vess
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	kept := make([]*Vessel, 0, len(s.m))
-	keys := make([]uint64, 0, len(s.m))
+	kept := make([]*Vessel, 0, s.m.Len())
+	keys := make([]uint64, 0, s.m.Len())
 	v := new(Vessel) // one copy for keep to look at, reused
-	for mmsi, p := range s.m {
+	for mmsi, pp := range s.m.All() {
+		p := *pp
 		if keep != nil {
 			*v = *p
 			if !keep(v) {
@@ -114,10 +119,9 @@ func (s *MemoryStore) Delete(ctx context.Context, mmsi uint32) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.m[mmsi]; !ok {
+	if !s.m.Delete(mmsi) {
 		return fmt.Errorf("vessels: delete %d: %w", mmsi, ErrNotFound)
 	}
-	delete(s.m, mmsi)
 	return nil
 }
 
@@ -125,7 +129,7 @@ func (s *MemoryStore) Delete(ctx context.Context, mmsi uint32) error {
 func (s *MemoryStore) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.m)
+	return s.m.Len()
 }
 
 // cloneVessel copies v so that the copy shares nothing mutable with it. The
@@ -186,7 +190,7 @@ type MemoryHistory struct {
 
 type historyShard struct {
 	mu    sync.RWMutex
-	rings map[uint32]ring // by value: see ring
+	rings mmsitable.Table[ring] // by value: see ring
 }
 
 var _ History = (*MemoryHistory)(nil)
@@ -205,9 +209,6 @@ func NewMemoryHistory(cfg HistoryConfig) *MemoryHistory {
 	}
 	if h.now == nil {
 		h.now = time.Now
-	}
-	for i := range h.shards {
-		h.shards[i].rings = make(map[uint32]ring)
 	}
 	return h
 }
@@ -234,20 +235,19 @@ func (h *MemoryHistory) Append(ctx context.Context, mmsi uint32, p TrackPoint) e
 	s := h.shard(mmsi)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.rings[mmsi]
+	r, _ := s.rings.Put(mmsi)
 	if r.n > 0 && q.t < r.newest() {
 		return fmt.Errorf("vessels: track point of %d at %v before the last one: %w", mmsi, p.Time, ErrInvalid)
 	}
 	if r.n > 0 && cut > r.oldest+dropSlack {
 		r.dropBefore(cut)
 	}
-	if h.minGap > 0 && r.n >= 2 && r.newest()-r.timeAt(int(r.n)-2) < h.minGap {
+	if h.minGap > 0 && r.n >= 2 && r.latest-r.before < h.minGap {
 		// The newest point was only provisional, too close to the one
 		// before it: the new one takes its place.
-		r.n--
+		r.dropNewest()
 	}
 	r.push(q, h.maxPoints)
-	s.rings[mmsi] = r
 	return nil
 }
 
@@ -272,8 +272,8 @@ func (h *MemoryHistory) Track(ctx context.Context, mmsi uint32, since, until tim
 	s := h.shard(mmsi)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r := s.rings[mmsi]
-	if r.n == 0 {
+	r := s.rings.Get(mmsi)
+	if r == nil || r.n == 0 {
 		return []TrackPoint{}, nil
 	}
 	i, j := r.search(lo), int(r.n)
@@ -308,17 +308,15 @@ func (h *MemoryHistory) Prune() int {
 	for i := range h.shards {
 		s := &h.shards[i]
 		s.mu.Lock()
-		for mmsi, r := range s.rings {
+		for mmsi, r := range s.rings.All() {
 			r.dropBefore(cut)
 			switch {
 			case r.n == 0:
-				delete(s.rings, mmsi)
+				s.rings.Delete(mmsi)
 				dropped++
-				continue
 			case r.capacity() > 64 && int(r.n) < r.capacity()/4:
 				r.resize(int(r.n)*2, int(r.n)*2)
 			}
-			s.rings[mmsi] = r
 		}
 		s.mu.Unlock()
 	}
@@ -331,7 +329,7 @@ func (h *MemoryHistory) Len() int {
 	for i := range h.shards {
 		s := &h.shards[i]
 		s.mu.RLock()
-		n += len(s.rings)
+		n += s.rings.Len()
 		s.mu.RUnlock()
 	}
 	return n

@@ -93,12 +93,17 @@ func unixSeconds(t time.Time) uint32 {
 // A ring is held by value in its shard's map, so that finding a vessel's
 // track and its header costs one cache miss, not two; oldest caches the
 // oldest record's time so that the age check on every append does not read
-// a second, cold line of the buffer.
+// a second, cold line of the buffer. latest and before do the same for the
+// newest records, which every append checks against: the append then only
+// writes to the buffer, and a write to a cold line does not stall as a
+// read does.
 type ring struct {
 	buf    []byte // len(buf) is a multiple of pointSize
 	head   int32  // index of the oldest record
 	n      int32  // records in use
 	oldest uint32 // time of the record at head, when n > 0
+	latest uint32 // time of the newest record, when n > 0
+	before uint32 // time of the record before the newest, when n > 1
 }
 
 func (r *ring) capacity() int { return len(r.buf) / pointSize }
@@ -123,7 +128,13 @@ func (r *ring) at(i int) packed {
 func (r *ring) timeAt(i int) uint32 { return binary.LittleEndian.Uint32(r.buf[r.off(i):]) }
 
 // newest is the time of the newest record; r.n must be > 0.
-func (r *ring) newest() uint32 { return r.timeAt(int(r.n) - 1) }
+func (r *ring) newest() uint32 { return r.latest }
+
+// dropNewest forgets the newest record; r.n must be > 1.
+func (r *ring) dropNewest() {
+	r.n--
+	r.latest = r.before // before is stale until the next push sets it
+}
 
 // push appends q, growing the buffer up to limit records and overwriting
 // the oldest record beyond that.
@@ -138,6 +149,7 @@ func (r *ring) push(q packed, limit int) {
 	if r.n == 0 {
 		r.oldest = q.t
 	}
+	r.before, r.latest = r.latest, q.t
 	b := r.buf[r.off(int(r.n)):]
 	_ = b[pointSize-1]
 	binary.LittleEndian.PutUint32(b[0:], q.t)

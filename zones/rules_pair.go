@@ -106,7 +106,12 @@ func (e *Engine) rescan(s *vstate) bool {
 	if s.pairAt.IsZero() || s.at.Sub(s.pairAt) >= DefaultPairEvery || math.Abs(s.sog-s.pairSOG) > 2 {
 		return true
 	}
-	d := math.Abs(math.Mod(s.cog-s.pairCOG+540, 360) - 180)
+	// Courses are in [0, 360) (NaN when not known: no change seen). A
+	// remainder by 360 would cost more than the rest of the test.
+	d := math.Abs(s.cog - s.pairCOG)
+	if d > 180 {
+		d = 360 - d
+	}
 	return d > 10
 }
 
