@@ -34,7 +34,7 @@ type deduper struct {
 	seed   maphash.Seed
 
 	mu     sync.Mutex
-	seen   map[uint64]int64
+	seen   seenTable
 	ring   []dedupEntry // time-ordered (by arrival) eviction queue
 	head   int
 	n      int
@@ -50,7 +50,6 @@ func newDeduper(window time.Duration, maxEntries int) *deduper {
 		window: int64(window),
 		max:    maxEntries,
 		seed:   maphash.MakeSeed(),
-		seen:   make(map[uint64]int64, size),
 		ring:   make([]dedupEntry, size),
 	}
 }
@@ -59,6 +58,9 @@ func newDeduper(window time.Duration, maxEntries int) *deduper {
 // the window before or after t, and otherwise remembers it as heard at t.
 func (d *deduper) duplicate(payload []byte, fill int, t time.Time) bool {
 	key := maphash.Bytes(d.seed, payload) ^ uint64(fill)*0x9e3779b97f4a7c15
+	if key == 0 {
+		key = 1 // 0 marks an empty slot of seenTable
+	}
 	now := t.UnixNano()
 
 	d.mu.Lock()
@@ -69,20 +71,20 @@ func (d *deduper) duplicate(payload []byte, fill int, t time.Time) bool {
 	for d.n > 0 && d.ring[d.head].at < d.latest-d.window {
 		d.pop()
 	}
-	if first, ok := d.seen[key]; ok {
+	if first, ok := d.seen.get(key); ok {
 		if diff := now - first; diff <= d.window && diff >= -d.window {
 			return true
 		}
 	}
-	d.seen[key] = now
+	d.seen.set(key, now)
 	d.push(dedupEntry{key, now})
 	return false
 }
 
 func (d *deduper) pop() {
 	e := d.ring[d.head]
-	if d.seen[e.hash] == e.at {
-		delete(d.seen, e.hash)
+	if at, ok := d.seen.get(e.hash); ok && at == e.at {
+		d.seen.del(e.hash)
 	}
 	d.head = (d.head + 1) % len(d.ring)
 	d.n--
@@ -108,5 +110,78 @@ func (d *deduper) push(e dedupEntry) {
 func (d *deduper) size() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.seen)
+	return d.seen.n
+}
+
+// seenTable maps payload hashes to when they were first heard: open
+// addressing with linear probing, deleted entries shifted back rather than
+// left as tombstones. Every sentence adds one hash and, once the window is
+// full, removes one; a Go map's insert and delete cost several times this
+// table's, whose slots (two words each) sit in a few contiguous lines.
+type seenTable struct {
+	slots []dedupEntry // hash 0: empty; len a power of two, or 0
+	n     int
+}
+
+func (t *seenTable) get(h uint64) (int64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch t.slots[i].hash {
+		case h:
+			return t.slots[i].at, true
+		case 0:
+			return 0, false
+		}
+	}
+}
+
+func (t *seenTable) set(h uint64, at int64) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots, t.n = make([]dedupEntry, max(2048, 2*len(old))), 0
+		for _, e := range old {
+			if e.hash != 0 {
+				t.set(e.hash, e.at)
+			}
+		}
+	}
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i].hash != 0 && t.slots[i].hash != h {
+		i = (i + 1) & mask
+	}
+	if t.slots[i].hash == 0 {
+		t.n++
+	}
+	t.slots[i] = dedupEntry{h, at}
+}
+
+func (t *seenTable) del(h uint64) {
+	if t.n == 0 {
+		return
+	}
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i].hash != h {
+		if t.slots[i].hash == 0 {
+			return
+		}
+		i = (i + 1) & mask
+	}
+	// Shift back the entries after i that probed past it, so that a
+	// lookup never stops early at the hole.
+	for j := (i + 1) & mask; t.slots[j].hash != 0; j = (j + 1) & mask {
+		home := t.slots[j].hash & mask
+		// j's entry may fill the hole at i unless its home lies
+		// cyclically in (i, j].
+		if (j-home)&mask >= (j-i)&mask {
+			t.slots[i] = t.slots[j]
+			i = j
+		}
+	}
+	t.slots[i] = dedupEntry{}
+	t.n--
 }

@@ -2,6 +2,7 @@ package ais
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -85,5 +86,39 @@ func TestDeduperForgetsOld(t *testing.T) {
 	// Heard at 2999 ms: only the last 2 s (plus the current one) are kept.
 	if n := d.size(); n != 2001 {
 		t.Errorf("%d entries kept, want 2001", n)
+	}
+}
+
+// TestSeenTableMatchesMap sets, finds and deletes hashes at random against
+// a map, with hashes crowded into neighbouring home slots so that
+// deletions shift long probe runs back.
+func TestSeenTableMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	var tb seenTable
+	want := map[uint64]int64{}
+	for i := range 300_000 {
+		h := uint64(rng.IntN(20_000)) + 1 // dense: homes side by side, long runs
+		if rng.IntN(3) == 0 {
+			h = rng.Uint64() | 1
+		}
+		w, held := want[h]
+		if at, ok := tb.get(h); ok != held || at != w {
+			t.Fatalf("op %d: get(%x) = %d, %v; want %d, %v", i, h, at, ok, w, held)
+		}
+		if held && rng.IntN(2) == 0 {
+			tb.del(h)
+			delete(want, h)
+		} else {
+			tb.set(h, int64(i))
+			want[h] = int64(i)
+		}
+		if tb.n != len(want) {
+			t.Fatalf("op %d: %d entries, want %d", i, tb.n, len(want))
+		}
+	}
+	for h, w := range want {
+		if at, ok := tb.get(h); !ok || at != w {
+			t.Fatalf("get(%x) = %d, %v at the end; want %d", h, at, ok, w)
+		}
 	}
 }

@@ -22,21 +22,26 @@ func (f fix) point() orb.Point { return orb.Point{f.lon, f.lat} }
 func (f fix) valid() bool      { return !f.at.IsZero() }
 
 // vstate is what the engine remembers of a vessel between its reports.
+//
+// With thousands of vessels reporting in turn, each report finds its
+// vstate out of the cache, so the fields every report reads or writes come
+// first, together, and what only some rules need (the zone caches, the
+// border and speeding counts, the anchor) last: a report then touches a
+// few contiguous cache lines, which the hardware fetches as one run.
 type vstate struct {
-	mmsi uint32
+	mmsi                    uint32
+	underWay, moving, ferry bool
+	inGrid, gone            bool
 	fix
-	name      string
-	shipType  int
-	class     string
-	navStatus int
-	length    float64
-	underWay  bool
-	lastSeen  time.Time
-	gone      bool // the tracker lost it; kept for long_unsupervised
+	lastSeen            time.Time
+	shipType, navStatus int
+	anchorNav           int
+	length              float64
+	persons             int
+	manualPersons       int
 
 	// motion, for the pair rules (see setMotion)
 	kx, vx, vy, sinC, cosC float64
-	moving, ferry          bool
 	// when and with what course and speed the pair rules last scanned
 	// its neighbours
 	pairAt           time.Time
@@ -50,23 +55,24 @@ type vstate struct {
 	block   *gridBlock // the grid's block holding cell
 	cellIdx int        // cell's place in block
 	gridIdx int        // index of its entry in the cell
-	inGrid  bool
+
+	free      freeBox // around its position when in no zone (see freeBox)
+	freeAhead freeBox // around its look-ahead when it meets no bridge
+
+	dropAt   time.Time // grounding: when speed fell from above GroundFromKn
+	lastFast time.Time // last report above GroundFromKn
+	class    string
+	name     string
+
+	// Read by some rules only.
 
 	// the pieces of the zones and of the bridges near it (see pieceCache)
 	nearZones, nearBridges pieceCache
-	free                   freeBox // around its position when in no zone (see freeBox)
-	freeAhead              freeBox // around its look-ahead when it meets no bridge
 
 	speeding    []zoneCount    // consecutive reports over (+) or under (−) a zone's limit
 	homeSide    map[string]int // border id → the side of it the vessel came from (see Side)
 	loiterSince time.Time
-
-	dropAt    time.Time // grounding: when speed fell from above GroundFromKn
-	lastFast  time.Time // last report above GroundFromKn
-	anchor    fix       // where it settled at anchor or moored
-	anchorNav int
-
-	persons, manualPersons int
+	anchor      fix // where it settled at anchor or moored
 }
 
 func deref(p *float64) float64 {
