@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"math"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -95,6 +98,39 @@ func (f *benchFleet) Line(i int) []byte {
 
 var stormFleet, calmFleet benchFleet
 
+// benchTrafficVersion names the traffic benchTraffic generates in the
+// file it keeps it in between runs: change it with the generator.
+const benchTrafficVersion = "v1"
+
+// load reads the traffic a run before saved at path, if any: generating it
+// takes seconds natively and most of an hour under valgrind.
+func (f *benchFleet) load(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	f.buf, f.ends = make([]byte, 0, len(data)), make([]int32, 0, benchVessels*benchReports)
+	for line := range bytes.Lines(data) {
+		f.buf = append(f.buf, bytes.TrimSuffix(line, []byte("\n"))...)
+		f.ends = append(f.ends, int32(len(f.buf)))
+	}
+	return len(f.ends) == benchVessels*benchReports
+}
+
+// save writes the traffic to path for the next run, atomically; a failure
+// only costs the next run the time to generate it again.
+func (f *benchFleet) save(path string) {
+	out := make([]byte, 0, len(f.buf)+len(f.ends))
+	for i := range f.Len() {
+		out = append(append(out, f.Line(i)...), '\n')
+	}
+	tmp := fmt.Sprintf("%s.%d", path, os.Getpid())
+	if err := os.WriteFile(tmp, out, 0o600); err == nil {
+		_ = os.Rename(tmp, path)
+	}
+	_ = os.Remove(tmp)
+}
+
 // benchTraffic is 10,000 class A vessels on straight courses, each
 // reporting every 10 s, as NMEA sentences in time order (vessel by vessel
 // within each 10 s round). The storm fleet sails at 4–12 kn, so that most
@@ -107,6 +143,11 @@ func benchTraffic(tb testing.TB, calm bool) *benchFleet {
 		f = &calmFleet
 	}
 	f.once.Do(func() {
+		cache := filepath.Join(os.TempDir(), fmt.Sprintf("riverwatch-bench-%s-calm%v.nmea", benchTrafficVersion, calm))
+		if f.load(cache) {
+			return
+		}
+		defer f.save(cache)
 		rng := rand.New(rand.NewSource(11))
 		type ship struct{ lat, lon, sog, cog float64 }
 		ships := make([]ship, benchVessels)
