@@ -3,6 +3,7 @@ package vessels
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -218,7 +219,22 @@ func (h *MemoryHistory) shard(mmsi uint32) *historyShard {
 }
 
 // cutoff is the oldest second still kept.
-func (h *MemoryHistory) cutoff() uint32 { return unixSeconds(h.now().Add(-h.maxAge)) }
+// It is now.Add(-maxAge) in whole seconds, taken apart by hand: Time.Add
+// costs as much again as the rest of an append.
+func (h *MemoryHistory) cutoff() uint32 {
+	now := h.now()
+	sec := now.Unix() - int64(h.maxAge/time.Second)
+	if int64(now.Nanosecond()) < int64(h.maxAge%time.Second) {
+		sec--
+	}
+	switch {
+	case sec < 0:
+		return 0
+	case sec > math.MaxUint32:
+		return math.MaxUint32
+	}
+	return uint32(sec)
+}
 
 // Append implements History. A point without a valid position, or older
 // than the vessel's newest point, is refused with ErrInvalid; one already

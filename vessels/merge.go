@@ -122,7 +122,7 @@ func (t *Tracker) mergePosition(v *Vessel, m *ais.Message, st *trackState, at ti
 	switch {
 	case hasPos && at.Before(v.PositionAt):
 		return merged{late: true}
-	case longRange && hasPos && !v.LongRange && at.Sub(v.PositionAt) < longRangeHold:
+	case longRange && hasPos && !v.LongRange && Elapsed(v.PositionAt, at) < longRangeHold:
 		return merged{held: true}
 	}
 	d := dynamicOf(p)
@@ -172,7 +172,7 @@ func (t *Tracker) mergePosition(v *Vessel, m *ais.Message, st *trackState, at ti
 // the time between them needs more than MaxSpeedKnots (with jumpSlackM of
 // slack).
 func (t *Tracker) impossible(lat1, lon1 float64, t1 time.Time, lat2, lon2 float64, t2 time.Time) bool {
-	dt := math.Abs(t2.Sub(t1).Seconds())
+	dt := math.Abs(Elapsed(t1, t2).Seconds())
 	allowed := t.cfg.MaxSpeedKnots*metresPerNM/3600*dt + jumpSlackM
 	// A flat-earth distance is within a fraction of a percent at river
 	// scales and costs no trigonometry but one cosine; the great circle

@@ -97,6 +97,23 @@ func Judge(v *Vessel, now time.Time, factor float64, lostAfter time.Duration) {
 	if v.Lat != nil && !v.PositionAt.IsZero() {
 		ref = v.PositionAt
 	}
-	v.Lost = lostAfter > 0 && now.Sub(v.LastSeen) > lostAfter
-	v.Stale = v.Lost || now.Sub(ref) > staleAfter(v, factor)
+	v.Lost = lostAfter > 0 && Elapsed(v.LastSeen, now) > lostAfter
+	v.Stale = v.Lost || Elapsed(ref, now) > staleAfter(v, factor)
+}
+
+// maxElapsedSec is how far apart, in seconds, two times may be for Elapsed
+// to take its short way: well inside a Duration's 292 years.
+const maxElapsedSec = 200 * 365 * 24 * 3600
+
+// Elapsed is to.Sub(from), the short way for times less than 200 years
+// apart, as the times of live traffic are. Time.Sub checks its result for
+// overflow by adding it back and comparing, which costs more than all the
+// rest of the arithmetic the tracker and the zone rules do on a report, and
+// they take several differences of times on every one.
+func Elapsed(from, to time.Time) time.Duration {
+	s := to.Unix() - from.Unix()
+	if s > maxElapsedSec || s < -maxElapsedSec {
+		return to.Sub(from)
+	}
+	return time.Duration(s)*time.Second + time.Duration(to.Nanosecond()-from.Nanosecond())
 }

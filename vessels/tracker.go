@@ -188,8 +188,11 @@ func (t *Tracker) heardAt(station string, sent, now time.Time) time.Time {
 		return now
 	}
 	off := t.offsets[station]
-	at := sent.Add(off)
-	if behind := now.Sub(at); behind <= t.cfg.MaxClockSkew && behind >= -maxAhead {
+	at := sent
+	if off != 0 {
+		at = sent.Add(off)
+	}
+	if behind := Elapsed(at, now); behind <= t.cfg.MaxClockSkew && behind >= -maxAhead {
 		return at
 	}
 	off = now.Sub(sent)

@@ -83,10 +83,10 @@ func (e *Engine) grounding(s *vstate, now time.Time) {
 	case s.sog > DefaultGroundFromKn:
 		s.lastFast, s.dropAt = s.at, time.Time{}
 	case s.sog < DefaultGroundToKn:
-		if s.dropAt.IsZero() && !s.lastFast.IsZero() && s.at.Sub(s.lastFast) <= DefaultGroundWithin {
+		if s.dropAt.IsZero() && !s.lastFast.IsZero() && vessels.Elapsed(s.lastFast, s.at) <= DefaultGroundWithin {
 			s.dropAt = s.at
 		}
-		if !s.dropAt.IsZero() && s.at.Sub(s.dropAt) >= DefaultGroundStay {
+		if !s.dropAt.IsZero() && vessels.Elapsed(s.dropAt, s.at) >= DefaultGroundStay {
 			e.raiseB(breachOf(AlertGroundingSuspect, SeverityAlarm, s, nil).with("sog_kn", s.sog), now)
 		}
 	case s.sog >= 2:

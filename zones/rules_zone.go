@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/riverwatch/riverwatch/vessels"
 )
 
 // position runs the rules of one new accepted position: zone occupancy
@@ -48,7 +49,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	// Zones the segment from the last report crosses although neither end
 	// is in them: a sparse reporter jumped over them (tile38's cross).
 	e.crossed = e.crossed[:0]
-	if prev.valid() && s.at.After(prev.at) && s.at.Sub(prev.at) <= e.cfg.MaxCrossGap {
+	if prev.valid() && s.at.After(prev.at) && vessels.Elapsed(prev.at, s.at) <= e.cfg.MaxCrossGap {
 		a := prev.point()
 		if e.borders.Len() > 0 {
 			e.crossed = e.borders.AppendCrossed(e.crossed, a, p)
