@@ -176,8 +176,8 @@ func domain(s *vstate) (semiMajor, semiMinor float64) {
 	if l <= 0 {
 		l = 30
 	}
-	l = min(l, maxDomainLength) // AIS lengths are sent, not trusted
-	return math.Max(120, 3*l), math.Max(30, 0.8*l)
+	l = min(l, maxDomainLength)          // AIS lengths are sent, not trusted
+	return max(120, 3*l), max(30, 0.8*l) // the built-in: math.Max is not inlined
 }
 
 // maxDomainLength caps the length a domain is drawn for: the longest

@@ -132,6 +132,11 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 	const slack = 1.0
 	rs2 := (rangeM + slack) * (rangeM + slack)
 	sReach := 1.3 * domainReach(s)
+	// s's own fields in locals: the compiler reloads a field through a
+	// pointer on every pass of the loop, and the loop runs over dozens
+	// of neighbours on every scan.
+	kx, svx, svy, sFerry := s.kx, s.vx, s.vy, s.ferry
+	ferryLook := 1.3 * ferryM
 	var bk cellKey
 	var b *gridBlock
 	var slat, slon float64 // s from b's corner
@@ -157,23 +162,36 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 				}
 				// o dead reckoned to s's time, relative to s.
 				sec := float64(dt) / 1000
-				rx := (float64(o.dlon)-slon)*s.kx + float64(o.vx)*sec
-				ry := (float64(o.dlat)-slat)*mPerDegLat + float64(o.vy)*sec
+				ovx, ovy := float64(o.vx), float64(o.vy)
+				rx := (float64(o.dlon)-slon)*kx + ovx*sec
+				ry := (float64(o.dlat)-slat)*mPerDegLat + ovy*sec
 				if rx*rx+ry*ry > rs2 {
 					continue
 				}
 				// The closest they come within the horizon, against the
-				// furthest a rule looks.
-				vx, vy := float64(o.vx)-s.vx, float64(o.vy)-s.vy
+				// furthest a rule looks. Plain comparisons, not min and
+				// max: nothing here is NaN, and the built-ins' care for
+				// NaN and signed zeros costs more than the arithmetic.
+				vx, vy := ovx-svx, ovy-svy
 				t := 0.0
 				if v2 := vx*vx + vy*vy; v2 > 1e-9 {
-					t = min(horizon, max(0, -(rx*vx+ry*vy)/v2))
+					if t = -(rx*vx + ry*vy) / v2; t < 0 {
+						t = 0
+					} else if t > horizon {
+						t = horizon
+					}
 				}
-				look := max(sReach, 1.3*float64(o.reach))
-				if s.ferry || o.ferry {
-					look = max(look, 1.3*ferryM)
+				look := sReach
+				if r := 1.3 * float64(o.reach); r > look {
+					look = r
 				}
-				look = min(look, maxCPA) + slack
+				if (sFerry || o.ferry) && ferryLook > look {
+					look = ferryLook
+				}
+				if look > maxCPA {
+					look = maxCPA
+				}
+				look += slack
 				if dx, dy := rx+vx*t, ry+vy*t; dx*dx+dy*dy > look*look {
 					continue
 				}

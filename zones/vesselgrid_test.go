@@ -1,0 +1,112 @@
+package zones
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestCandidatesAsBefore holds the neighbour scan to the plain version it
+// was tuned from (appendCandidatesBefore, below, kept as it was): random
+// fleets, thick and thin, with ferries, stale fixes and every length, must
+// give the same candidates in the same order.
+func TestCandidatesAsBefore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	base := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	found := 0
+	for round := range 20 {
+		g := newVesselGrid()
+		var fleet []*vstate
+		spread := 0.02 + 0.2*rng.Float64() // degrees
+		for i := range 400 {
+			s := &vstate{mmsi: uint32(413_000_000 + i), underWay: true}
+			s.lat, s.lon = 43.8+spread*rng.Float64(), 126.5+spread*rng.Float64()
+			s.at = base.Add(time.Duration(rng.IntN(300)) * time.Second)
+			s.sog, s.cog = 25*rng.Float64(), 360*rng.Float64()
+			s.length = []float64{0, 12, 45, 90, 180, 400}[rng.IntN(6)]
+			s.ferry = rng.IntN(10) == 0
+			s.setMotion()
+			g.move(s)
+			fleet = append(fleet, s)
+		}
+		for _, s := range fleet {
+			got := g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
+			want := g.appendCandidatesBefore(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
+			if !slices.Equal(got, want) {
+				t.Fatalf("round %d, vessel %d: %d candidates, before %d", round, s.mmsi, len(got), len(want))
+			}
+			found += len(got)
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d candidates in all: the fleets test too little", found)
+	}
+}
+
+func (g *vesselGrid) appendCandidatesBefore(dst []*vstate, s *vstate, rangeM, horizon, maxCPA, ferryM float64) []*vstate {
+	nLat := int32(math.Ceil(rangeM / (gridLat * mPerDegLat)))
+	nLon := int32(math.Ceil(rangeM / (gridLon * s.kx)))
+	c := cellOf(s.lat, s.lon)
+	at := s.at.UnixMilli()
+	maxAge := maxPositionAge.Milliseconds()
+	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
+	// The prefilter's slack: float32 positions are within a centimetre.
+	const slack = 1.0
+	rs2 := (rangeM + slack) * (rangeM + slack)
+	sReach := 1.3 * domainReach(s)
+	var bk cellKey
+	var b *gridBlock
+	var slat, slon float64 // s from b's corner
+	looked := false
+	for i := c.lat - nLat; i <= c.lat+nLat; i++ {
+		for j := c.lon - nLon; j <= c.lon+nLon; j++ {
+			k, ci := blockOf(cellKey{i, j})
+			if !looked || k != bk {
+				bk, b, looked = k, g.blocks[k], true
+				if b != nil {
+					slat, slon = s.lat-b.olat, s.lon-b.olon
+				}
+			}
+			if b == nil {
+				continue
+			}
+			es := b.cells[ci]
+			for k := range es {
+				o := &es[k]
+				dt := at - o.atMs
+				if o.s == s || dt > maxAge || -dt > maxAge {
+					continue
+				}
+				// o dead reckoned to s's time, relative to s.
+				sec := float64(dt) / 1000
+				rx := (float64(o.dlon)-slon)*s.kx + float64(o.vx)*sec
+				ry := (float64(o.dlat)-slat)*mPerDegLat + float64(o.vy)*sec
+				if rx*rx+ry*ry > rs2 {
+					continue
+				}
+				// The closest they come within the horizon, against the
+				// furthest a rule looks.
+				vx, vy := float64(o.vx)-s.vx, float64(o.vy)-s.vy
+				t := 0.0
+				if v2 := vx*vx + vy*vy; v2 > 1e-9 {
+					t = min(horizon, max(0, -(rx*vx+ry*vy)/v2))
+				}
+				look := max(sReach, 1.3*float64(o.reach))
+				if s.ferry || o.ferry {
+					look = max(look, 1.3*ferryM)
+				}
+				look = min(look, maxCPA) + slack
+				if dx, dy := rx+vx*t, ry+vy*t; dx*dx+dy*dy > look*look {
+					continue
+				}
+				if !near(s, o.s, r2, horizon, cpa2) {
+					continue
+				}
+				dst = append(dst, o.s)
+			}
+		}
+	}
+	return dst
+}
