@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverwatch/riverwatch/vessels/mmsitable"
@@ -16,6 +17,7 @@ import (
 type MemoryStore struct {
 	mu sync.RWMutex
 	m  mmsitable.Table[*Vessel]
+	n  atomic.Int64 // m.Len(), written under mu: Len, which the tracker asks on every message, takes no lock
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -46,6 +48,7 @@ func (s *MemoryStore) Update(ctx context.Context, mmsi uint32, fn func(v *Vessel
 		nv.MMSI = mmsi
 		p, _ = s.m.Put(mmsi)
 		*p = nv
+		s.n.Store(int64(s.m.Len()))
 		return cloneVessel(*nv), nil
 	}
 	v := *p
@@ -123,14 +126,13 @@ func (s *MemoryStore) Delete(ctx context.Context, mmsi uint32) error {
 	if !s.m.Delete(mmsi) {
 		return fmt.Errorf("vessels: delete %d: %w", mmsi, ErrNotFound)
 	}
+	s.n.Store(int64(s.m.Len()))
 	return nil
 }
 
 // Len implements Store.
 func (s *MemoryStore) Len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.m.Len()
+	return int(s.n.Load())
 }
 
 // cloneVessel copies v so that the copy shares nothing mutable with it. The
