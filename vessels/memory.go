@@ -3,7 +3,6 @@ package vessels
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -229,13 +228,7 @@ func (h *MemoryHistory) cutoff() uint32 {
 	if int64(now.Nanosecond()) < int64(h.maxAge%time.Second) {
 		sec--
 	}
-	switch {
-	case sec < 0:
-		return 0
-	case sec > math.MaxUint32:
-		return math.MaxUint32
-	}
-	return uint32(sec)
+	return clampSeconds(sec)
 }
 
 // Append implements History. A point without a valid position, or older

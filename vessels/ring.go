@@ -73,8 +73,10 @@ func unpack16(u uint16, scale float64) float64 {
 }
 
 // unixSeconds is t in whole seconds since the epoch, clamped to uint32.
-func unixSeconds(t time.Time) uint32 {
-	s := t.Unix()
+func unixSeconds(t time.Time) uint32 { return clampSeconds(t.Unix()) }
+
+// clampSeconds is s, seconds since the epoch, clamped to uint32.
+func clampSeconds(s int64) uint32 {
 	switch {
 	case s < 0:
 		return 0
