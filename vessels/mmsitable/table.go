@@ -44,6 +44,14 @@ func hash(key uint32, mask uint64) uint64 {
 
 // Get returns the value of key, or nil.
 func (t *Table[V]) Get(key uint32) *V {
+	if sl := t.find(key); sl != nil {
+		return &sl.val
+	}
+	return nil
+}
+
+// find returns the slot holding key, or nil.
+func (t *Table[V]) find(key uint32) *slot[V] {
 	if t.n == 0 {
 		return nil
 	}
@@ -54,7 +62,7 @@ func (t *Table[V]) Get(key uint32) *V {
 		case sl.state == empty:
 			return nil
 		case sl.key == key && sl.state == full:
-			return &sl.val
+			return sl
 		}
 	}
 }
@@ -92,22 +100,14 @@ func (t *Table[V]) add(key uint32) *V {
 
 // Delete removes key and reports whether the table held it.
 func (t *Table[V]) Delete(key uint32) bool {
-	if t.n == 0 {
+	sl := t.find(key)
+	if sl == nil {
 		return false
 	}
-	mask := uint64(len(t.slots) - 1)
-	for i := hash(key, mask); ; i = (i + 1) & mask {
-		sl := &t.slots[i]
-		switch {
-		case sl.state == empty:
-			return false
-		case sl.key == key && sl.state == full:
-			var zero V // nothing left behind for the collector
-			sl.state, sl.val = tomb, zero
-			t.n--
-			return true
-		}
-	}
+	var zero V // nothing left behind for the collector
+	sl.state, sl.val = tomb, zero
+	t.n--
+	return true
 }
 
 // rebuild moves the keys into a table a quarter full, without tombstones.
