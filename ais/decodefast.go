@@ -40,26 +40,36 @@ func (b *packedBits) unarmour(payload []byte, fillBits int) error {
 	}
 	b.w = [payloadWords]uint64{}
 	// Ten characters make 60 bits, gathered in a register and stored with
-	// at most two word writes.
-	pos := 0
-	for i := 0; i < len(payload); i += 10 {
-		chunk := payload[i:min(i+10, len(payload))]
+	// at most two word writes; an invalid character (0xff) is looked for
+	// only once the OR of all of them shows there is one.
+	var bad byte
+	pos, i := uint(0), 0
+	for ; i+10 <= len(payload); i += 10 {
+		c := payload[i : i+10 : i+10]
+		v0, v1, v2, v3, v4 := sixbit[c[0]], sixbit[c[1]], sixbit[c[2]], sixbit[c[3]], sixbit[c[4]]
+		v5, v6, v7, v8, v9 := sixbit[c[5]], sixbit[c[6]], sixbit[c[7]], sixbit[c[8]], sixbit[c[9]]
+		bad |= v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9
+		b.put(uint64(v0)<<58|uint64(v1)<<52|uint64(v2)<<46|uint64(v3)<<40|uint64(v4)<<34|
+			uint64(v5)<<28|uint64(v6)<<22|uint64(v7)<<16|uint64(v8)<<10|uint64(v9)<<4, pos, 60)
+		pos += 60
+	}
+	if i < len(payload) {
 		var acc uint64
-		for j, c := range chunk {
+		shift := uint(58)
+		for _, c := range payload[i:] {
 			v := sixbit[c]
-			if v == 0xff {
-				return fmt.Errorf("%w: payload character %q at %d", ErrMalformed, c, i+j)
+			bad |= v
+			acc |= uint64(v&63) << shift
+			shift -= 6
+		}
+		b.put(acc, pos, 58-shift)
+	}
+	if bad&0xc0 != 0 { // a valid character is below 64
+		for j, c := range payload {
+			if sixbit[c] == 0xff {
+				return fmt.Errorf("%w: payload character %q at %d", ErrMalformed, c, j)
 			}
-			acc = acc<<6 | uint64(v)
 		}
-		width := uint(6 * len(chunk))
-		acc <<= 64 - width // left-align
-		k, o := uint(pos)>>6, uint(pos)&63
-		b.w[k] |= acc >> o
-		if o+width > 64 {
-			b.w[k+1] |= acc << (64 - o)
-		}
-		pos += int(width)
 	}
 	// The fill bits (at most five, so within two words) must read as zero.
 	k := uint(n) >> 6
@@ -68,6 +78,27 @@ func (b *packedBits) unarmour(payload []byte, fillBits int) error {
 	b.n = n
 	return nil
 }
+
+// put ORs the left-aligned width bits of acc (at most 64) in at bit pos.
+func (b *packedBits) put(acc uint64, pos, width uint) {
+	k, o := pos>>6, pos&63
+	b.w[k] |= acc >> o
+	if o+width > 64 {
+		b.w[k+1] |= acc << (64 - o)
+	}
+}
+
+// at returns the 64 bits starting at bit off.
+func (b *packedBits) at(off uint) uint64 {
+	k, o := off>>6, off&63
+	return b.w[k]<<o | b.w[k+1]>>(63-o)>>1
+}
+
+// uAt reads the unsigned field of width bits (1..32) at bit off.
+func (b *packedBits) uAt(off, width uint) uint32 { return uint32(b.at(off) >> (64 - width)) }
+
+// sAt reads the two's complement field of width bits at bit off.
+func (b *packedBits) sAt(off, width uint) int64 { return int64(b.at(off)) >> (64 - width) }
 
 // bitReader reads consecutive fields of a packedBits, as go-ais's
 // generated decoders do.
@@ -169,11 +200,19 @@ func (d *Decoder) decodeFast(m *Message, n int) bool {
 	r := bitReader{b: &d.packed}
 	switch m.Type {
 	case 1, 2, 3:
-		p := goais.PositionReport{Header: r.header(), Valid: true,
-			NavigationalStatus: uint8(r.u(4)), RateOfTurn: int16(r.s(8)), Sog: r.tenths(10),
-			PositionAccuracy: r.flag(), Longitude: r.fine(), Latitude: r.fineLat(), Cog: r.tenths(12),
-			TrueHeading: uint16(r.u(9)), Timestamp: uint8(r.u(6)), SpecialManoeuvreIndicator: uint8(r.u(2)),
-			Spare: uint8(r.u(3)), Raim: r.flag(), CommunicationStateNoItdma: r.noItdma()}
+		// Most of all traffic: read at fixed offsets, which the compiler
+		// folds into a load and a shift or two for each field.
+		b := &d.packed
+		p := goais.PositionReport{
+			Header: goais.Header{MessageID: uint8(b.uAt(0, 6)), RepeatIndicator: uint8(b.uAt(6, 2)), UserID: b.uAt(8, 30)},
+			Valid:  true, NavigationalStatus: uint8(b.uAt(38, 4)), RateOfTurn: int16(b.sAt(42, 8)),
+			Sog: goais.Field10(b.uAt(50, 10)) / 10, PositionAccuracy: b.uAt(60, 1) != 0,
+			Longitude: goais.FieldLatLonFine(b.sAt(61, 28)) / 10000 / 60,
+			Latitude:  goais.FieldLatLonFine(b.sAt(89, 27)) / 10000 / 60,
+			Cog:       goais.Field10(b.uAt(116, 12)) / 10, TrueHeading: uint16(b.uAt(128, 9)),
+			Timestamp: uint8(b.uAt(137, 6)), SpecialManoeuvreIndicator: uint8(b.uAt(143, 2)),
+			Spare: uint8(b.uAt(145, 3)), Raim: b.uAt(148, 1) != 0,
+			CommunicationStateNoItdma: goais.CommunicationStateNoItdma{CommunicationState: b.uAt(149, 19)}}
 		m.classA, m.fast = p, 1
 		fillPositionReport(m, &p)
 	case 4, 11:

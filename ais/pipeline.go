@@ -56,6 +56,9 @@ type Pipeline struct {
 
 	mu      sync.RWMutex
 	sources map[string]*source
+	// last is the source fed last: a feed of one busy source finds it
+	// without the map and its lock. Sources are never removed.
+	last atomic.Pointer[source]
 }
 
 // source is the state of one input.
@@ -112,10 +115,14 @@ func (p *Pipeline) AddSource(name, kind, address string) {
 }
 
 func (p *Pipeline) source(name string) *source {
+	if src := p.last.Load(); src != nil && src.name == name {
+		return src
+	}
 	p.mu.RLock()
 	src := p.sources[name]
 	p.mu.RUnlock()
 	if src != nil {
+		p.last.Store(src)
 		return src
 	}
 	p.mu.Lock()

@@ -120,18 +120,10 @@ func ParseSentence(line []byte) (Sentence, error) {
 	}
 	// One pass: checksum, byte check, and where the first 8 commas are.
 	body := line[1:star]
-	var sum byte
 	var commas [8]int
-	n := 0
-	for i, c := range body {
-		if c-0x20 > 0x7e-0x20 { // outside printable ASCII
-			return s, errBadByte
-		}
-		sum ^= c
-		if c == ',' && n < len(commas) {
-			commas[n] = i
-			n++
-		}
+	sum, n, ok := scanBody(body, &commas)
+	if !ok {
+		return s, errBadByte
 	}
 	if sum != want {
 		return s, errSentenceChecksum
@@ -143,28 +135,20 @@ func ParseSentence(line []byte) (Sentence, error) {
 		return s, errJunkAfterChecksum
 	}
 	s.Raw = line[:star+3]
-	if err := s.parseFields(body, commas[:n]); err != nil {
+	if err := s.parseFields(body, &commas, n); err != nil {
 		return Sentence{}, err
 	}
 	return s, nil
 }
 
 // parseFields parses "AIVDM,2,1,3,B,payload,0" (body between the start
-// delimiter and '*'), given the positions of its first commas.
-func (s *Sentence) parseFields(body []byte, commas []int) error {
-	var f [7][]byte
-	start := 0
-	for i, c := range commas {
-		if i == len(f)-1 {
-			break
-		}
-		f[i] = body[start:c]
-		start = c + 1
+// delimiter and '*'), given where its first n commas are. The fields are
+// read in place between the commas: this runs on every sentence.
+func (s *Sentence) parseFields(body []byte, commas *[8]int, n int) error {
+	addr := body
+	if n > 0 {
+		addr = body[:commas[0]]
 	}
-	if len(commas) < len(f) {
-		f[len(commas)] = body[start:]
-	}
-	addr := f[0]
 	if !isAddress(addr) {
 		return errBadAddressField
 	}
@@ -175,46 +159,57 @@ func (s *Sentence) parseFields(body []byte, commas []int) error {
 	default:
 		return errNotVDM
 	}
-	if len(commas) != len(f)-1 {
+	if n != 6 {
 		return errFieldCount
 	}
 	s.Talker = [2]byte{addr[0], addr[1]}
-	if len(f[1]) != 1 || f[1][0] < '1' || f[1][0] > '9' {
+	c := commas[:6]
+	// one reports whether field i (1..5, between c[i-1] and c[i]) is one
+	// character, and which.
+	one := func(i int) (byte, bool) {
+		if c[i]-c[i-1] != 2 {
+			return 0, false
+		}
+		return body[c[i-1]+1], true
+	}
+	count, ok := one(1)
+	if !ok || count < '1' || count > '9' {
 		return errFragmentCount
 	}
-	s.Count = int(f[1][0] - '0')
-	if len(f[2]) != 1 || f[2][0] < '1' || int(f[2][0]-'0') > s.Count {
+	s.Count = int(count - '0')
+	number, ok := one(2)
+	if !ok || number < '1' || int(number-'0') > s.Count {
 		return errFragmentNumber
 	}
-	s.Number = int(f[2][0] - '0')
-	switch {
-	case len(f[3]) == 0:
+	s.Number = int(number - '0')
+	switch seq, ok := one(3); {
+	case c[3] == c[2]+1:
 		s.SeqID = -1
-	case len(f[3]) == 1 && f[3][0] >= '0' && f[3][0] <= '9':
-		s.SeqID = int(f[3][0] - '0')
+	case ok && seq >= '0' && seq <= '9':
+		s.SeqID = int(seq - '0')
 	default:
 		return errSeqID
 	}
-	switch {
-	case len(f[4]) == 0:
-	case len(f[4]) == 1 && (f[4][0] == 'A' || f[4][0] == 'B' || f[4][0] == '1' || f[4][0] == '2'):
-		s.Channel = f[4][0]
+	switch ch, ok := one(4); {
+	case c[4] == c[3]+1:
+	case ok && (ch == 'A' || ch == 'B' || ch == '1' || ch == '2'):
+		s.Channel = ch
 	default:
 		return errChannel
 	}
-	if len(f[5]) == 0 {
+	payload := body[c[4]+1 : c[5]]
+	if len(payload) == 0 {
 		return errEmptyPayload
 	}
-	for _, c := range f[5] {
-		if !armour[c] {
-			return errPayloadCharacter
-		}
+	if !armoured(payload) {
+		return errPayloadCharacter
 	}
-	s.Payload = f[5]
-	if len(f[6]) != 1 || f[6][0] < '0' || f[6][0] > '5' {
+	s.Payload = payload
+	fill := body[c[5]+1:]
+	if len(fill) != 1 || fill[0] < '0' || fill[0] > '5' {
 		return errFillBits
 	}
-	s.FillBits = int(f[6][0] - '0')
+	s.FillBits = int(fill[0] - '0')
 	return nil
 }
 
