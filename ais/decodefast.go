@@ -45,24 +45,18 @@ func (b *packedBits) unarmour(payload []byte, fillBits int) error {
 	var bad byte
 	pos, i := uint(0), 0
 	for ; i+10 <= len(payload); i += 10 {
-		c := payload[i : i+10 : i+10]
-		v0, v1, v2, v3, v4 := sixbit[c[0]], sixbit[c[1]], sixbit[c[2]], sixbit[c[3]], sixbit[c[4]]
-		v5, v6, v7, v8, v9 := sixbit[c[5]], sixbit[c[6]], sixbit[c[7]], sixbit[c[8]], sixbit[c[9]]
-		bad |= v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9
-		b.put(uint64(v0)<<58|uint64(v1)<<52|uint64(v2)<<46|uint64(v3)<<40|uint64(v4)<<34|
-			uint64(v5)<<28|uint64(v6)<<22|uint64(v7)<<16|uint64(v8)<<10|uint64(v9)<<4, pos, 60)
+		acc, b10 := unarmour10(payload[i : i+10 : i+10])
+		bad |= b10
+		b.put(acc, pos, 60)
 		pos += 60
 	}
 	if i < len(payload) {
-		var acc uint64
-		shift := uint(58)
-		for _, c := range payload[i:] {
-			v := sixbit[c]
-			bad |= v
-			acc |= uint64(v&63) << shift
-			shift -= 6
-		}
-		b.put(acc, pos, 58-shift)
+		// The last characters, padded with '0' (zero bits) to ten.
+		tail := [10]byte{'0', '0', '0', '0', '0', '0', '0', '0', '0', '0'}
+		k := copy(tail[:], payload[i:])
+		acc, b10 := unarmour10(tail[:])
+		bad |= b10
+		b.put(acc, pos, uint(6*k))
 	}
 	if bad&0xc0 != 0 { // a valid character is below 64
 		for j, c := range payload {
@@ -77,6 +71,18 @@ func (b *packedBits) unarmour(payload []byte, fillBits int) error {
 	b.w[k+1] = 0
 	b.n = n
 	return nil
+}
+
+// unarmour10 is the 60 bits of ten armoured characters, left-aligned, and
+// the OR of their six-bit values (0xff marks a character that is not
+// armour: the OR is then 64 or more).
+func unarmour10(c []byte) (uint64, byte) {
+	c = c[:10]
+	v0, v1, v2, v3, v4 := sixbit[c[0]], sixbit[c[1]], sixbit[c[2]], sixbit[c[3]], sixbit[c[4]]
+	v5, v6, v7, v8, v9 := sixbit[c[5]], sixbit[c[6]], sixbit[c[7]], sixbit[c[8]], sixbit[c[9]]
+	return uint64(v0)<<58 | uint64(v1)<<52 | uint64(v2)<<46 | uint64(v3)<<40 | uint64(v4)<<34 |
+			uint64(v5)<<28 | uint64(v6)<<22 | uint64(v7)<<16 | uint64(v8)<<10 | uint64(v9)<<4,
+		v0 | v1 | v2 | v3 | v4 | v5 | v6 | v7 | v8 | v9
 }
 
 // put ORs the left-aligned width bits of acc (at most 64) in at bit pos.

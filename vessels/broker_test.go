@@ -1,12 +1,15 @@
 package vessels_test
 
 import (
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/riverwatch/riverwatch/vessels"
+	"github.com/riverwatch/riverwatch/vessels/vesselstest"
 )
 
 func TestBroker(t *testing.T) {
@@ -77,5 +80,51 @@ func BenchmarkBrokerPublishNoSubscribers(b *testing.B) {
 	e := vessels.Event{Type: vessels.EventUpdate}
 	for b.Loop() {
 		br.Publish(e)
+	}
+}
+
+// Subscribers by value and by reference get every event, in the order
+// they subscribed, from Publish and PublishRef alike; by reference they
+// see the publisher's own event, without a copy.
+func TestBrokerByReference(t *testing.T) {
+	b := vessels.NewBroker()
+	var got []string
+	var seen []*vessels.Event
+	b.Subscribe(func(e vessels.Event) { got = append(got, "value:"+string(e.Type)) })
+	unRef := b.SubscribeRef(func(e *vessels.Event) {
+		got = append(got, "ref:"+string(e.Type))
+		seen = append(seen, e)
+	})
+	b.SubscribeRef(nil)()
+	ev := vessels.Event{Type: vessels.EventUpdate}
+	b.PublishRef(&ev)
+	b.Publish(vessels.Event{Type: vessels.EventStale})
+	unRef()
+	b.PublishRef(&vessels.Event{Type: vessels.EventLost})
+	want := []string{"value:update", "ref:update", "value:stale", "ref:stale", "value:lost"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("delivered %v, want %v", got, want)
+	}
+	if len(seen) != 2 || seen[0] != &ev {
+		t.Fatalf("by reference got %p, want the published %p", seen, &ev)
+	}
+}
+
+// A tracker publishing through a Broker hands subscribers by reference
+// the same update subscribers by value get.
+func TestTrackerPublishesByReference(t *testing.T) {
+	b := vessels.NewBroker()
+	var byValue, byRef []vessels.Event
+	b.Subscribe(func(e vessels.Event) { byValue = append(byValue, e) })
+	b.SubscribeRef(func(e *vessels.Event) { byRef = append(byRef, *e) })
+	at := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	tr := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return at }}, nil, nil, b)
+	tr.Handle(vesselstest.PositionReport(413000001, at, 43.9, 126.5, 5))
+	tr.Handle(vesselstest.PositionReport(413000001, at.Add(10*time.Second), 43.9001, 126.5, 5))
+	if len(byRef) != 2 || len(byValue) != 2 || byRef[1].Vessel.MMSI != 413000001 || *byRef[1].Vessel.Lat != 43.9001 {
+		t.Fatalf("by reference %+v, by value %+v", byRef, byValue)
+	}
+	if !reflect.DeepEqual(byRef, byValue) {
+		t.Fatalf("by reference %+v differs from by value %+v", byRef, byValue)
 	}
 }

@@ -98,7 +98,17 @@ type Tracker struct {
 	// fresh closure so that the ingest path allocates nothing for them.
 	cur     handling
 	mergeFn func(v *Vessel) error
+
+	// pubRef is pub when it can publish by reference, and ev the event
+	// Handle publishes through it (guarded by mu): the update of every
+	// message then reaches the subscribers by reference without a copy.
+	pubRef refPublisher
+	ev     Event
 }
+
+// refPublisher is a Publisher that hands subscribers an event by
+// reference (Broker does).
+type refPublisher interface{ PublishRef(*Event) }
 
 // handling is the state of one Handle call.
 type handling struct {
@@ -170,6 +180,7 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 		offsets: make(map[string]time.Duration),
 	}
 	t.mergeFn = t.mergeCurrent
+	t.pubRef, _ = pub.(refPublisher)
 	return t
 }
 
@@ -234,7 +245,10 @@ func (t *Tracker) Handle(m *ais.Message) {
 	}
 	t.cur = handling{m: m, st: t.state[m.MMSI], at: at, refuseNew: t.store.Len() >= t.cfg.MaxVessels}
 	defer func() { t.cur.m = nil }() // keep no message alive
-	v, err := t.store.Update(ctx, m.MMSI, t.mergeFn)
+	ev := &t.ev
+	var err error
+	ev.Vessel, err = t.store.Update(ctx, m.MMSI, t.mergeFn)
+	v := &ev.Vessel
 	if errors.Is(err, errFull) {
 		if t.stats.Refused++; t.stats.Refused == 1 {
 			t.log.Warn("live picture full: refusing new vessels", "max_vessels", t.cfg.MaxVessels)
@@ -247,19 +261,24 @@ func (t *Tracker) Handle(m *ais.Message) {
 		return
 	}
 	res, st := t.cur.res, t.cur.st
-	t.count(res, &v)
+	t.count(res, v)
 	if res.accepted {
-		if err := appendAccepted(ctx, t.history, &v, res.point); err != nil {
+		if err := appendAccepted(ctx, t.history, v, res.point); err != nil {
 			t.stats.Errors++
 			t.log.Debug("history append failed", "mmsi", m.MMSI, "err", err)
 		}
 	}
-	Judge(&v, now, t.cfg.StaleFactor, t.cfg.LostAfter)
+	Judge(v, now, t.cfg.StaleFactor, t.cfg.LostAfter)
 	if !v.Stale {
 		st.staleSent = false
 	}
 	t.setState(m.MMSI, st)
-	t.pub.Publish(Event{Type: EventUpdate, Vessel: v, At: now})
+	ev.Type, ev.At = EventUpdate, now
+	if t.pubRef != nil {
+		t.pubRef.PublishRef(ev)
+	} else {
+		t.pub.Publish(*ev)
+	}
 }
 
 func (t *Tracker) count(res merged, v *Vessel) {

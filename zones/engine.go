@@ -299,7 +299,11 @@ func (e *Engine) Adopt(a Alert) {
 
 // Handle evaluates one tracker event. It is a Broker subscriber: it runs
 // on the tracker's goroutine, in order, and does only in-memory work.
-func (e *Engine) Handle(ev vessels.Event) {
+func (e *Engine) Handle(ev vessels.Event) { e.HandleRef(&ev) }
+
+// HandleRef is Handle of the event ev points to, for a Broker's
+// SubscribeRef: the tracker's event reaches the rules without a copy.
+func (e *Engine) HandleRef(ev *vessels.Event) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	v := &ev.Vessel

@@ -126,7 +126,10 @@ func NewWatch(cfg WatchConfig) (*Watch, error) {
 func (w *Watch) Engine() *Engine { return w.engine }
 
 // Handle evaluates a tracker event (a vessels.Broker subscriber).
-func (w *Watch) Handle(ev vessels.Event) { w.engine.Handle(ev) }
+func (w *Watch) Handle(ev vessels.Event) { w.engine.HandleRef(&ev) }
+
+// HandleRef is Handle by reference, for a Broker's SubscribeRef.
+func (w *Watch) HandleRef(ev *vessels.Event) { w.engine.HandleRef(ev) }
 
 // Open reads the shared state back from the store: API zones, bans, open
 // alerts (adopted, so that nothing is raised twice after a restart). A store

@@ -73,7 +73,7 @@ func replayIntoHistory(ctx context.Context, file string, cfg Config, quiet bool,
 		_ = h.Close()
 		return st, err
 	}
-	broker.Subscribe(w.Handle)
+	broker.SubscribeRef(w.HandleRef)
 	entries := &zoneEntryFeed{h: h, w: w, log: logger, in: make(chan zones.Occupancy, zoneEntryQueue)}
 	w.OnOccupancy(entries.offer)
 	zctx, stopZones := context.WithCancel(context.Background())

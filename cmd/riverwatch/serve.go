@@ -84,7 +84,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.broker.Subscribe(s.zones.Handle) // first: the rules see every event before the live push
+	s.broker.SubscribeRef(s.zones.HandleRef) // first: the rules see every event before the live push
 
 	if cfg.NMEAOut != "" {
 		s.nmeaOut = nmeaout.New(cfg.NMEAOut, logger)

@@ -214,7 +214,7 @@ func benchZonesPath(b *testing.B, store zones.StateStore, calm bool) {
 	go func() { _ = w.Run(ctx); close(done) }()
 
 	broker := vessels.NewBroker()
-	broker.Subscribe(w.Handle)
+	broker.SubscribeRef(w.HandleRef)
 	history := vessels.NewMemoryHistory(vessels.HistoryConfig{MaxPoints: 720, MaxAge: time.Hour, Now: now})
 	tracker := vessels.NewTracker(vessels.TrackerConfig{Now: now, Logger: quiet}, vessels.NewMemoryStore(), history, broker)
 	p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 2 * time.Second, Now: now, OnMessage: tracker.Handle})
