@@ -122,6 +122,7 @@ func (b *Broker) PublishRef(e *Event) {
 		}
 	}
 }
+
 // Len is the number of subscribers.
 func (b *Broker) Len() int { return len(b.load()) }
 
