@@ -25,15 +25,29 @@ func DistanceM(lat1, lon1, lat2, lon2 float64) float64 {
 // poles, and much cheaper.
 func flatDistanceM(lat1, lon1, lat2, lon2 float64) float64 {
 	const rad = math.Pi / 180
+	x := lonDelta(lon1, lon2) * rad * math.Cos((lat1+lat2)/2*rad)
+	y := (lat2 - lat1) * rad
+	return earthRadiusM * math.Sqrt(x*x+y*y)
+}
+
+// flatDistanceBoundM is flatDistanceM with the cosine taken as 1: never
+// less than it, and free of trigonometry.
+func flatDistanceBoundM(lat1, lon1, lat2, lon2 float64) float64 {
+	const rad = math.Pi / 180
+	x := lonDelta(lon1, lon2) * rad
+	y := (lat2 - lat1) * rad
+	return earthRadiusM * math.Sqrt(x*x+y*y)
+}
+
+// lonDelta is lon2 − lon1 across the antimeridian the short way.
+func lonDelta(lon1, lon2 float64) float64 {
 	dλ := lon2 - lon1
 	if dλ > 180 {
 		dλ -= 360
 	} else if dλ < -180 {
 		dλ += 360
 	}
-	x := dλ * rad * math.Cos((lat1+lat2)/2*rad)
-	y := (lat2 - lat1) * rad
-	return earthRadiusM * math.Sqrt(x*x+y*y)
+	return dλ
 }
 
 // validLatLon reports whether the point is a real position: finite and in

@@ -177,6 +177,13 @@ func (t *Tracker) impossible(lat1, lon1 float64, t1 time.Time, lat2, lon2 float6
 	// A flat-earth distance is within a fraction of a percent at river
 	// scales and costs no trigonometry but one cosine; the great circle
 	// decides only near the limit.
+	//
+	// Most reports move a vessel a small part of what it may: an upper
+	// bound of the flat distance with no cosine at all (taking it as 1)
+	// settles them first.
+	if flatDistanceBoundM(lat1, lon1, lat2, lon2) < allowed*0.98 {
+		return false
+	}
 	approx := flatDistanceM(lat1, lon1, lat2, lon2)
 	if approx < allowed*0.98 || approx > allowed*1.02 {
 		return approx > allowed

@@ -42,6 +42,7 @@ type vstate struct {
 
 	// motion, for the pair rules (see setMotion)
 	kx, vx, vy, sinC, cosC float64
+	kxLat                  float64 // the latitude kx is of (see setMotion)
 	// when and with what course and speed the pair rules last scanned
 	// its neighbours
 	pairAt           time.Time
