@@ -91,21 +91,9 @@ func (b *Broker) load() []*brokerSub {
 	return nil
 }
 
-// Publish hands e to every current subscriber.
-func (b *Broker) Publish(e Event) {
-	p := b.subs.Load()
-	if p == nil {
-		return
-	}
-	for _, s := range *p {
-		if s.fn != nil {
-			s.fn(e)
-		} else {
-			ev := e // a copy for each: a subscriber by reference cannot touch another's
-			s.ref(&ev)
-		}
-	}
-}
+// Publish hands e to every current subscriber; those by reference share
+// this one copy of it, read-only as ever.
+func (b *Broker) Publish(e Event) { b.PublishRef(&e) }
 
 // PublishRef is Publish of the event e points to, which subscribers by
 // reference get without a copy; e must not change until it returns.
