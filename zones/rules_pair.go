@@ -3,8 +3,6 @@ package zones
 import (
 	"math"
 	"time"
-
-	"github.com/riverwatch/riverwatch/vessels"
 )
 
 const knToMS = 1852.0 / 3600
@@ -105,7 +103,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 // change of course (10°) or speed (2 kn), so that a risk opens within a
 // report of appearing from a change.
 func (e *Engine) rescan(s *vstate) bool {
-	if s.pairAt.IsZero() || vessels.Elapsed(s.pairAt, s.at) >= DefaultPairEvery || math.Abs(s.sog-s.pairSOG) > 2 {
+	if s.pairAt.isZero() || s.pairAt.until(s.at) >= DefaultPairEvery || math.Abs(s.sog-s.pairSOG) > 2 {
 		return true
 	}
 	// Courses are in [0, 360) (NaN when not known: no change seen). A
@@ -140,7 +138,7 @@ func (e *Engine) crossingFerry(s *vstate) bool {
 // reckoned to s's report time. Both must be moving (known course and
 // speed).
 func cpa(s, o *vstate) (tcpa, dx, dy float64) {
-	dt := vessels.Elapsed(o.at, s.at).Seconds()
+	dt := o.at.until(s.at).Seconds()
 	rx := (o.lon-s.lon)*s.kx + o.vx*dt
 	ry := (o.lat-s.lat)*mPerDegLat + o.vy*dt
 	vx, vy := o.vx-s.vx, o.vy-s.vy

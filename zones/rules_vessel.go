@@ -1,6 +1,7 @@
 package zones
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -24,9 +25,9 @@ func (e *Engine) vesselRules(s *vstate, v *vessels.Vessel, now time.Time) {
 		e.clearKind(s, AlertPositionJump, "", now)
 	}
 
-	persons := s.persons
+	persons := int(s.persons)
 	if s.manualPersons >= 0 {
-		persons = s.manualPersons
+		persons = int(s.manualPersons)
 	}
 	var over *Zone
 	if persons >= 0 {
@@ -81,16 +82,16 @@ func (e *Engine) grounding(s *vstate, now time.Time) {
 	}
 	switch {
 	case s.sog > DefaultGroundFromKn:
-		s.lastFast, s.dropAt = s.at, time.Time{}
+		s.lastFast, s.dropAt = s.at, 0
 	case s.sog < DefaultGroundToKn:
-		if s.dropAt.IsZero() && !s.lastFast.IsZero() && vessels.Elapsed(s.lastFast, s.at) <= DefaultGroundWithin {
+		if s.dropAt.isZero() && !s.lastFast.isZero() && s.lastFast.until(s.at) <= DefaultGroundWithin {
 			s.dropAt = s.at
 		}
-		if !s.dropAt.IsZero() && vessels.Elapsed(s.dropAt, s.at) >= DefaultGroundStay {
+		if !s.dropAt.isZero() && s.dropAt.until(s.at) >= DefaultGroundStay {
 			e.raiseB(breachOf(AlertGroundingSuspect, SeverityAlarm, s, nil).with("sog_kn", s.sog), now)
 		}
 	case s.sog >= 2:
-		s.dropAt, s.lastFast = time.Time{}, time.Time{}
+		s.dropAt, s.lastFast = 0, 0
 		e.clearKind(s, AlertGroundingSuspect, "", now)
 	}
 }
@@ -122,8 +123,9 @@ func (e *Engine) anchorDrag(s *vstate, now time.Time) {
 // for LongUnsupervised, self-resolving episodes that are due, and ban
 // violations whose ban has ended.
 func (e *Engine) sweep(now time.Time) {
+	nowI := instantOf(now)
 	e.vs.each(func(s *vstate) {
-		silent := now.Sub(s.lastSeen)
+		silent := s.lastSeen.until(nowI)
 		if silent > e.cfg.LongUnsupervised+30*24*time.Hour {
 			e.episodesOf(s, func(ep *episode) { e.end(ep, now) })
 			e.grid.remove(s)
@@ -172,7 +174,7 @@ func (e *Engine) forget(now time.Time) {
 			gone = append(gone, s)
 		}
 	})
-	slices.SortFunc(gone, func(a, b *vstate) int { return a.lastSeen.Compare(b.lastSeen) })
+	slices.SortFunc(gone, func(a, b *vstate) int { return cmp.Compare(a.lastSeen, b.lastSeen) })
 	for _, s := range gone[:min(over, len(gone))] {
 		e.episodesOf(s, func(ep *episode) { e.end(ep, now) })
 		e.grid.remove(s)
@@ -183,7 +185,7 @@ func (e *Engine) forget(now time.Time) {
 // expected is the vessel's nominal reporting interval (ITU-R M.1371).
 func (e *Engine) expected(s *vstate) time.Duration {
 	lat, lon, sog := s.lat, s.lon, s.sog
-	v := vessels.Vessel{Class: s.class, NavStatus: s.navStatus, Lat: &lat, Lon: &lon, PositionAt: s.at}
+	v := vessels.Vessel{Class: s.class, NavStatus: int(s.navStatus), Lat: &lat, Lon: &lon, PositionAt: s.at.time()}
 	if !math.IsNaN(sog) {
 		v.SOG = &sog
 	}

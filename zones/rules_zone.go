@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/riverwatch/riverwatch/vessels"
 )
 
 // position runs the rules of one new accepted position: zone occupancy
@@ -49,7 +48,7 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 	// Zones the segment from the last report crosses although neither end
 	// is in them: a sparse reporter jumped over them (tile38's cross).
 	e.crossed = e.crossed[:0]
-	if prev.valid() && s.at.After(prev.at) && vessels.Elapsed(prev.at, s.at) <= e.cfg.MaxCrossGap {
+	if prev.valid() && s.at > prev.at && prev.at.until(s.at) <= e.cfg.MaxCrossGap {
 		a := prev.point()
 		if e.borders.Len() > 0 {
 			e.crossed = e.borders.AppendCrossed(e.crossed, a, p)
@@ -130,7 +129,7 @@ func (e *Engine) exited(s *vstate, id string, now time.Time) {
 func (e *Engine) crossedThrough(s *vstate, z *Zone, now time.Time) {
 	var b breach
 	switch {
-	case z.Kind == KindRestricted && !slices.Contains(ExemptTypes, s.shipType):
+	case z.Kind == KindRestricted && !slices.Contains(ExemptTypes, int(s.shipType)):
 		b = breachOf(AlertRestrictedEntry, SeverityAlarm, s, z)
 	case z.Notify:
 		b = breachOf(AlertZoneEntry, SeverityInfo, s, z)
@@ -152,7 +151,7 @@ func (e *Engine) expire(ep *episode, t time.Time) {
 
 // inZone runs the rules of being inside z.
 func (e *Engine) inZone(s *vstate, z *Zone, now time.Time) {
-	if z.Kind == KindRestricted && !slices.Contains(ExemptTypes, s.shipType) {
+	if z.Kind == KindRestricted && !slices.Contains(ExemptTypes, int(s.shipType)) {
 		if ep := e.raiseB(breachOf(AlertRestrictedEntry, SeverityAlarm, s, z), now); ep != nil {
 			ep.expires = time.Time{} // inside now: no longer only crossed
 		}
@@ -214,7 +213,7 @@ func (e *Engine) banned(s *vstate, z *Zone, now time.Time) {
 // violated returns the first ban on zone id that s breaks now, or nil.
 func (e *Engine) violated(s *vstate, id string, now time.Time) *Ban {
 	for _, b := range e.bans[id] {
-		if !b.ActiveAt(now) || !b.Binds(s.shipType) || !s.underWay {
+		if !b.ActiveAt(now) || !b.Binds(int(s.shipType)) || !s.underWay {
 			continue
 		}
 		if b.Kind == BanProhibit || s.sog > b.SpeedLimitKn()+e.cfg.SpeedingMarginKn {
@@ -242,15 +241,15 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 		slow := !math.IsNaN(s.sog) && s.sog < e.cfg.BorderLoiterKn && s.navStatus != 5 && !e.atQuay(s)
 		switch {
 		case slow && n.DistanceM <= e.cfg.BorderLoiterM:
-			if s.loiterSince.IsZero() {
+			if s.loiterSince.isZero() {
 				s.loiterSince = s.at
 			}
-			if s.at.Sub(s.loiterSince) >= e.cfg.BorderLoiterFor {
+			if s.loiterSince.until(s.at) >= e.cfg.BorderLoiterFor {
 				e.raiseB(breachOf(AlertBorderLoitering, SeverityWarning, s, z).with("distance_m", math.Round(n.DistanceM)).
-					with("minutes", math.Round(s.at.Sub(s.loiterSince).Minutes())), now)
+					with("minutes", math.Round(s.loiterSince.until(s.at).Minutes())), now)
 			}
 		case !slow || n.DistanceM > e.cfg.BorderLoiterM+hyst:
-			s.loiterSince = time.Time{}
+			s.loiterSince = 0
 			e.clearKind(s, AlertBorderLoitering, z.ID, now)
 		}
 	}
@@ -262,7 +261,7 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 		}
 		if !slices.ContainsFunc(near, func(n Near) bool { return n.Zone.ID == a.ZoneID }) {
 			if a.Kind == AlertBorderLoitering {
-				s.loiterSince = time.Time{}
+				s.loiterSince = 0
 			}
 			e.end(ep, now)
 		}

@@ -63,7 +63,7 @@ func blockOf(c cellKey) (cellKey, int) {
 }
 
 func entryOf(s *vstate, b *gridBlock) gridEntry {
-	return gridEntry{s: s, atMs: s.at.UnixMilli(), dlat: float32(s.lat - b.olat), dlon: float32(s.lon - b.olon),
+	return gridEntry{s: s, atMs: s.at.milli(), dlat: float32(s.lat - b.olat), dlon: float32(s.lon - b.olon),
 		vx: float32(s.vx), vy: float32(s.vy), reach: float32(domainReach(s)), ferry: s.ferry}
 }
 
@@ -125,7 +125,7 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 	nLat := int32(math.Ceil(rangeM / (gridLat * mPerDegLat)))
 	nLon := int32(math.Ceil(rangeM / (gridLon * s.kx)))
 	c := cellOf(s.lat, s.lon)
-	at := s.at.UnixMilli()
+	at := s.at.milli()
 	maxAge := maxPositionAge.Milliseconds()
 	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
 	// The prefilter's slack: float32 positions are within a centimetre.
@@ -210,7 +210,7 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 // (squared metres) of s, closest within horizon seconds, and then within
 // cpa2.
 func near(s, o *vstate, r2, horizon, cpa2 float64) bool {
-	sec := float64(s.at.UnixMilli()-o.at.UnixMilli()) / 1000
+	sec := float64(s.at.milli()-o.at.milli()) / 1000
 	rx := (o.lon-s.lon)*s.kx + o.vx*sec
 	ry := (o.lat-s.lat)*mPerDegLat + o.vy*sec
 	if rx*rx+ry*ry > r2 {

@@ -23,7 +23,7 @@ func TestCandidatesAsBefore(t *testing.T) {
 		for i := range 400 {
 			s := &vstate{mmsi: uint32(413_000_000 + i), underWay: true}
 			s.lat, s.lon = 43.8+spread*rng.Float64(), 126.5+spread*rng.Float64()
-			s.at = base.Add(time.Duration(rng.IntN(300)) * time.Second)
+			s.at = instantOf(base.Add(time.Duration(rng.IntN(300)) * time.Second))
 			s.sog, s.cog = 25*rng.Float64(), 360*rng.Float64()
 			s.length = []float64{0, 12, 45, 90, 180, 400}[rng.IntN(6)]
 			s.ferry = rng.IntN(10) == 0
@@ -49,7 +49,7 @@ func (g *vesselGrid) appendCandidatesBefore(dst []*vstate, s *vstate, rangeM, ho
 	nLat := int32(math.Ceil(rangeM / (gridLat * mPerDegLat)))
 	nLon := int32(math.Ceil(rangeM / (gridLon * s.kx)))
 	c := cellOf(s.lat, s.lon)
-	at := s.at.UnixMilli()
+	at := s.at.milli()
 	maxAge := maxPositionAge.Milliseconds()
 	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
 	// The prefilter's slack: float32 positions are within a centimetre.

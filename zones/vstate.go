@@ -14,12 +14,12 @@ import (
 // fix is one accepted position.
 type fix struct {
 	lat, lon float64
-	at       time.Time
+	at       instant
 	sog, cog float64 // NaN when not available
 }
 
 func (f fix) point() orb.Point { return orb.Point{f.lon, f.lat} }
-func (f fix) valid() bool      { return !f.at.IsZero() }
+func (f fix) valid() bool      { return !f.at.isZero() }
 
 // vstate is what the engine remembers of a vessel between its reports.
 //
@@ -32,20 +32,19 @@ type vstate struct {
 	mmsi                    uint32
 	underWay, moving, ferry bool
 	inGrid, gone            bool
+	shipType                int16 // ITU ship type, 0..255
+	navStatus, anchorNav    int8  // 0..15; anchorNav −1 for none
 	fix
-	lastSeen            time.Time
-	shipType, navStatus int
-	anchorNav           int
-	length              float64
-	persons             int
-	manualPersons       int
+	lastSeen               instant
+	length                 float64
+	persons, manualPersons int32 // −1: not known
 
 	// motion, for the pair rules (see setMotion)
 	kx, vx, vy, sinC, cosC float64
 	kxLat                  float64 // the latitude kx is of (see setMotion)
 	// when and with what course and speed the pair rules last scanned
 	// its neighbours
-	pairAt           time.Time
+	pairAt           instant
 	pairSOG, pairCOG float64
 
 	inside  []string // ids of the zones it is in
@@ -60,8 +59,8 @@ type vstate struct {
 	free      freeBox // around its position when in no zone (see freeBox)
 	freeAhead freeBox // around its look-ahead when it meets no bridge
 
-	dropAt   time.Time // grounding: when speed fell from above GroundFromKn
-	lastFast time.Time // last report above GroundFromKn
+	dropAt   instant // grounding: when speed fell from above GroundFromKn
+	lastFast instant // last report above GroundFromKn
 	class    string
 	name     string
 
@@ -72,8 +71,21 @@ type vstate struct {
 
 	speeding    []zoneCount    // consecutive reports over (+) or under (−) a zone's limit
 	homeSide    map[string]int // border id → the side of it the vessel came from (see Side)
-	loiterSince time.Time
+	loiterSince instant
 	anchor      fix // where it settled at anchor or moored
+}
+
+// narrowShipType is a ship type as vstate keeps it: ITU types are 0..255,
+// anything else is held at the nearest int16.
+func narrowShipType(t int) int16 { return int16(min(max(t, math.MinInt16), math.MaxInt16)) }
+
+// narrowNavStatus is a navigational status as vstate keeps it; outside
+// 0..15 it is 15, not defined.
+func narrowNavStatus(n int) int8 {
+	if n < 0 || n > 15 {
+		return 15
+	}
+	return int8(n)
 }
 
 func deref(p *float64) float64 {
