@@ -91,9 +91,26 @@ func (b *Broker) load() []*brokerSub {
 	return nil
 }
 
-// Publish hands e to every current subscriber; those by reference share
-// this one copy of it, read-only as ever.
-func (b *Broker) Publish(e Event) { b.PublishRef(&e) }
+// Publish hands e to every current subscriber.
+//
+// It does not call PublishRef(&e): e would then escape to the heap on
+// every call, and publishing to no subscribers would allocate the whole
+// event instead of being one atomic load. Only a subscriber by reference
+// costs its own copy.
+func (b *Broker) Publish(e Event) {
+	p := b.subs.Load()
+	if p == nil {
+		return
+	}
+	for _, s := range *p {
+		if s.fn != nil {
+			s.fn(e)
+		} else {
+			ev := e
+			s.ref(&ev)
+		}
+	}
+}
 
 // PublishRef is Publish of the event e points to, which subscribers by
 // reference get without a copy; e must not change until it returns.

@@ -128,3 +128,18 @@ func TestTrackerPublishesByReference(t *testing.T) {
 		t.Fatalf("by reference %+v differs from by value %+v", byRef, byValue)
 	}
 }
+
+// Publishing to no subscribers, or only to subscribers by value, copies
+// nothing to the heap: the tracker publishes on every message.
+func TestBrokerPublishAllocatesNothingByValue(t *testing.T) {
+	b := vessels.NewBroker()
+	ev := vessels.Event{Type: vessels.EventUpdate, Vessel: vessels.Vessel{MMSI: 413000001, Name: "JI HANG 1"}}
+	if n := testing.AllocsPerRun(100, func() { b.Publish(ev) }); n != 0 {
+		t.Fatalf("Publish with no subscribers: %v allocations, want 0", n)
+	}
+	var got uint32
+	b.Subscribe(func(e vessels.Event) { got = e.Vessel.MMSI })
+	if n := testing.AllocsPerRun(100, func() { b.Publish(ev) }); n != 0 || got != 413000001 {
+		t.Fatalf("Publish to a subscriber by value: %v allocations (got MMSI %d), want 0", n, got)
+	}
+}
