@@ -340,7 +340,7 @@ func (e *Engine) HandleRef(ev *vessels.Event) {
 		e.grid.refresh(s) // its domain's reach is in its grid entry
 	}
 	s.name = v.Name
-	s.persons = int32(min(personsOf(v), math.MaxInt32))
+	s.persons = narrowPersons(personsOf(v))
 	s.gone = false
 	for i := len(s.eps) - 1; i >= 0; i-- {
 		if k := s.eps[i].id.kind; k == AlertAISGap || k == AlertLongUnsupervised {
@@ -348,9 +348,9 @@ func (e *Engine) HandleRef(ev *vessels.Event) {
 		}
 	}
 
-	if v.Lat != nil && v.Lon != nil && !v.PositionAt.IsZero() && instantOf(v.PositionAt) != s.at {
+	if at := instantOf(v.PositionAt); v.Lat != nil && v.Lon != nil && !at.isZero() && at != s.at {
 		prev := s.fix
-		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: instantOf(v.PositionAt), sog: deref(v.SOG), cog: deref(v.COG)}
+		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: at, sog: deref(v.SOG), cog: deref(v.COG)}
 		s.underWay = underWay(v, e.cfg.UnderWayKn)
 		s.setMotion()
 		if s.underWay && s.moving {
@@ -417,7 +417,7 @@ func (e *Engine) SetPersons(mmsi uint32, persons int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if s := e.vs.get(mmsi); s != nil {
-		s.manualPersons = int32(min(max(persons, -1), math.MaxInt32))
+		s.manualPersons = narrowPersons(persons)
 	}
 }
 

@@ -88,6 +88,10 @@ func narrowNavStatus(n int) int8 {
 	return int8(n)
 }
 
+// narrowPersons is a count of persons as vstate keeps it: −1 for none
+// (any negative), held at the largest int32.
+func narrowPersons(n int) int32 { return int32(min(max(n, -1), math.MaxInt32)) }
+
 func deref(p *float64) float64 {
 	if p == nil {
 		return math.NaN()
