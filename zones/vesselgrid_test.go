@@ -8,14 +8,15 @@ import (
 	"time"
 )
 
-// TestCandidatesAsBefore holds the neighbour scan to the plain version it
-// was tuned from (appendCandidatesBefore, below, kept as it was): random
-// fleets, thick and thin, with ferries, stale fixes and every length, must
-// give the same candidates in the same order.
-func TestCandidatesAsBefore(t *testing.T) {
+// TestCandidatesAsEveryPair holds the neighbour scan to a plain test of
+// every vessel in the grid (candidatesOfAll, below): random fleets, thick
+// and thin, with ferries, stale fixes and every length. The scan finds
+// only what the plain test finds, and all of it whose last fix lies within
+// the range and its drift allowance of the scanning vessel.
+func TestCandidatesAsEveryPair(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	base := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
-	found := 0
+	found, beyond := 0, 0
 	for round := range 20 {
 		g := newVesselGrid()
 		var fleet []*vstate
@@ -31,11 +32,24 @@ func TestCandidatesAsBefore(t *testing.T) {
 			g.move(s)
 			fleet = append(fleet, s)
 		}
+		byMMSI := func(a, b *vstate) int { return int(a.mmsi) - int(b.mmsi) }
 		for _, s := range fleet {
 			got := g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
-			want := g.appendCandidatesBefore(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
-			if !slices.Equal(got, want) {
-				t.Fatalf("round %d, vessel %d: %d candidates, before %d", round, s.mmsi, len(got), len(want))
+			all := g.candidatesOfAll(s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
+			slices.SortFunc(got, byMMSI)
+			for _, o := range got {
+				if _, ok := slices.BinarySearchFunc(all, o, byMMSI); !ok {
+					t.Fatalf("round %d, vessel %d: candidate %d is none", round, s.mmsi, o.mmsi)
+				}
+			}
+			for _, o := range all {
+				_, ok := slices.BinarySearchFunc(got, o, byMMSI)
+				switch d := math.Hypot((o.lon-s.lon)*s.kx, (o.lat-s.lat)*mPerDegLat); {
+				case !ok && d < DefaultCollisionRangeM+gridDriftM-1:
+					t.Fatalf("round %d, vessel %d: candidate %d, %.0f m away, not found", round, s.mmsi, o.mmsi, d)
+				case !ok:
+					beyond++
+				}
 			}
 			found += len(got)
 		}
@@ -43,12 +57,13 @@ func TestCandidatesAsBefore(t *testing.T) {
 	if found < 1000 {
 		t.Fatalf("only %d candidates in all: the fleets test too little", found)
 	}
+	t.Logf("%d candidates; %d more drifted in from beyond the cells scanned", found, beyond)
 }
 
-func (g *vesselGrid) appendCandidatesBefore(dst []*vstate, s *vstate, rangeM, horizon, maxCPA, ferryM float64) []*vstate {
-	nLat := int32(math.Ceil(rangeM / (gridLat * mPerDegLat)))
-	nLon := int32(math.Ceil(rangeM / (gridLon * s.kx)))
-	c := cellOf(s.lat, s.lon)
+// candidatesOfAll is appendCandidates' test on every vessel in the grid,
+// in MMSI order.
+func (g *vesselGrid) candidatesOfAll(s *vstate, rangeM, horizon, maxCPA, ferryM float64) []*vstate {
+	var dst []*vstate
 	at := s.at.milli()
 	maxAge := maxPositionAge.Milliseconds()
 	r2, cpa2 := rangeM*rangeM, maxCPA*maxCPA
@@ -56,22 +71,9 @@ func (g *vesselGrid) appendCandidatesBefore(dst []*vstate, s *vstate, rangeM, ho
 	const slack = 1.0
 	rs2 := (rangeM + slack) * (rangeM + slack)
 	sReach := 1.3 * domainReach(s)
-	var bk cellKey
-	var b *gridBlock
-	var slat, slon float64 // s from b's corner
-	looked := false
-	for i := c.lat - nLat; i <= c.lat+nLat; i++ {
-		for j := c.lon - nLon; j <= c.lon+nLon; j++ {
-			k, ci := blockOf(cellKey{i, j})
-			if !looked || k != bk {
-				bk, b, looked = k, g.blocks[k], true
-				if b != nil {
-					slat, slon = s.lat-b.olat, s.lon-b.olon
-				}
-			}
-			if b == nil {
-				continue
-			}
+	for _, b := range g.blocks {
+		slat, slon := s.lat-b.olat, s.lon-b.olon
+		for ci := range b.cells {
 			es := b.cells[ci]
 			for k := range es {
 				o := &es[k]
@@ -108,5 +110,6 @@ func (g *vesselGrid) appendCandidatesBefore(dst []*vstate, s *vstate, rangeM, ho
 			}
 		}
 	}
+	slices.SortFunc(dst, func(a, b *vstate) int { return int(a.mmsi) - int(b.mmsi) })
 	return dst
 }
