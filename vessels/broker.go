@@ -24,10 +24,12 @@ type Broker struct {
 }
 
 // brokerSub is one subscriber: fn takes events by value, ref by
-// reference (see SubscribeRef); one of them is set.
+// reference (see SubscribeRef); one of them is set, or else pre, a
+// Prefetcher (see SubscribePrefetch) that takes no events.
 type brokerSub struct {
 	fn  func(Event)
 	ref func(*Event)
+	pre Prefetcher
 }
 
 var _ Publisher = (*Broker)(nil)
@@ -103,9 +105,10 @@ func (b *Broker) Publish(e Event) {
 		return
 	}
 	for _, s := range *p {
-		if s.fn != nil {
+		switch {
+		case s.fn != nil:
 			s.fn(e)
-		} else {
+		case s.ref != nil:
 			ev := e
 			s.ref(&ev)
 		}
@@ -120,9 +123,10 @@ func (b *Broker) PublishRef(e *Event) {
 		return
 	}
 	for _, s := range *p {
-		if s.ref != nil {
+		switch {
+		case s.ref != nil:
 			s.ref(e)
-		} else {
+		case s.fn != nil:
 			s.fn(*e)
 		}
 	}

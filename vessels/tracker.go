@@ -104,6 +104,10 @@ type Tracker struct {
 	// message then reaches the subscribers by reference without a copy.
 	pubRef refPublisher
 	ev     Event
+
+	// prefetchers are the store, the history and the publisher, those of
+	// them that are Prefetchers, asked for each report's vessel first.
+	prefetchers []Prefetcher
 }
 
 // refPublisher is a Publisher that hands subscribers an event by
@@ -181,6 +185,11 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 	}
 	t.mergeFn = t.mergeCurrent
 	t.pubRef, _ = pub.(refPublisher)
+	for _, part := range []any{store, history, pub} {
+		if p, ok := part.(Prefetcher); ok {
+			t.prefetchers = append(t.prefetchers, p)
+		}
+	}
 	return t
 }
 
@@ -246,6 +255,7 @@ func (t *Tracker) Handle(m *ais.Message) {
 	t.cur = handling{m: m, st: t.state[m.MMSI], at: at, refuseNew: t.store.Len() >= t.cfg.MaxVessels}
 	defer func() { t.cur.m = nil }() // keep no message alive
 	ev := &t.ev
+	t.prefetch(m.MMSI)
 	var err error
 	ev.Vessel, err = t.store.Update(ctx, m.MMSI, t.mergeFn)
 	v := &ev.Vessel
@@ -278,6 +288,17 @@ func (t *Tracker) Handle(m *ais.Message) {
 		t.pubRef.PublishRef(ev)
 	} else {
 		t.pub.Publish(*ev)
+	}
+}
+
+// prefetch asks the store, the history and the subscribers for what they
+// keep of mmsi: first every table slot, then every record, so that each
+// stage's loads overlap.
+func (t *Tracker) prefetch(mmsi uint32) {
+	for stage := range 2 {
+		for _, p := range t.prefetchers {
+			p.Prefetch(mmsi, stage)
+		}
 	}
 }
 

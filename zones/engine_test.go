@@ -2,7 +2,9 @@ package zones_test
 
 import (
 	"errors"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -578,5 +580,41 @@ func TestZonesChangedUnderVessel(t *testing.T) {
 	e.Handle(ev)
 	if n := r.opened(zones.AlertOvercrowding, 52); n != 1 {
 		t.Errorf("55 persons once the crossing's capacity is 40: %d overcrowding alerts (%v)", n, r.kinds())
+	}
+}
+
+// Prefetch is a hint: an engine asked for every vessel before each report,
+// and all the while from another goroutine, raises what one never asked
+// raises.
+func TestPrefetchChangesNothing(t *testing.T) {
+	zs := []zones.Zone{circle("dam", zones.KindRestricted, 1000, 0, 200), circle("quay", zones.KindSpeedLimit, 3000, 0, 600)}
+	zs[1].SpeedLimitKn = 4
+	reports := append(track(1, 0, 0, 6, 90, 0, 10*time.Second, 80), track(2, 4000, 0, 6, 270, 0, 10*time.Second, 80)...)
+	slices.SortStableFunc(reports, func(a, b report) int { return int(a.at - b.at) })
+	plain, want := mustEngine(t, zs...)
+	feed(plain, reports...)
+	asked, got := mustEngine(t, zs...)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+				asked.Prefetch(uint32(i%3), i%2)
+			}
+		}
+	}()
+	for _, r := range reports {
+		asked.Prefetch(r.mmsi, 0)
+		asked.Prefetch(r.mmsi, 1)
+		asked.Handle(r.event())
+	}
+	close(stop)
+	<-done
+	if w, g := want.kinds(), got.kinds(); len(w) == 0 || !maps.Equal(w, g) {
+		t.Fatalf("with Prefetch %v, without %v", g, w)
 	}
 }

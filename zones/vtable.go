@@ -1,6 +1,11 @@
 package zones
 
-import "github.com/riverwatch/riverwatch/vessels/mmsitable"
+import (
+	"unsafe"
+
+	"github.com/riverwatch/riverwatch/vessels/mmsitable"
+	"github.com/riverwatch/riverwatch/vessels/prefetch"
+)
 
 // vtable is the engine's vessels by MMSI, in an mmsitable: finding a
 // vessel on every report reads one slot, not a map group's control word
@@ -33,5 +38,20 @@ func (t *vtable) len() int { return t.t.Len() }
 func (t *vtable) each(fn func(s *vstate)) {
 	for _, s := range t.t.All() {
 		fn(*s)
+	}
+}
+
+// Prefetch implements vessels.Prefetcher: stage 0 the vessel's slot in
+// the table, stage 1 its state, so that they load beside the tracker's own
+// records of the same report.
+func (e *Engine) Prefetch(mmsi uint32, stage int) {
+	if !e.mu.TryLock() {
+		return
+	}
+	defer e.mu.Unlock()
+	if stage == 0 {
+		e.vs.t.Prefetch(mmsi)
+	} else if s := e.vs.get(mmsi); s != nil {
+		prefetch.Lines(unsafe.Pointer(s), unsafe.Sizeof(*s))
 	}
 }

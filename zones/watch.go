@@ -131,6 +131,10 @@ func (w *Watch) Handle(ev vessels.Event) { w.engine.HandleRef(&ev) }
 // HandleRef is Handle by reference, for a Broker's SubscribeRef.
 func (w *Watch) HandleRef(ev *vessels.Event) { w.engine.HandleRef(ev) }
 
+// Prefetch implements vessels.Prefetcher, for a Broker's SubscribePrefetch
+// beside HandleRef.
+func (w *Watch) Prefetch(mmsi uint32, stage int) { w.engine.Prefetch(mmsi, stage) }
+
 // Open reads the shared state back from the store: API zones, bans, open
 // alerts (adopted, so that nothing is raised twice after a restart). A store
 // that does not answer is logged and read again once it does; Open fails

@@ -74,6 +74,7 @@ func replayIntoHistory(ctx context.Context, file string, cfg Config, quiet bool,
 		return st, err
 	}
 	broker.SubscribeRef(w.HandleRef)
+	broker.SubscribePrefetch(w)
 	entries := &zoneEntryFeed{h: h, w: w, log: logger, in: make(chan zones.Occupancy, zoneEntryQueue)}
 	w.OnOccupancy(entries.offer)
 	zctx, stopZones := context.WithCancel(context.Background())

@@ -85,6 +85,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s.broker.SubscribeRef(s.zones.HandleRef) // first: the rules see every event before the live push
+	s.broker.SubscribePrefetch(s.zones)
 
 	if cfg.NMEAOut != "" {
 		s.nmeaOut = nmeaout.New(cfg.NMEAOut, logger)

@@ -215,6 +215,7 @@ func benchZonesPath(b *testing.B, store zones.StateStore, calm bool) {
 
 	broker := vessels.NewBroker()
 	broker.SubscribeRef(w.HandleRef)
+	broker.SubscribePrefetch(w)
 	history := vessels.NewMemoryHistory(vessels.HistoryConfig{MaxPoints: 720, MaxAge: time.Hour, Now: now})
 	tracker := vessels.NewTracker(vessels.TrackerConfig{Now: now, Logger: quiet}, vessels.NewMemoryStore(), history, broker)
 	p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 2 * time.Second, Now: now, OnMessage: tracker.Handle})

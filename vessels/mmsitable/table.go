@@ -12,7 +12,12 @@
 // their turnover. A Table is not safe for concurrent use.
 package mmsitable
 
-import "iter"
+import (
+	"iter"
+	"unsafe"
+
+	"github.com/riverwatch/riverwatch/vessels/prefetch"
+)
 
 // Table maps MMSIs to values of V. The zero Table is empty and ready.
 // Pointers it returns stay valid until the next Put of a new key.
@@ -64,6 +69,15 @@ func (t *Table[V]) find(key uint32) *slot[V] {
 		case sl.key == key && sl.state == full:
 			return sl
 		}
+	}
+}
+
+// Prefetch starts loading the slot a lookup of key reads first, so that a
+// caller with several tables to look in can have their slots loading
+// together (see package prefetch).
+func (t *Table[V]) Prefetch(key uint32) {
+	if len(t.slots) > 0 {
+		prefetch.Line(unsafe.Pointer(&t.slots[hash(key, uint64(len(t.slots)-1))]))
 	}
 }
 
