@@ -28,6 +28,13 @@ type PipelineConfig struct {
 	// pipeline reuses them, which keeps the ingest path nearly free of
 	// allocation): copy what you keep, or keep m.Clone().
 	OnMessage func(*Message)
+	// OnBatch, when set, receives the messages of each FeedBatch call
+	// together, in order, once all its lines are decoded, so that the
+	// receiver can ask ahead for what it keeps of the vessels to come (see
+	// vessels.Tracker.HandleBatch). A Feed call's message comes alone, to
+	// OnBatch when OnMessage is nil. Under the same rules as OnMessage: the
+	// messages are valid only during the call.
+	OnBatch func([]*Message)
 	// OnSentences receives the accepted NMEA sentences (without tag block)
 	// of each passed-on message, for re-serving; called just before
 	// OnMessage. The slices are valid only during the call.
@@ -36,6 +43,11 @@ type PipelineConfig struct {
 	// the Pipeline tags it with component=ais.pipeline.
 	Logger *slog.Logger
 }
+
+// MaxBatch is the most messages FeedBatch hands on together: enough
+// reports ahead for their vessels' records to load while the earlier ones
+// are handled, few enough that the messages stay in the cache.
+const MaxBatch = 16
 
 // Summary and expiry intervals of Run.
 const (
@@ -70,10 +82,16 @@ type source struct {
 	rejected                         [NumReasons]atomic.Uint64
 	lastLine                         atomic.Int64 // unix ns, 0 never
 
-	mu       sync.Mutex // guards the ingest state below
-	asm      *assembler
-	dec      *Decoder
-	msg      Message // reused for every message of this source; guarded by mu
+	mu  sync.Mutex // guards the ingest state below
+	asm *assembler
+	dec *Decoder
+	msg Message // reused for every message of this source; guarded by mu
+	// batch holds the messages of a FeedBatch call until it hands them
+	// on; batching is set during the call. Guarded by mu.
+	batch    *[MaxBatch]Message
+	ready    []*Message
+	batching bool
+	one      [1]*Message // a Feed's message, for OnBatch
 	stations map[string]string
 	raw1     [1][]byte
 
@@ -141,15 +159,76 @@ func (p *Pipeline) source(name string) *source {
 
 // Feed takes one line from a source. Blank and comment lines are skipped;
 // bad ones are counted by reason; complete, first-heard messages are
-// decoded and handed to OnSentences and OnMessage.
+// decoded and handed to OnSentences and OnMessage (or OnBatch).
 //
 // A message's Received is its tag block c: time, else the timestamp in
 // front of the line, else l.Received, else Now. Its Station is the tag
 // block s:, else the source name.
 func (p *Pipeline) Feed(l Line) {
 	src := p.source(l.Source)
+	s, at, ok := p.parse(src, l)
+	if !ok {
+		return
+	}
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	p.take(src, &s, at)
+}
+
+// FeedBatch is Feed of lines a source read together (a buffer of a TCP
+// stream, the sentences of one datagram): with OnBatch set their messages
+// are handed on together, by source, once all are decoded; with only
+// OnMessage, one by one as Feed does.
+func (p *Pipeline) FeedBatch(lines []Line) {
+	if p.cfg.OnBatch == nil {
+		for _, l := range lines {
+			p.Feed(l)
+		}
+		return
+	}
+	for len(lines) > 0 {
+		n := 1
+		for n < len(lines) && lines[n].Source == lines[0].Source {
+			n++
+		}
+		p.feedRun(p.source(lines[0].Source), lines[:n])
+		lines = lines[n:]
+	}
+}
+
+// feedRun feeds lines of one source under its lock, handing their
+// messages on together (MaxBatch at a time).
+func (p *Pipeline) feedRun(src *source, lines []Line) {
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	if src.batch == nil {
+		src.batch = new([MaxBatch]Message)
+	}
+	src.batching = true
+	defer func() { src.batching = false }()
+	for _, l := range lines {
+		if s, at, ok := p.parse(src, l); ok {
+			p.take(src, &s, at)
+		}
+	}
+	p.flush(src)
+}
+
+// flush hands the batch's messages on. src.mu is held.
+func (p *Pipeline) flush(src *source) {
+	if len(src.ready) == 0 {
+		return
+	}
+	p.cfg.OnBatch(src.ready)
+	clear(src.ready) // keep no message alive through the pointers
+	src.ready = src.ready[:0]
+}
+
+// parse counts a line and parses its sentence; a line that is none is
+// counted as rejected (or skipped, when blank) and ok is false.
+func (p *Pipeline) parse(src *source, l Line) (s Sentence, at time.Time, ok bool) {
 	src.lines.Add(1)
-	at := l.Received
+	at = l.Received
 	if at.IsZero() {
 		at = p.now()
 	}
@@ -160,15 +239,18 @@ func (p *Pipeline) Feed(l Line) {
 		if !errors.Is(err, ErrNoSentence) {
 			p.reject(src, ReasonOf(err), l.Data)
 		}
-		return
+		return s, at, false
 	}
 	src.sentences.Add(1)
 	if !s.Received.IsZero() {
 		at = s.Received
 	}
+	return s, at, true
+}
 
-	src.mu.Lock()
-	defer src.mu.Unlock()
+// take joins a sentence with its fragments and passes on the complete
+// message. src.mu is held.
+func (p *Pipeline) take(src *source, s *Sentence, at time.Time) {
 	var a assembled
 	if s.Count == 1 {
 		src.raw1[0] = s.Raw
@@ -177,7 +259,8 @@ func (p *Pipeline) Feed(l Line) {
 	} else {
 		var ok bool
 		var orphans int
-		a, ok, orphans, err = src.asm.add(&s, at, p.now().UnixNano())
+		var err error
+		a, ok, orphans, err = src.asm.add(s, at, p.now().UnixNano())
 		if orphans > 0 {
 			src.rejected[ReasonOrphan].Add(uint64(orphans))
 			p.sample(src, src.asm.orphanSample)
@@ -205,6 +288,9 @@ func (p *Pipeline) pass(src *source, a *assembled) {
 		return
 	}
 	m := &src.msg
+	if src.batching {
+		m = &src.batch[len(src.ready)]
+	}
 	*m = Message{
 		Source:   src.name,
 		Station:  src.station(a.station),
@@ -220,8 +306,17 @@ func (p *Pipeline) pass(src *source, a *assembled) {
 	if p.cfg.OnSentences != nil {
 		p.cfg.OnSentences(a.raws)
 	}
-	if p.cfg.OnMessage != nil {
+	switch {
+	case src.batching:
+		if src.ready = append(src.ready, m); len(src.ready) == MaxBatch {
+			p.flush(src)
+		}
+	case p.cfg.OnMessage != nil:
 		p.cfg.OnMessage(m)
+	case p.cfg.OnBatch != nil:
+		src.one[0] = m
+		p.cfg.OnBatch(src.one[:])
+		src.one[0] = nil
 	}
 }
 

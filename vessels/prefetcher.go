@@ -13,39 +13,70 @@ import (
 // for them at once, so that they load together instead of one memory
 // latency after another (see package prefetch).
 type Prefetcher interface {
-	// Prefetch asks for what the part keeps of mmsi: at stage 0 what a
-	// lookup reads first (a table slot), at stage 1 what that leads to (the
-	// record itself). It is a hint: it changes nothing and never waits
-	// for a lock another goroutine holds.
-	Prefetch(mmsi uint32, stage int)
+	// Prefetch asks for what the part keeps of up to PrefetchStages
+	// vessels, each at its own stage (see PrefetchAhead). It is a hint: it
+	// changes nothing and never waits for a lock another goroutine holds.
+	Prefetch(a *PrefetchAhead)
 }
 
+// PrefetchStages is how many stages a vessel's records are asked for in,
+// one message apart: what a lookup reads first, what that leads to, and
+// what the record points to.
+const PrefetchStages = 3
+
+// PrefetchAhead is one Prefetch: the vessel to ask for at each stage, 0 for
+// none. At stage 0 a part asks for what a lookup reads first (a table
+// slot), at stage 1 for what that leads to (the record itself), at stage 2
+// for what the record points to; each stage reads what the one before
+// asked for, so the tracker asks for the vessel of a message at stage 0
+// three messages ahead, at stage 1 two ahead and at stage 2 just before.
+type PrefetchAhead [PrefetchStages]uint32
+
 // Prefetch implements Prefetcher: stage 0 the record's slot, stage 1 the
-// record.
-func (s *MemoryStore) Prefetch(mmsi uint32, stage int) {
+// record, stage 2 its last position.
+func (s *MemoryStore) Prefetch(a *PrefetchAhead) {
 	if !s.mu.TryRLock() {
 		return
 	}
 	defer s.mu.RUnlock()
-	if stage == 0 {
-		s.m.Prefetch(mmsi)
-	} else if p := s.m.Get(mmsi); p != nil {
-		prefetch.Lines(unsafe.Pointer(*p), unsafe.Sizeof(Vessel{}))
+	if a[0] != 0 {
+		s.m.Prefetch(a[0])
 	}
+	if p := s.record(a[1]); p != nil {
+		prefetch.Lines(unsafe.Pointer(p), unsafe.Sizeof(*p))
+	}
+	if p := s.record(a[2]); p != nil && p.Lat != nil {
+		prefetch.Line(unsafe.Pointer(p.Lat)) // the last position, which the next is checked against
+	}
+}
+
+// record is mmsi's record, or nil (none, or mmsi 0). s.mu is held.
+func (s *MemoryStore) record(mmsi uint32) *Vessel {
+	if mmsi == 0 {
+		return nil
+	}
+	if p := s.m.Get(mmsi); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Prefetch implements Prefetcher: stage 0 the track's slot, stage 1 the
-// place its next point goes.
-func (h *MemoryHistory) Prefetch(mmsi uint32, stage int) {
-	s := h.shard(mmsi)
-	if !s.mu.TryRLock() {
-		return
+// place its next point goes; stage 2 asks nothing.
+func (h *MemoryHistory) Prefetch(a *PrefetchAhead) {
+	if a[0] != 0 {
+		if s := h.shard(a[0]); s.mu.TryRLock() {
+			s.rings.Prefetch(a[0])
+			s.mu.RUnlock()
+		}
 	}
-	defer s.mu.RUnlock()
-	if stage == 0 {
-		s.rings.Prefetch(mmsi)
-	} else if r := s.rings.Get(mmsi); r != nil && r.capacity() > 0 {
-		prefetch.Lines(unsafe.Pointer(&r.buf[r.off(int(r.n)%r.capacity())]), pointSize)
+	if a[1] != 0 {
+		if s := h.shard(a[1]); s.mu.TryRLock() {
+			if r := s.rings.Get(a[1]); r != nil && r.capacity() > 0 {
+				prefetch.Line(unsafe.Pointer(&r.buf[r.off(int(r.n)%r.capacity())]))
+			}
+			s.mu.RUnlock()
+		}
 	}
 }
 
@@ -60,14 +91,14 @@ func (b *Broker) SubscribePrefetch(p Prefetcher) (unsubscribe func()) {
 }
 
 // Prefetch implements Prefetcher: it asks every subscribed Prefetcher.
-func (b *Broker) Prefetch(mmsi uint32, stage int) {
+func (b *Broker) Prefetch(a *PrefetchAhead) {
 	p := b.subs.Load()
 	if p == nil {
 		return
 	}
 	for _, s := range *p {
 		if s.pre != nil {
-			s.pre.Prefetch(mmsi, stage)
+			s.pre.Prefetch(a)
 		}
 	}
 }

@@ -108,6 +108,7 @@ type Tracker struct {
 	// prefetchers are the store, the history and the publisher, those of
 	// them that are Prefetchers, asked for each report's vessel first.
 	prefetchers []Prefetcher
+	ahead       PrefetchAhead // what prefetch asks; guarded by mu
 }
 
 // refPublisher is a Publisher that hands subscribers an event by
@@ -241,11 +242,45 @@ func (t *Tracker) Handle(m *ais.Message) {
 	if m == nil {
 		return
 	}
-	now := t.cfg.Now()
-	ctx := context.Background()
-
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.prefetch(PrefetchAhead{m.MMSI})
+	t.prefetch(PrefetchAhead{1: m.MMSI})
+	t.handle(m)
+}
+
+// HandleBatch is Handle of each message in turn (nil ones skipped), for a
+// Pipeline's OnBatch. It asks the store, the history and the subscribers
+// for the vessels of the messages to come while it handles each, a stage
+// further for each message nearer (see Prefetcher): the table slots of
+// the third message on, the records of the second, what the records point
+// to of the next. Each load then has a message's handling to arrive in,
+// instead of costing a memory latency after another.
+func (t *Tracker) HandleBatch(ms []*ais.Message) {
+	mmsiAt := func(i int) uint32 {
+		if i < 0 || i >= len(ms) || ms[i] == nil {
+			return 0
+		}
+		return ms[i].MMSI
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := -PrefetchStages; i < len(ms); i++ {
+		var a PrefetchAhead
+		for stage := range a {
+			a[stage] = mmsiAt(i + PrefetchStages - stage)
+		}
+		t.prefetch(a)
+		if i >= 0 && ms[i] != nil {
+			t.handle(ms[i])
+		}
+	}
+}
+
+// handle is Handle once the vessel's records are asked for. t.mu is held.
+func (t *Tracker) handle(m *ais.Message) {
+	now := t.cfg.Now()
+	ctx := context.Background()
 	at := t.heardAt(m.Station, m.Received, now)
 	t.stats.Messages++
 	if m.MMSI == 0 {
@@ -255,7 +290,6 @@ func (t *Tracker) Handle(m *ais.Message) {
 	t.cur = handling{m: m, st: t.state[m.MMSI], at: at, refuseNew: t.store.Len() >= t.cfg.MaxVessels}
 	defer func() { t.cur.m = nil }() // keep no message alive
 	ev := &t.ev
-	t.prefetch(m.MMSI)
 	var err error
 	ev.Vessel, err = t.store.Update(ctx, m.MMSI, t.mergeFn)
 	v := &ev.Vessel
@@ -291,14 +325,15 @@ func (t *Tracker) Handle(m *ais.Message) {
 	}
 }
 
-// prefetch asks the store, the history and the subscribers for what they
-// keep of mmsi: first every table slot, then every record, so that each
-// stage's loads overlap.
-func (t *Tracker) prefetch(mmsi uint32) {
-	for stage := range 2 {
-		for _, p := range t.prefetchers {
-			p.Prefetch(mmsi, stage)
-		}
+// prefetch asks the store, the history and the subscribers for the
+// vessels of a (see Prefetcher), all together, so that their loads
+// overlap. The prefetchers take their own locks. t.mu is held: a is
+// handed on from t.ahead, which (unlike a variable of its own, handed to
+// an interface) costs no allocation.
+func (t *Tracker) prefetch(a PrefetchAhead) {
+	t.ahead = a
+	for _, p := range t.prefetchers {
+		p.Prefetch(&t.ahead)
 	}
 }
 

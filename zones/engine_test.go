@@ -603,13 +603,12 @@ func TestPrefetchChangesNothing(t *testing.T) {
 			case <-stop:
 				return
 			default:
-				asked.Prefetch(uint32(i%3), i%2)
+				asked.Prefetch(&vessels.PrefetchAhead{uint32(i % 3), uint32(i % 2), uint32(i % 4)})
 			}
 		}
 	}()
 	for _, r := range reports {
-		asked.Prefetch(r.mmsi, 0)
-		asked.Prefetch(r.mmsi, 1)
+		asked.Prefetch(&vessels.PrefetchAhead{r.mmsi, r.mmsi, r.mmsi})
 		asked.Handle(r.event())
 	}
 	close(stop)

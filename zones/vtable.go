@@ -3,6 +3,7 @@ package zones
 import (
 	"unsafe"
 
+	"github.com/riverwatch/riverwatch/vessels"
 	"github.com/riverwatch/riverwatch/vessels/mmsitable"
 	"github.com/riverwatch/riverwatch/vessels/prefetch"
 )
@@ -42,16 +43,44 @@ func (t *vtable) each(fn func(s *vstate)) {
 }
 
 // Prefetch implements vessels.Prefetcher: stage 0 the vessel's slot in
-// the table, stage 1 its state, so that they load beside the tracker's own
-// records of the same report.
-func (e *Engine) Prefetch(mmsi uint32, stage int) {
+// the table, stage 1 its state, stage 2 what the state points to that
+// every report reads (its episodes, zones, cached zone pieces, the head
+// of its grid cell), so that they load beside the tracker's own records.
+func (e *Engine) Prefetch(a *vessels.PrefetchAhead) {
 	if !e.mu.TryLock() {
 		return
 	}
 	defer e.mu.Unlock()
-	if stage == 0 {
-		e.vs.t.Prefetch(mmsi)
-	} else if s := e.vs.get(mmsi); s != nil {
+	if a[0] != 0 {
+		e.vs.t.Prefetch(a[0])
+	}
+	if s := e.stateOf(a[1]); s != nil {
 		prefetch.Lines(unsafe.Pointer(s), unsafe.Sizeof(*s))
+	}
+	if s := e.stateOf(a[2]); s != nil {
+		lineOf(s.eps)
+		lineOf(s.inside)
+		lineOf(s.insideZ)
+		if ents := s.nearZones.ents; len(ents) > 0 {
+			prefetch.Lines(unsafe.Pointer(unsafe.SliceData(ents)), min(uintptr(len(ents))*unsafe.Sizeof(ents[0]), 4*prefetch.LineSize))
+		}
+		if s.inGrid {
+			prefetch.Line(unsafe.Pointer(&s.block.cells[s.cellIdx]))
+		}
+	}
+}
+
+// stateOf is the state of mmsi, or nil (none, or mmsi 0: no vessel asked).
+func (e *Engine) stateOf(mmsi uint32) *vstate {
+	if mmsi == 0 {
+		return nil
+	}
+	return e.vs.get(mmsi)
+}
+
+// lineOf asks for the first line of a slice's elements, if any.
+func lineOf[T any](xs []T) {
+	if len(xs) > 0 {
+		prefetch.Line(unsafe.Pointer(unsafe.SliceData(xs)))
 	}
 }

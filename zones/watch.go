@@ -133,7 +133,7 @@ func (w *Watch) HandleRef(ev *vessels.Event) { w.engine.HandleRef(ev) }
 
 // Prefetch implements vessels.Prefetcher, for a Broker's SubscribePrefetch
 // beside HandleRef.
-func (w *Watch) Prefetch(mmsi uint32, stage int) { w.engine.Prefetch(mmsi, stage) }
+func (w *Watch) Prefetch(a *vessels.PrefetchAhead) { w.engine.Prefetch(a) }
 
 // Open reads the shared state back from the store: API zones, bans, open
 // alerts (adopted, so that nothing is raised twice after a restart). A store

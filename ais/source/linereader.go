@@ -42,7 +42,15 @@ func (lr *LineReader) Reset(r io.Reader) {
 	lr.r, lr.start, lr.end, lr.skipping, lr.err = r, 0, 0, false, nil
 }
 
-// Next returns the next line, valid until the next call.
+// Ready reports whether a complete line is buffered: the next Next then
+// returns it without reading, and without moving the buffer, so that the
+// lines Next returned before stay valid.
+func (lr *LineReader) Ready() bool {
+	return !lr.skipping && lr.start < lr.end && bytes.IndexByte(lr.buf[lr.start:lr.end], '\n') >= 0
+}
+
+// Next returns the next line, valid until the next call (or, while Ready,
+// until a call when it is not).
 //
 // When tooLong is true, line is the first SampleLen bytes (or fewer) of a
 // line longer than the limit; the rest of that line is skipped.

@@ -118,11 +118,22 @@ func New(spec Spec, logger *slog.Logger) (Source, error) {
 	return nil, fmt.Errorf("%w: unknown kind %q", ErrBadSpec, spec.Kind)
 }
 
+// BatchSink is a Sink that takes the lines a source read together at
+// once (ais.Pipeline does), so that it can hand their messages on
+// together.
+type BatchSink interface {
+	Sink
+	// FeedBatch is Feed of each line in turn; the lines' Data are valid
+	// only during the call.
+	FeedBatch(lines []ais.Line)
+}
+
 // feeder hands lines of one source to its sink.
 type feeder struct {
-	name string
-	sink Sink
-	now  func() time.Time
+	name  string
+	sink  Sink
+	now   func() time.Time
+	batch []ais.Line // pump's, reused
 }
 
 // emit feeds a line, or rejects the sample of an over-long one. Empty lines
@@ -139,8 +150,11 @@ func (f *feeder) emit(line []byte, tooLong bool) {
 }
 
 // pump feeds every line of lr until it fails (io.EOF at a clean end) or ctx
-// is done (ctx.Err()).
+// is done (ctx.Err()). To a BatchSink it feeds each line with those already
+// buffered behind it (up to ais.MaxBatch), as one batch: a busy stream's
+// lines then travel together, and a quiet one's line goes on at once.
 func (f *feeder) pump(ctx context.Context, lr *LineReader) error {
+	bs, _ := f.sink.(BatchSink)
 	for n := 0; ; n++ {
 		if n&63 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -149,7 +163,25 @@ func (f *feeder) pump(ctx context.Context, lr *LineReader) error {
 		if err != nil {
 			return err
 		}
-		f.emit(line, tooLong)
+		if bs == nil || !lr.Ready() {
+			f.emit(line, tooLong)
+			continue
+		}
+		f.batch = f.batch[:0]
+		for {
+			switch {
+			case tooLong:
+				f.sink.Reject(f.name, ais.ReasonTooLong, line)
+			case len(line) > 0:
+				f.batch = append(f.batch, ais.Line{Source: f.name, Data: line, Received: f.now()})
+			}
+			if len(f.batch) == ais.MaxBatch || !lr.Ready() {
+				break
+			}
+			line, tooLong, _ = lr.Next() // a ready line: no read, no error
+		}
+		bs.FeedBatch(f.batch)
+		clear(f.batch) // keep no buffer alive through the lines
 	}
 }
 

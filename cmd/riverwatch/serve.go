@@ -97,6 +97,7 @@ func openServer(cfg Config, e env, logger *slog.Logger) (*server, error) {
 		DedupWindow:     cfg.DedupWindow,
 		FragmentTimeout: cfg.FragmentTimeout,
 		OnMessage:       s.tracker.Handle,
+		OnBatch:         s.tracker.HandleBatch, // a stream source's buffered lines together
 		Logger:          logger,
 	}
 	if s.nmeaOut != nil {

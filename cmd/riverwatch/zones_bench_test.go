@@ -190,7 +190,12 @@ func benchTraffic(tb testing.TB, calm bool) *benchFleet {
 // Watch's writer, whose last writes are waited for before the clock stops.
 // It reports the alert events (opened, updated, resolved) per thousand
 // sentences, to show how stormy the scenario is.
-func benchZonesPath(b *testing.B, store zones.StateStore, calm bool) {
+//
+// The lines go in as a stream source reads them, batchLines at a time
+// (Pipeline.FeedBatch: a TCP feed's buffer holds some 80 sentences), or
+// one by one (Feed, as a UDP source of one sentence a datagram) when
+// batchLines is 1.
+func benchZonesPath(b *testing.B, store zones.StateStore, calm bool, batchLines int) {
 	lines := benchTraffic(b, calm)
 	clock := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
@@ -218,24 +223,39 @@ func benchZonesPath(b *testing.B, store zones.StateStore, calm bool) {
 	broker.SubscribePrefetch(w)
 	history := vessels.NewMemoryHistory(vessels.HistoryConfig{MaxPoints: 720, MaxAge: time.Hour, Now: now})
 	tracker := vessels.NewTracker(vessels.TrackerConfig{Now: now, Logger: quiet}, vessels.NewMemoryStore(), history, broker)
-	p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 2 * time.Second, Now: now, OnMessage: tracker.Handle})
-	p.AddSource("bench", "udp", "bench")
+	newPipeline := func() *ais.Pipeline {
+		p := ais.NewPipeline(ais.PipelineConfig{DedupWindow: 2 * time.Second, Now: now, OnMessage: tracker.Handle, OnBatch: tracker.HandleBatch})
+		p.AddSource("bench", "tcp", "bench")
+		return p
+	}
+	p := newPipeline()
 	// 10,000 vessels every 10 s: one sentence a millisecond.
 	const perLine = time.Millisecond
+	batch := make([]ais.Line, 0, max(batchLines, 1))
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
 		if i > 0 && i%lines.Len() == 0 {
+			p.FeedBatch(batch)
+			batch = batch[:0]
 			b.StopTimer() // a second pass would jump every vessel back: start a new fleet state
 			tracker = vessels.NewTracker(vessels.TrackerConfig{Now: now, Logger: quiet}, vessels.NewMemoryStore(), history, broker)
-			p = ais.NewPipeline(ais.PipelineConfig{DedupWindow: 2 * time.Second, Now: now, OnMessage: tracker.Handle})
-			p.AddSource("bench", "udp", "bench")
+			p = newPipeline()
 			b.StartTimer()
 		}
 		clock = clock.Add(perLine)
-		p.Feed(ais.Line{Source: "bench", Data: lines.Line(i % lines.Len()), Received: clock})
+		l := ais.Line{Source: "bench", Data: lines.Line(i % lines.Len()), Received: clock}
+		if batchLines <= 1 {
+			p.Feed(l)
+			continue
+		}
+		if batch = append(batch, l); len(batch) == batchLines {
+			p.FeedBatch(batch)
+			batch = batch[:0]
+		}
 	}
+	p.FeedBatch(batch)
 	cancel() // the writer flushes what is pending and stops
 	<-done
 	b.StopTimer()
@@ -253,25 +273,30 @@ func benchZonesPath(b *testing.B, store zones.StateStore, calm bool) {
 // storm scenario (some 65 alert events per thousand sentences). Run with
 // -cpu 1 for the one-core figure.
 func BenchmarkWholePathZones(b *testing.B) {
-	benchZonesPath(b, zones.NewMemoryStore(zones.MemoryConfig{}), false)
+	benchZonesPath(b, zones.NewMemoryStore(zones.MemoryConfig{}), false, ais.MaxBatch)
 }
 
 // BenchmarkWholePathZonesRedis is the same with the state in a real
 // redis-server (writes batched by the Watch's writer).
 func BenchmarkWholePathZonesRedis(b *testing.B) {
-	benchZonesPath(b, benchRedis(b), false)
+	benchZonesPath(b, benchRedis(b), false, ais.MaxBatch)
 }
 
 // BenchmarkWholePathZonesCalm is the calm scenario: the same zones and
 // fleet, configured and sailing as in a deployment (see benchZoneSet and
 // benchTraffic).
 func BenchmarkWholePathZonesCalm(b *testing.B) {
-	benchZonesPath(b, zones.NewMemoryStore(zones.MemoryConfig{}), true)
+	benchZonesPath(b, zones.NewMemoryStore(zones.MemoryConfig{}), true, ais.MaxBatch)
+}
+
+// BenchmarkWholePathZonesCalmByLine is the calm scenario fed line by line.
+func BenchmarkWholePathZonesCalmByLine(b *testing.B) {
+	benchZonesPath(b, zones.NewMemoryStore(zones.MemoryConfig{}), true, 1)
 }
 
 // BenchmarkWholePathZonesCalmRedis is the calm scenario on Redis.
 func BenchmarkWholePathZonesCalmRedis(b *testing.B) {
-	benchZonesPath(b, benchRedis(b), true)
+	benchZonesPath(b, benchRedis(b), true, ais.MaxBatch)
 }
 
 func benchRedis(b *testing.B) zones.StateStore {

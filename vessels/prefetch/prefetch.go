@@ -6,15 +6,6 @@
 // faults, and does nothing where it is not implemented.
 package prefetch
 
-import "unsafe"
-
 // LineSize is the cache line size assumed: 64 bytes on the processors
 // riverwatch runs on.
 const LineSize = 64
-
-// Lines asks for the cache lines of the n bytes from p.
-func Lines(p unsafe.Pointer, n uintptr) {
-	for off := uintptr(0); off < n; off += LineSize {
-		Line(unsafe.Add(p, off))
-	}
-}

@@ -13,6 +13,8 @@ func TestLinesChangeNothing(t *testing.T) {
 		buf[i] = byte(i)
 	}
 	Lines(unsafe.Pointer(&buf[0]), uintptr(len(buf)))
+	Lines(unsafe.Pointer(&buf[3]), 0)
+	Lines(nil, 4096)
 	Line(nil) // never faults
 	for i := range buf {
 		if buf[i] != byte(i) {
