@@ -125,7 +125,7 @@ func (t *Tracker) mergePosition(v *Vessel, m *ais.Message, st *trackState, at ti
 	case longRange && hasPos && !v.LongRange && Elapsed(v.PositionAt, at) < longRangeHold:
 		return merged{held: true}
 	}
-	d := dynamicOf(p)
+	d := t.dynamics.take(p)
 	if !p.PosValid || !validLatLon(p.Lat, p.Lon) || (p.Lat == 0 && p.Lon == 0) {
 		// Keep the last good position (PositionAt says how old it is) but
 		// take the rest of the report: it is the vessel's latest word.
@@ -192,15 +192,39 @@ func (t *Tracker) impossible(lat1, lon1 float64, t1 time.Time, lat2, lon2 float6
 }
 
 // dynamic holds the values of one position report; the Vessel's pointer
-// fields point into it, so a report costs one allocation.
+// fields point into it, so a report costs one allocation (a sixteenth of
+// one: see dynamicPool).
 type dynamic struct {
 	lat, lon, sog, cog  float64
 	hdg                 int
 	sogOK, cogOK, hdgOK bool
 }
 
-func dynamicOf(p *ais.Position) *dynamic {
-	d := &dynamic{sog: p.SOG, cog: p.COG, hdg: p.Heading}
+// dynamicChunk is how many dynamics a dynamicPool allocates at once: a
+// sixteenth of the allocations, while a record whose vessel fell silent
+// keeps at most 15 others' old values (768 bytes) alive with its own.
+const dynamicChunk = 16
+
+// dynamicPool hands out dynamics from chunks allocated dynamicChunk at a
+// time. A dynamic is never handed out twice: records and the events that
+// copied them share its values read-only, and the garbage collector frees
+// a chunk once none of them points into it.
+type dynamicPool struct{ free []dynamic }
+
+// take returns a new dynamic holding p's values.
+func (dp *dynamicPool) take(p *ais.Position) *dynamic {
+	if len(dp.free) == 0 {
+		dp.free = make([]dynamic, dynamicChunk)
+	}
+	d := &dp.free[0]
+	dp.free = dp.free[1:]
+	*d = dynamicOf(p)
+	return d
+}
+
+// dynamicOf is p's values, checked.
+func dynamicOf(p *ais.Position) dynamic {
+	d := dynamic{sog: p.SOG, cog: p.COG, hdg: p.Heading}
 	d.sogOK = p.SOGValid && p.SOG >= 0 && p.SOG < 102.25 // 102.3 is "not available"
 	d.cogOK = p.COGValid && p.COG >= 0 && p.COG < 360
 	d.hdgOK = p.HeadingValid && p.Heading >= 0 && p.Heading < 360

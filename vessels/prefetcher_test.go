@@ -173,3 +173,26 @@ func TestHandleBatchAllocates(t *testing.T) {
 type countingPrefetcher struct{ n int }
 
 func (c *countingPrefetcher) Prefetch(*vessels.PrefetchAhead) { c.n++ }
+
+// Records and the events that copied them share each report's values,
+// which come from chunks of several reports: a value once published never
+// changes, however many reports follow.
+func TestPublishedPositionsNeverChange(t *testing.T) {
+	at := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	b := vessels.NewBroker()
+	type kept struct {
+		v        vessels.Vessel
+		lat, sog float64
+	}
+	var all []kept
+	b.Subscribe(func(e vessels.Event) { all = append(all, kept{e.Vessel, *e.Vessel.Lat, *e.Vessel.SOG}) })
+	tr := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return at.Add(time.Hour) }}, nil, nil, b)
+	for i := range 100 {
+		tr.Handle(vesselstest.PositionReport(uint32(413000001+i%3), at.Add(time.Duration(i)*10*time.Second), 43.9+float64(i)/10000, 126.5, float64(i%20)))
+	}
+	for i, k := range all {
+		if *k.v.Lat != k.lat || *k.v.SOG != k.sog || k.lat != 43.9+float64(i)/10000 {
+			t.Fatalf("event %d: lat %v sog %v, published %v %v", i, *k.v.Lat, *k.v.SOG, k.lat, k.sog)
+		}
+	}
+}

@@ -109,6 +109,8 @@ type Tracker struct {
 	// them that are Prefetchers, asked for each report's vessel first.
 	prefetchers []Prefetcher
 	ahead       PrefetchAhead // what prefetch asks; guarded by mu
+
+	dynamics dynamicPool // the values of accepted reports; guarded by mu
 }
 
 // refPublisher is a Publisher that hands subscribers an event by
