@@ -72,8 +72,8 @@ func (h *MemoryHistory) Prefetch(a *PrefetchAhead) {
 	}
 	if a[1] != 0 {
 		if s := h.shard(a[1]); s.mu.TryRLock() {
-			if r := s.rings.Get(a[1]); r != nil && r.capacity() > 0 {
-				prefetch.Line(unsafe.Pointer(&r.buf[r.off(int(r.n)%r.capacity())]))
+			if r := s.rings.Get(a[1]); r != nil && len(r.buf) > 0 {
+				prefetch.Line(unsafe.Pointer(&r.buf[r.next()]))
 			}
 			s.mu.RUnlock()
 		}

@@ -127,6 +127,17 @@ func (r *ring) at(i int) packed {
 }
 
 // timeAt is the time of the i-th oldest record.
+// next is where in buf the next push writes, or the oldest record when
+// the ring is full (which that push replaces). Unlike off it divides by
+// nothing: head < capacity and n <= capacity.
+func (r *ring) next() int {
+	i, c := int(r.head)+int(r.n), r.capacity()
+	if i >= c {
+		i -= c
+	}
+	return i * pointSize
+}
+
 func (r *ring) timeAt(i int) uint32 { return binary.LittleEndian.Uint32(r.buf[r.off(i):]) }
 
 // newest is the time of the newest record; r.n must be > 0.

@@ -1,6 +1,7 @@
 package vessels
 
 import (
+	"encoding/binary"
 	"testing"
 	"time"
 )
@@ -11,7 +12,14 @@ func TestRingGrowsAndWraps(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	var caps []int
 	for i := range 250 {
+		next, c := 0, r.capacity()
+		if c > 0 {
+			next = r.next()
+		}
 		r.push(packPoint(TrackPoint{Time: t0.Add(time.Duration(i) * time.Second), Lat: 43, Lon: 126, SOG: -1, COG: -1, Heading: -1}), limit)
+		if r.capacity() == c && binary.LittleEndian.Uint32(r.buf[next:]) != uint32(t0.Unix())+uint32(i) {
+			t.Fatalf("point %d not written where next said, %d", i, next)
+		}
 		if c := r.capacity(); len(caps) == 0 || caps[len(caps)-1] != c {
 			caps = append(caps, c)
 		}
