@@ -19,10 +19,18 @@ type batchRecorder struct {
 }
 
 func (b *batchRecorder) FeedBatch(lines []ais.Line) {
+	b.mu.Lock()
 	b.sizes = append(b.sizes, len(lines))
+	b.mu.Unlock()
 	for _, l := range lines {
 		b.Feed(l)
 	}
+}
+
+func (b *batchRecorder) batchSizes() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.sizes)
 }
 
 // A stream pumped into a BatchSink arrives whole and in order, in batches
@@ -61,10 +69,10 @@ func TestPumpFeedsBatches(t *testing.T) {
 				t.Fatalf("rejects %+v, want the over-long line", rj)
 			}
 			switch {
-			case name == "buffered" && (len(sink.sizes) == 0 || slices.Max(sink.sizes) != ais.MaxBatch):
-				t.Fatalf("batches %v: want full ones of %d", sink.sizes, ais.MaxBatch)
-			case name == "one byte" && len(sink.sizes) != 0:
-				t.Fatalf("batches %v of a stream never holding two lines", sink.sizes)
+			case name == "buffered" && (len(sink.batchSizes()) == 0 || slices.Max(sink.batchSizes()) != ais.MaxBatch):
+				t.Fatalf("batches %v: want full ones of %d", sink.batchSizes(), ais.MaxBatch)
+			case name == "one byte" && len(sink.batchSizes()) != 0:
+				t.Fatalf("batches %v of a stream never holding two lines", sink.batchSizes())
 			}
 		})
 	}

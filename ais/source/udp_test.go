@@ -2,8 +2,10 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,5 +116,51 @@ func TestOpenErrorsShowAtOnce(t *testing.T) {
 	}
 	if err := src.Open(); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("file Open of a missing file = %v, want fs.ErrNotExist", err)
+	}
+}
+
+// Datagrams waiting on the socket are read together (recvmmsg) and their
+// lines go to a BatchSink as batches of at most ais.MaxBatch, whole and in
+// order, on IPv4 and IPv6 loopback alike.
+func TestUDPBatches(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
+		t.Run(addr, func(t *testing.T) {
+			if addr[0] == '[' {
+				if c, err := net.ListenPacket("udp", addr); err != nil {
+					t.Skipf("no IPv6 loopback here: %v", err)
+				} else {
+					c.Close()
+				}
+			}
+			src := mustOpen(t, mustParse(t, "rx=udp://"+addr))
+			conn, err := net.Dial("udp", src.Address())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			var want []string
+			for i := range 40 { // queued before the source reads
+				want = append(want, fmt.Sprintf("line%02d", i))
+				if _, err := conn.Write([]byte(want[i] + "\r\n")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want = append(want, "a", "b", "last")
+			if _, err := conn.Write([]byte("a\nb\r\nlast\n")); err != nil {
+				t.Fatal(err)
+			}
+			rec := &batchRecorder{recorder: newRecorder()}
+			start(t, src, rec)
+			rec.waitFor(t, "the marker line", func() bool {
+				got := rec.texts()
+				return len(got) > 0 && got[len(got)-1] == "last"
+			})
+			if got := rec.texts(); !slices.Equal(got, want) {
+				t.Fatalf("lines %q, want %q", got, want)
+			}
+			if sizes := rec.batchSizes(); len(sizes) == 0 || slices.Max(sizes) > ais.MaxBatch || slices.Max(sizes) < 2 {
+				t.Fatalf("batches %v: want some of several lines, none over %d", sizes, ais.MaxBatch)
+			}
+		})
 	}
 }

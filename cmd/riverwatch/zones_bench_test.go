@@ -191,10 +191,10 @@ func benchTraffic(tb testing.TB, calm bool) *benchFleet {
 // It reports the alert events (opened, updated, resolved) per thousand
 // sentences, to show how stormy the scenario is.
 //
-// The lines go in as a stream source reads them, batchLines at a time
-// (Pipeline.FeedBatch: a TCP feed's buffer holds some 80 sentences), or
-// one by one (Feed, as a UDP source of one sentence a datagram) when
-// batchLines is 1.
+// The lines go in as a busy source reads them, batchLines at a time
+// (Pipeline.FeedBatch: a TCP feed's buffer holds some 80 sentences, and a
+// UDP source reads the datagrams waiting together), or one by one (Feed,
+// as a quiet source's lines come) when batchLines is 1.
 func benchZonesPath(b *testing.B, store zones.StateStore, calm bool, batchLines int) {
 	lines := benchTraffic(b, calm)
 	clock := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
