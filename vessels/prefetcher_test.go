@@ -32,7 +32,7 @@ func TestTrackerPrefetchesThroughBroker(t *testing.T) {
 	stop := b.SubscribePrefetch(pre)
 	b.SubscribeRef(func(e *vessels.Event) { pre.calls = append(pre.calls, fmt.Sprintf("event %d", e.Vessel.MMSI)) })
 	at := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
-	tr := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return at }}, nil, nil, b)
+	tr := vessels.NewTracker(vessels.TrackerConfig{PrefetchFrom: -1, Now: func() time.Time { return at }}, nil, nil, b)
 	tr.Handle(vesselstest.PositionReport(413000001, at, 43.9, 126.5, 5))
 	tr.Handle(vesselstest.PositionReport(413000002, at, 43.8, 126.4, 5))
 	want := []string{
@@ -47,6 +47,17 @@ func TestTrackerPrefetchesThroughBroker(t *testing.T) {
 	tr.Handle(vesselstest.PositionReport(413000001, at.Add(10*time.Second), 43.9001, 126.5, 5))
 	if !slices.Equal(pre.calls, []string{"event 413000001"}) {
 		t.Fatalf("after unsubscribing, calls %q", pre.calls)
+	}
+
+	// By default a live picture of two vessels stays in the cache: nobody
+	// is asked.
+	b.SubscribePrefetch(pre)
+	pre.calls = nil
+	small := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return at }}, nil, nil, b)
+	small.Handle(vesselstest.PositionReport(413000001, at, 43.9, 126.5, 5))
+	small.HandleBatch([]*ais.Message{vesselstest.PositionReport(413000002, at, 43.9, 126.5, 5)})
+	if !slices.Equal(pre.calls, []string{"event 413000001", "event 413000002"}) {
+		t.Fatalf("with two vessels, calls %q", pre.calls)
 	}
 }
 
@@ -103,7 +114,7 @@ func TestHandleBatchAsHandle(t *testing.T) {
 		b.SubscribeRef(func(e *vessels.Event) { pre.calls = append(pre.calls, fmt.Sprintf("event %d", e.Vessel.MMSI)) })
 		hist := vessels.NewMemoryHistory(vessels.HistoryConfig{Now: func() time.Time { return at.Add(time.Hour) }})
 		store := vessels.NewMemoryStore()
-		tr := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return at.Add(time.Hour) }}, store, hist, b)
+		tr := vessels.NewTracker(vessels.TrackerConfig{PrefetchFrom: -1, Now: func() time.Time { return at.Add(time.Hour) }}, store, hist, b)
 		if batch {
 			tr.HandleBatch(ms)
 		} else {
@@ -148,7 +159,7 @@ func TestHandleBatchAllocates(t *testing.T) {
 	b := vessels.NewBroker()
 	b.SubscribePrefetch(&countingPrefetcher{})
 	b.SubscribeRef(func(*vessels.Event) {})
-	tr := vessels.NewTracker(vessels.TrackerConfig{Now: func() time.Time { return now }}, nil, nil, b)
+	tr := vessels.NewTracker(vessels.TrackerConfig{PrefetchFrom: -1, Now: func() time.Time { return now }}, nil, nil, b)
 	ms := make([]*ais.Message, 16)
 	for i := range ms {
 		ms[i] = vesselstest.PositionReport(uint32(413000001+i), at, 43.9, 126.5, 5)

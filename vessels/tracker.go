@@ -22,6 +22,7 @@ const (
 	DefaultSweepInterval = 5 * time.Second
 	DefaultMaxClockSkew  = 2 * time.Minute
 	DefaultMaxVessels    = 200_000
+	DefaultPrefetchFrom  = 2048
 )
 
 // summaryEvery is how often the tracker logs a summary of refused reports.
@@ -51,8 +52,13 @@ type TrackerConfig struct {
 	// new MMSIs beyond it are refused and counted, so that a flood of forged
 	// MMSIs cannot grow memory without bound.
 	MaxVessels int
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// PrefetchFrom is how many vessels the live picture must hold for
+	// Handle and HandleBatch to ask for their records ahead (default 2048;
+	// negative: always). Below it the records stay in the cache, and
+	// asking would only cost.
+	PrefetchFrom int
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // TrackerStats count what the Tracker did with the messages it was given.
@@ -165,6 +171,9 @@ func NewTracker(cfg TrackerConfig, store Store, history History, pub Publisher) 
 	if cfg.MaxVessels <= 0 {
 		cfg.MaxVessels = DefaultMaxVessels
 	}
+	if cfg.PrefetchFrom == 0 {
+		cfg.PrefetchFrom = DefaultPrefetchFrom
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -246,8 +255,10 @@ func (t *Tracker) Handle(m *ais.Message) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.prefetch(PrefetchAhead{m.MMSI})
-	t.prefetch(PrefetchAhead{1: m.MMSI})
+	if t.asksAhead() {
+		t.prefetch(PrefetchAhead{m.MMSI})
+		t.prefetch(PrefetchAhead{1: m.MMSI})
+	}
 	t.handle(m)
 }
 
@@ -267,6 +278,14 @@ func (t *Tracker) HandleBatch(ms []*ais.Message) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if !t.asksAhead() {
+		for _, m := range ms {
+			if m != nil {
+				t.handle(m)
+			}
+		}
+		return
+	}
 	for i := -PrefetchStages; i < len(ms); i++ {
 		var a PrefetchAhead
 		for stage := range a {
@@ -325,6 +344,12 @@ func (t *Tracker) handle(m *ais.Message) {
 	} else {
 		t.pub.Publish(*ev)
 	}
+}
+
+// asksAhead reports whether the live picture is large enough for asking
+// ahead to pay (see TrackerConfig.PrefetchFrom).
+func (t *Tracker) asksAhead() bool {
+	return len(t.prefetchers) > 0 && t.store.Len() >= t.cfg.PrefetchFrom
 }
 
 // prefetch asks the store, the history and the subscribers for the
