@@ -73,7 +73,7 @@ func (h *MemoryHistory) Prefetch(a *PrefetchAhead) {
 	if a[1] != 0 {
 		if s := h.shard(a[1]); s.mu.TryRLock() {
 			if r := s.rings.Get(a[1]); r != nil && len(r.buf) > 0 {
-				prefetch.Line(unsafe.Pointer(&r.buf[r.next()]))
+				prefetch.Line(unsafe.Pointer(&r.buf[r.off(int(r.n))]))
 			}
 			s.mu.RUnlock()
 		}

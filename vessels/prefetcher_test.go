@@ -144,6 +144,9 @@ func TestHandleBatchAsHandle(t *testing.T) {
 		if strings.HasPrefix(c, "event") {
 			events++
 		}
+		if c == "prefetch [0 0 0]" {
+			t.Fatalf("calls %q: a Prefetch asking for nobody", calls)
+		}
 	}
 	if last := calls[len(calls)-1]; events != 8 || last != "event 413000009" {
 		t.Fatalf("%d events, the last call %q: want 8, the last for 413000009", events, last)

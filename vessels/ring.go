@@ -110,7 +110,17 @@ type ring struct {
 
 func (r *ring) capacity() int { return len(r.buf) / pointSize }
 
-func (r *ring) off(i int) int { return (int(r.head) + i) % r.capacity() * pointSize }
+// off is where in buf the i-th oldest record lies, for 0 <= i <= n: at
+// i = n the next push writes, or (the ring full) the oldest record it
+// replaces. head < capacity and n <= capacity, so one subtraction wraps
+// the index, with no division.
+func (r *ring) off(i int) int {
+	j, c := int(r.head)+i, r.capacity()
+	if j >= c {
+		j -= c
+	}
+	return j * pointSize
+}
 
 // at is the i-th oldest record.
 func (r *ring) at(i int) packed {
@@ -127,17 +137,6 @@ func (r *ring) at(i int) packed {
 }
 
 // timeAt is the time of the i-th oldest record.
-// next is where in buf the next push writes, or the oldest record when
-// the ring is full (which that push replaces). Unlike off it divides by
-// nothing: head < capacity and n <= capacity.
-func (r *ring) next() int {
-	i, c := int(r.head)+int(r.n), r.capacity()
-	if i >= c {
-		i -= c
-	}
-	return i * pointSize
-}
-
 func (r *ring) timeAt(i int) uint32 { return binary.LittleEndian.Uint32(r.buf[r.off(i):]) }
 
 // newest is the time of the newest record; r.n must be > 0.

@@ -14,11 +14,11 @@ func TestRingGrowsAndWraps(t *testing.T) {
 	for i := range 250 {
 		next, c := 0, r.capacity()
 		if c > 0 {
-			next = r.next()
+			next = r.off(int(r.n))
 		}
 		r.push(packPoint(TrackPoint{Time: t0.Add(time.Duration(i) * time.Second), Lat: 43, Lon: 126, SOG: -1, COG: -1, Heading: -1}), limit)
 		if r.capacity() == c && binary.LittleEndian.Uint32(r.buf[next:]) != uint32(t0.Unix())+uint32(i) {
-			t.Fatalf("point %d not written where next said, %d", i, next)
+			t.Fatalf("point %d not written where off(n) said, %d", i, next)
 		}
 		if c := r.capacity(); len(caps) == 0 || caps[len(caps)-1] != c {
 			caps = append(caps, c)

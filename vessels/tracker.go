@@ -291,7 +291,9 @@ func (t *Tracker) HandleBatch(ms []*ais.Message) {
 		for stage := range a {
 			a[stage] = mmsiAt(i + PrefetchStages - stage)
 		}
-		t.prefetch(a)
+		if a != (PrefetchAhead{}) { // the batch's last message asks for nobody
+			t.prefetch(a)
+		}
 		if i >= 0 && ms[i] != nil {
 			t.handle(ms[i])
 		}
