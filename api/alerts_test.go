@@ -15,7 +15,7 @@ func testAlert(id string, mmsi uint32, zone string, at time.Time) zones.Alert {
 		ID: id, Key: "speeding/" + zone, Kind: zones.AlertSpeeding, Severity: zones.SeverityWarning,
 		MMSI: mmsi, ZoneID: zone, Lat: 43.84, Lon: 126.55,
 		MessageZH: "超速 9.5 节（限速 3 节）", MessageEN: "Speeding 9.5 kn (limit 3 kn)",
-		Values: map[string]float64{"sog_kn": 9.5, "limit_kn": 3},
+		Values: zones.FiguresOf("sog_kn", 9.5, "limit_kn", 3.0),
 		State:  zones.StateOpen, OpenedAt: at, UpdatedAt: at,
 	}
 }

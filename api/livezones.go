@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/riverwatch/riverwatch/zones"
@@ -27,7 +26,6 @@ func newZoneMessage(e zones.Event, now time.Time, view func(zones.Alert) AlertVi
 	switch {
 	case e.Alert != nil:
 		a := *e.Alert
-		a.Values = maps.Clone(a.Values)
 		v := view(a)
 		m.Alert = &v
 	case e.Ban != nil:

@@ -84,7 +84,7 @@ func TestLiveZoneEvents(t *testing.T) {
 
 	a := testAlert("alert-7", 412000001, "jilin.quay:1", testNow)
 	fx.zones.raise(zones.EventAlertOpened, a)
-	a.Values = map[string]float64{"sog_kn": 11, "limit_kn": 3}
+	a.Values = zones.FiguresOf("sog_kn", 11.0, "limit_kn", 3.0)
 	fx.zones.raise(zones.EventAlertUpdated, a)
 	steps := []struct {
 		method, target, ctype, body string
@@ -123,7 +123,7 @@ func TestLiveZoneEvents(t *testing.T) {
 				t.Fatalf("%s: message %d is %q, want %q (all: %+v)", name, i, m.Type, want[i], got)
 			}
 		}
-		if got[1].Alert.Values["sog_kn"] != 11 || got[2].Alert.State != zones.StateAcknowledged || got[3].Alert.ResolvedBy != "anonymous" {
+		if got[1].Alert.Values.Value("sog_kn") != 11 || got[2].Alert.State != zones.StateAcknowledged || got[3].Alert.ResolvedBy != "anonymous" {
 			t.Errorf("%s: alerts %+v %+v %+v", name, got[1].Alert, got[2].Alert, got[3].Alert)
 		}
 		if !got[4].Ban.Active || got[5].Ban.Active || got[5].Ban.LiftedBy != "anonymous" || got[6].ZoneID != "anchor-1" || got[7].ZoneID != "anchor-1" {
@@ -147,7 +147,7 @@ func TestLiveAlertsNeverCoalescedAway(t *testing.T) {
 		a := testAlert(fmt.Sprintf("alert-%02d", i), 412000001, "jilin.quay:1", testNow)
 		fx.zones.raise(zones.EventAlertOpened, a)
 		for u := range updates {
-			a.Values = map[string]float64{"sog_kn": float64(u)}
+			a.Values = zones.FiguresOf("sog_kn", float64(u))
 			fx.zones.raise(zones.EventAlertUpdated, a)
 			if u%50 == 0 {
 				fx.broker.Publish(update(withSOG(fleet[0], float64(u))))
@@ -186,7 +186,7 @@ func TestLiveAlertsNeverCoalescedAway(t *testing.T) {
 
 func TestZoneQueue(t *testing.T) {
 	ev := func(typ zones.EventType, id string, n float64) *liveEvent {
-		a := AlertView{Alert: zones.Alert{ID: id, Values: map[string]float64{"n": n}}}
+		a := AlertView{Alert: zones.Alert{ID: id, Values: zones.FiguresOf("n", n)}}
 		return &liveEvent{zone: &zoneMessage{Type: typ, Alert: &a}}
 	}
 	ban := &liveEvent{zone: &zoneMessage{Type: zones.EventBanSet, Ban: &BanView{}}}
@@ -214,7 +214,7 @@ func TestZoneQueue(t *testing.T) {
 			var got []string
 			for _, le := range q.take() {
 				if a := le.zone.Alert; a != nil {
-					got = append(got, fmt.Sprintf("%s %s %v", le.zone.Type, a.ID, a.Values["n"]))
+					got = append(got, fmt.Sprintf("%s %s %v", le.zone.Type, a.ID, a.Values.Value("n")))
 				} else {
 					got = append(got, string(le.zone.Type)+", ")
 				}

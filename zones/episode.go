@@ -27,8 +27,8 @@ type episode struct {
 	// last found the pair at risk.
 	judged uint64
 	// figs are the latest figures, written into alert.Values only when
-	// the alert is sent: an update that is not sent costs no map.
-	figs    figures
+	// the alert is sent.
+	figs    Figures
 	figsNew bool
 	id      epID
 }
@@ -93,33 +93,6 @@ func (e *Engine) find(s *vstate, kind AlertKind, other uint32, zone string) *epi
 	return nil
 }
 
-// figures are an alert's Values before they become a map.
-type figures struct {
-	n    int
-	keys [3]string
-	vals [3]float64
-}
-
-func (f *figures) add(k string, v float64) {
-	if f.n < len(f.keys) {
-		f.keys[f.n], f.vals[f.n] = k, v
-		f.n++
-	}
-}
-
-// values is a new map of the figures, nil for none: each alert sent has
-// its own, since the receivers keep it.
-func (f *figures) values() map[string]float64 {
-	if f.n == 0 {
-		return nil
-	}
-	m := make(map[string]float64, f.n)
-	for i := range f.n {
-		m[f.keys[i]] = f.vals[i]
-	}
-	return m
-}
-
 // breach is what a rule found: kind, severity and figures of s's breach,
 // with another vessel and in a zone (both optional). The rules build one
 // on every report a condition holds; raiseB turns it into an alert only
@@ -131,7 +104,7 @@ type breach struct {
 	other uint32
 	zone  *Zone
 	banID string
-	figs  figures
+	figs  Figures
 }
 
 func breachOf(kind AlertKind, sev Severity, s *vstate, z *Zone) breach {
@@ -140,7 +113,7 @@ func breachOf(kind AlertKind, sev Severity, s *vstate, z *Zone) breach {
 
 // with adds a figure.
 func (b breach) with(k string, v float64) breach {
-	b.figs.add(k, v)
+	b.figs.Set(k, v)
 	return b
 }
 
@@ -196,7 +169,7 @@ func (e *Engine) raiseB(b breach, now time.Time) *episode {
 	zone := b.zoneID()
 	ep := e.find(b.s, b.kind, b.other, zone)
 	if ep == nil || ep.suppressed {
-		a := e.alert(b.kind, b.sev, b.s, b.zone, b.figs.values())
+		a := e.alert(b.kind, b.sev, b.s, b.zone, b.figs)
 		if b.other != 0 {
 			a.OtherMMSI, a.Key = b.other, key(b.kind, b.s.mmsi, b.other, zone)
 		}
@@ -227,7 +200,7 @@ func (e *Engine) emitUpdate(ep *episode, now time.Time) {
 // syncValues writes the latest figures into the alert.
 func (e *Engine) syncValues(ep *episode) {
 	if ep.figsNew {
-		ep.alert.Values, ep.figsNew = ep.figs.values(), false
+		ep.alert.Values, ep.figsNew = ep.figs, false
 	}
 }
 

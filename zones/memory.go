@@ -48,9 +48,10 @@ type MemoryStore struct {
 	alerts      map[string]*Alert
 	open        map[string]string // episode key → id of its active alert
 
-	ring []Event       // event seq s at ring[(s-1)%StreamLength]
-	seq  uint64        // id of the last event published
-	wake chan struct{} // closed on Close, and on a Publish once a subscriber waits on it
+	ring    []streamEntry // event seq s at ring[(s-1)%StreamLength]
+	editing Alert         // UpdateAlert's copy for fn, under mu
+	seq     uint64        // id of the last event published
+	wake    chan struct{} // closed on Close, and on a Publish once a subscriber waits on it
 	// waited: a subscriber has taken wake to wait on since it was made, so
 	// the next Publish closes and replaces it (a Publish nobody waits for
 	// makes no channel)
@@ -340,15 +341,15 @@ func (s *MemoryStore) OpenAlert(ctx context.Context, a Alert) (Alert, bool, erro
 	defer s.mu.Unlock()
 	s.sweepLocked()
 	if id, ok := s.open[a.Key]; ok {
-		return cloneAlert(*s.alerts[id]), false, nil
+		return *s.alerts[id], false, nil
 	}
 	if old, ok := s.alerts[a.ID]; ok && !alertGone(old, s.now()) {
 		return Alert{}, false, fmt.Errorf("zones: alert %q: id already used by episode %q: %w", a.ID, old.Key, ErrConflict)
 	}
-	stored := cloneAlert(a)
+	stored := a
 	s.alerts[a.ID] = &stored
 	s.open[a.Key] = a.ID
-	return cloneAlert(a), true, nil
+	return a, true, nil
 }
 
 // UpdateAlert implements StateStore. fn runs once, with the store locked:
@@ -366,11 +367,12 @@ func (s *MemoryStore) UpdateAlert(ctx context.Context, id string, fn func(a *Ale
 	if !ok || alertGone(cur, now) {
 		return Alert{}, fmt.Errorf("zones: alert %q: %w", id, ErrNotFound)
 	}
-	next := cloneAlert(*cur)
-	if err := fn(&next); err != nil {
+	next := &s.editing // fn's copy, kept in the store so as not to allocate one
+	*next = *cur
+	if err := fn(next); err != nil {
 		return Alert{}, err
 	}
-	if err := CheckAlertUpdate(cur, &next, now); err != nil {
+	if err := CheckAlertUpdate(cur, next, now); err != nil {
 		return Alert{}, err
 	}
 	holder, held := s.open[next.Key]
@@ -382,8 +384,8 @@ func (s *MemoryStore) UpdateAlert(ctx context.Context, id string, fn func(a *Ale
 	case held && holder == id:
 		delete(s.open, next.Key)
 	}
-	*cur = next
-	return cloneAlert(next), nil
+	*cur = *next
+	return *next, nil
 }
 
 // Alert implements StateStore.
@@ -396,7 +398,7 @@ func (s *MemoryStore) Alert(ctx context.Context, id string) (Alert, error) {
 	if !ok || alertGone(a, s.now()) {
 		return Alert{}, fmt.Errorf("zones: alert %q: %w", id, ErrNotFound)
 	}
-	return cloneAlert(*a), nil
+	return *a, nil
 }
 
 // Alerts implements StateStore. Alerts updated in the same microsecond
@@ -419,7 +421,7 @@ func (s *MemoryStore) Alerts(ctx context.Context, f AlertFilter) ([]Alert, error
 	}
 	out := make([]Alert, len(sel))
 	for i, a := range sel {
-		out[i] = cloneAlert(*a)
+		out[i] = *a
 	}
 	return out, nil
 }
@@ -434,13 +436,10 @@ func (s *MemoryStore) Publish(ctx context.Context, e Event) error {
 	}
 	defer s.mu.Unlock()
 	s.seq++
-	e = cloneEvent(e)
-	e.StreamID = strconv.FormatUint(s.seq, 10)
 	if len(s.ring) < StreamLength {
-		s.ring = append(s.ring, e)
-	} else {
-		s.ring[(s.seq-1)%StreamLength] = e
+		s.ring = append(s.ring, streamEntry{})
 	}
+	s.ring[(s.seq-1)%StreamLength].keep(e)
 	if s.waited {
 		close(s.wake)
 		s.wake, s.waited = make(chan struct{}), false
@@ -485,6 +484,7 @@ func (s *MemoryStore) Subscribe(ctx context.Context, after string, fn func(Event
 	}
 	s.mu.Unlock()
 	batch := make([]Event, 0, subscribeBatch)
+	alerts := make([]Alert, subscribeBatch) // what batch's events point to, reused
 	for {
 		if err := s.begin(ctx); err != nil {
 			return err
@@ -506,7 +506,7 @@ func (s *MemoryStore) Subscribe(ctx context.Context, after string, fn func(Event
 		}
 		batch = batch[:0]
 		for seq := pos + 1; seq <= s.seq && len(batch) < subscribeBatch; seq++ {
-			batch = append(batch, cloneEvent(s.ring[(seq-1)%StreamLength]))
+			batch = append(batch, s.ring[(seq-1)%StreamLength].event(seq, &alerts[len(batch)]))
 		}
 		s.mu.Unlock()
 		for _, e := range batch {
@@ -583,15 +583,36 @@ func cloneBan(b Ban) Ban {
 	return b
 }
 
-func cloneAlert(a Alert) Alert {
-	a.Values = maps.Clone(a.Values)
-	return a
+// streamEntry is an event of the stream with its alert held by value, so
+// that publishing one allocates nothing.
+type streamEntry struct {
+	e        Event // its Alert nil, its StreamID unset
+	alert    Alert
+	hasAlert bool
 }
 
-func cloneEvent(e Event) Event {
-	if e.Alert != nil {
-		a := cloneAlert(*e.Alert)
-		e.Alert = &a
+// keep stores a copy of e, sharing nothing with it.
+func (x *streamEntry) keep(e Event) {
+	x.hasAlert = e.Alert != nil
+	if x.hasAlert {
+		x.alert = *e.Alert
+	}
+	if e.Ban != nil {
+		b := cloneBan(*e.Ban)
+		e.Ban = &b
+	}
+	e.Alert, e.StreamID = nil, ""
+	x.e = e
+}
+
+// event is the kept event with stream id seq, its alert copied into buf
+// and its ban its own.
+func (x *streamEntry) event(seq uint64, buf *Alert) Event {
+	e := x.e
+	e.StreamID = strconv.FormatUint(seq, 10)
+	if x.hasAlert {
+		*buf = x.alert
+		e.Alert = buf
 	}
 	if e.Ban != nil {
 		b := cloneBan(*e.Ban)

@@ -105,18 +105,18 @@ func TestMemoryCopies(t *testing.T) {
 	s := zones.NewMemoryStore(zones.MemoryConfig{})
 	defer s.Close()
 	ctx := t.Context()
-	a := zones.Alert{ID: "a", Values: map[string]float64{"v": 1}}
+	a := zones.Alert{ID: "a", Values: zones.FiguresOf("v", 1.0)}
 	if err := s.Publish(ctx, zones.Event{Type: zones.EventAlertOpened, Alert: &a}); err != nil {
 		t.Fatal(err)
 	}
-	a.Values["v"] = 2
+	a.Values.Set("v", 2)
 	for range 2 {
 		sctx, cancel := context.WithCancel(ctx)
 		_ = s.Subscribe(sctx, "0", func(e zones.Event) {
-			if v := e.Alert.Values["v"]; v != 1 {
+			if v := e.Alert.Values.Value("v"); v != 1 {
 				t.Errorf("delivered v = %v, want 1", v)
 			}
-			e.Alert.Values["v"] = 3
+			e.Alert.Values.Set("v", 3)
 			cancel()
 		})
 	}

@@ -32,7 +32,7 @@ func KindName(k AlertKind) (zh, en string) {
 
 // alert builds the alert of an episode of kind for vessel s (and zone z,
 // may be nil). Its message is written by describe when it is sent.
-func (e *Engine) alert(kind AlertKind, sev Severity, s *vstate, z *Zone, vals map[string]float64) Alert {
+func (e *Engine) alert(kind AlertKind, sev Severity, s *vstate, z *Zone, vals Figures) Alert {
 	a := Alert{Kind: kind, Severity: sev, MMSI: s.mmsi, Lat: s.lat, Lon: s.lon, Values: vals}
 	zoneID := ""
 	if z != nil {
@@ -85,8 +85,8 @@ func (e *Engine) appendMessage(b []byte, a *Alert, lang int) []byte {
 		b = append(b, msgSep[lang]...)
 		b = append(b, name...)
 	}
-	if len(a.Values) > 0 {
-		b = appendDetail(b, a.Values, lang, true)
+	if a.Values.Len() > 0 {
+		b = appendDetail(b, &a.Values, lang, true)
 	}
 	return b
 }
@@ -139,11 +139,11 @@ var distressSources = map[float64][2]string{
 
 // appendDetail appends the figures of vals in language lang, each after
 // the language's separator (sep), or the first without it.
-func appendDetail(b []byte, vals map[string]float64, lang int, sep bool) []byte {
+func appendDetail(b []byte, vals *Figures, lang int, sep bool) []byte {
 	first := !sep
 	for i := range details {
 		d := &details[i]
-		v, ok := vals[d.key]
+		v, ok := vals.Get(d.key)
 		if !ok {
 			continue
 		}

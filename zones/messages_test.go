@@ -53,7 +53,7 @@ func describeFmt(e *Engine, a *Alert) (string, string) {
 	}
 	dzh, den := "", ""
 	for _, d := range formats {
-		v, ok := a.Values[d.key]
+		v, ok := a.Values.Get(d.key)
 		if !ok {
 			continue
 		}
@@ -111,9 +111,8 @@ func TestDescribeUnchanged(t *testing.T) {
 					for range 8 {
 						a := Alert{Kind: k, MMSI: mmsi, OtherMMSI: other, ZoneID: zone}
 						if m := rng.IntN(4); m > 0 {
-							a.Values = map[string]float64{}
 							for range m {
-								a.Values[keys[rng.IntN(len(keys))]] = values[rng.IntN(len(values))]
+								a.Values.Set(keys[rng.IntN(len(keys))], values[rng.IntN(len(values))])
 							}
 						}
 						e.describe(&a)

@@ -68,6 +68,10 @@ type Watch struct {
 
 	w          *writer
 	streamFrom string // where follow starts: the stream's head as Open found it
+
+	// sent is the alert the engine's sink last pushed live, which its
+	// event points to: under the engine's lock, reused.
+	sent Alert
 }
 
 type watchSub struct{ fn func(Event) }
@@ -232,7 +236,8 @@ func (w *Watch) occupancyChanged(o Occupancy) {
 }
 
 // Subscribe calls fn for every change of alerts, bans and zones, this
-// process's and the others'. fn must not block.
+// process's and the others'. fn must not block, and may keep nothing the
+// event points to (the Watch reuses it): it copies what it needs.
 func (w *Watch) Subscribe(fn func(Event)) (unsubscribe func()) {
 	s := &watchSub{fn: fn}
 	w.smu.Lock()

@@ -150,7 +150,8 @@ func (s *watchSink) AlertChanged(typ EventType, a Alert) {
 	w := (*Watch)(s)
 	w.book(a)
 	w.w.push(op{kind: opEngine, alert: a, event: typ})
-	w.emit(Event{Type: typ, Alert: &a, At: a.UpdatedAt, Origin: w.cfg.Origin})
+	w.sent = a
+	w.emit(Event{Type: typ, Alert: &w.sent, At: a.UpdatedAt, Origin: w.cfg.Origin})
 }
 
 func (s *watchSink) OccupancyChanged(o Occupancy) { (*Watch)(s).occupancyChanged(o) }

@@ -306,7 +306,8 @@ func (q *writer) apply(ctx context.Context, o op) error {
 				q.merged(a, stored)
 				return nil
 			}
-			return publish(Event{Type: EventAlertOpened, Alert: &stored, At: stored.OpenedAt})
+			q.stored = stored // a store's Publish keeps no pointer it is given
+			return publish(Event{Type: EventAlertOpened, Alert: &q.stored, At: stored.OpenedAt})
 		}
 		q.cur.alert, q.cur.event = a, o.event
 		stored, err := st.UpdateAlert(ctx, a.ID, q.editEngine)
@@ -333,9 +334,11 @@ func (q *writer) apply(ctx context.Context, o op) error {
 		if err != nil {
 			return err
 		}
-		return publish(Event{Type: o.event, Alert: &stored, At: stored.UpdatedAt})
+		q.stored = stored
+		return publish(Event{Type: o.event, Alert: &q.stored, At: stored.UpdatedAt})
 	case opPublish:
-		return publish(Event{Type: o.event, Alert: &a, At: a.UpdatedAt})
+		q.stored = a
+		return publish(Event{Type: o.event, Alert: &q.stored, At: a.UpdatedAt})
 	case opPutZone:
 		if err := st.PutZone(ctx, o.zone); err != nil {
 			return err

@@ -220,7 +220,7 @@ type Alert struct {
 	MessageEN string    `json:"message_en"`
 	// Values are the figures behind the alert (sog_kn, limit_kn, cpa_m,
 	// tcpa_s, distance_m, persons, capacity, gap_s ...).
-	Values map[string]float64 `json:"values,omitempty"`
+	Values Figures `json:"values,omitzero"`
 
 	State      AlertState `json:"state"`
 	OpenedAt   time.Time  `json:"opened_at"`
@@ -356,7 +356,8 @@ type StateStore interface {
 	// Subscribe calls fn for every event published after the one with
 	// stream id after ("" = from now on), in order, until ctx ends; then it
 	// returns ctx's error. It returns early only with ErrUnavailable or
-	// ErrInvalid (an after it cannot resume from); fn must not block.
+	// ErrInvalid (an after it cannot resume from); fn must not block, and
+	// may keep nothing the event points to: the store may reuse it.
 	Subscribe(ctx context.Context, after string, fn func(Event)) error
 	// StreamHead returns the stream id of the newest event (an id before
 	// every event when the stream is empty): Subscribe from it delivers

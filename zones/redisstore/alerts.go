@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -122,7 +121,6 @@ func (s *Store) OpenAlert(ctx context.Context, a zones.Alert) (zones.Alert, bool
 	code, _ := res[0].(int64)
 	switch {
 	case code == 1:
-		a.Values = maps.Clone(a.Values)
 		return a, true, nil
 	case code == 0 && len(res) == 2:
 		raw, _ := res[1].(string)
@@ -163,7 +161,6 @@ func (s *Store) UpdateAlert(ctx context.Context, id string, fn func(a *zones.Ale
 			return zones.Alert{}, fmt.Errorf("redisstore: alert %q: %w", id, zones.ErrNotFound)
 		}
 		next := cur
-		next.Values = maps.Clone(cur.Values)
 		if err := fn(&next); err != nil {
 			return zones.Alert{}, err
 		}

@@ -46,7 +46,7 @@ func BenchmarkRedis(b *testing.B) {
 		}
 	})
 	update := func(a *zones.Alert) error {
-		a.Values["sog_kn"]++
+		a.Values.Set("sog_kn", a.Values.Value("sog_kn")+1)
 		a.UpdatedAt = a.UpdatedAt.Add(time.Second)
 		return nil
 	}
@@ -87,6 +87,6 @@ func benchAlert(id, key string, at time.Time) zones.Alert {
 	return zones.Alert{
 		ID: id, Key: key, Kind: zones.AlertSpeeding, Severity: zones.SeverityWarning, MMSI: 211000001,
 		ZoneID: "songhua-1", Lat: 43.81, Lon: 126.51, MessageZH: "船舶超速", MessageEN: "speeding",
-		Values: map[string]float64{"sog_kn": 9.5, "limit_kn": 6}, State: zones.StateOpen, OpenedAt: at, UpdatedAt: at,
+		Values: zones.FiguresOf("sog_kn", 9.5, "limit_kn", 6.0), State: zones.StateOpen, OpenedAt: at, UpdatedAt: at,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,11 +45,11 @@ func (h harness) testOpenAlert(t *testing.T) {
 	must(t, "Alerts", err)
 	sameJSON(t, "Alerts", all, []zones.Alert{a})
 
-	got.Values["sog_kn"] = 99 // a returned alert is the caller's
-	a.Values["limit_kn"] = 99 // and so is the one put
+	got.Values.Set("sog_kn", 99) // a returned alert is the caller's
+	a.Values.Set("limit_kn", 99) // and so is the one put
 	got, err = s.Alert(ctx, "a1")
 	must(t, "Alert", err)
-	a.Values["limit_kn"] = 6
+	a.Values.Set("limit_kn", 6)
 	sameJSON(t, "Alert after editing the caller's copies", got, a)
 
 	bad := testAlert("a3", "other", 1, Epoch)
@@ -124,11 +125,11 @@ func (h harness) testUpdateAlert(t *testing.T) {
 	ackAt := clock.Add(time.Minute)
 	want := a
 	want.State, want.AckedBy, want.AckedAt, want.UpdatedAt = zones.StateAcknowledged, "officer-1", ackAt, ackAt
-	want.Values = map[string]float64{"sog_kn": 11, "limit_kn": 6}
+	want.Values.Set("sog_kn", 11)
 	got, err := s.UpdateAlert(ctx, "u1", func(x *zones.Alert) error {
 		sameJSON(t, "fn's alert", *x, a)
 		x.State, x.AckedBy, x.AckedAt, x.UpdatedAt = zones.StateAcknowledged, "officer-1", ackAt, ackAt
-		x.Values["sog_kn"] = 11
+		x.Values.Set("sog_kn", 11)
 		return nil
 	})
 	must(t, "UpdateAlert", err)
@@ -163,11 +164,8 @@ func (h harness) testUpdateAlertConcurrent(t *testing.T) {
 	for i := range goroutines {
 		wg.Go(func() {
 			_, err := s.UpdateAlert(ctx, "n1", func(a *zones.Alert) error {
-				if a.Values == nil {
-					a.Values = map[string]float64{}
-				}
-				a.Values["n"]++
-				a.Values[fmt.Sprintf("g%02d", i)] = float64(i)
+				a.Values.Set("n", a.Values.Value("n")+1)
+				a.MessageEN += fmt.Sprintf("g%02d,", i)
 				a.UpdatedAt = a.UpdatedAt.Add(time.Millisecond)
 				return nil
 			})
@@ -179,12 +177,12 @@ func (h harness) testUpdateAlertConcurrent(t *testing.T) {
 	wg.Wait()
 	a, err := s.Alert(ctx, "n1")
 	must(t, "Alert", err)
-	if a.Values["n"] != goroutines {
-		t.Errorf("after %d concurrent increments n = %v", goroutines, a.Values["n"])
+	if n := a.Values.Value("n"); n != goroutines {
+		t.Errorf("after %d concurrent increments n = %v", goroutines, n)
 	}
 	for i := range goroutines {
-		if v, ok := a.Values[fmt.Sprintf("g%02d", i)]; !ok || v != float64(i) {
-			t.Errorf("update %d lost (g%02d = %v, %v)", i, i, v, ok)
+		if g := fmt.Sprintf("g%02d,", i); !strings.Contains(a.MessageEN, g) {
+			t.Errorf("update %d lost (no %s in %q)", i, g, a.MessageEN)
 		}
 	}
 	if want := Epoch.Add(goroutines * time.Millisecond); !a.UpdatedAt.Equal(want) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,6 +32,16 @@ func subscribe(t *testing.T, s zones.StateStore, after string) *subscription {
 	go func() {
 		defer close(sub.ended)
 		sub.err = s.Subscribe(ctx, after, func(e zones.Event) {
+			// The store may reuse what e points to: keep a copy.
+			if e.Alert != nil {
+				a := *e.Alert
+				e.Alert = &a
+			}
+			if e.Ban != nil {
+				b := *e.Ban
+				b.ZoneIDs, b.AppliesTo, b.AllowedTypes = slices.Clone(b.ZoneIDs), slices.Clone(b.AppliesTo), slices.Clone(b.AllowedTypes)
+				e.Ban = &b
+			}
 			select {
 			case sub.events <- e:
 			default:

@@ -110,7 +110,7 @@ func testAlert(id, key string, mmsi uint32, at time.Time) zones.Alert {
 	return zones.Alert{
 		ID: id, Key: key, Kind: zones.AlertSpeeding, Severity: zones.SeverityWarning, MMSI: mmsi,
 		ZoneID: "songhua-1", Lat: 43.81, Lon: 126.51, MessageZH: "超速", MessageEN: "speeding",
-		Values: map[string]float64{"sog_kn": 9.5, "limit_kn": 6}, State: zones.StateOpen, OpenedAt: at, UpdatedAt: at,
+		Values: zones.FiguresOf("sog_kn", 9.5, "limit_kn", 6.0), State: zones.StateOpen, OpenedAt: at, UpdatedAt: at,
 	}
 }
 
