@@ -48,7 +48,7 @@ type MemoryStore struct {
 	alerts      map[string]*Alert
 	open        map[string]string // episode key → id of its active alert
 
-	ring    []streamEntry // event seq s at ring[(s-1)%StreamLength]
+	ring    eventRing     // the stream's last StreamLength events
 	editing Alert         // UpdateAlert's copy for fn, under mu
 	seq     uint64        // id of the last event published
 	wake    chan struct{} // closed on Close, and on a Publish once a subscriber waits on it
@@ -436,10 +436,7 @@ func (s *MemoryStore) Publish(ctx context.Context, e Event) error {
 	}
 	defer s.mu.Unlock()
 	s.seq++
-	if len(s.ring) < StreamLength {
-		s.ring = append(s.ring, streamEntry{})
-	}
-	s.ring[(s.seq-1)%StreamLength].keep(e)
+	s.ring.push(s.seq).keep(e)
 	if s.waited {
 		close(s.wake)
 		s.wake, s.waited = make(chan struct{}), false
@@ -489,7 +486,7 @@ func (s *MemoryStore) Subscribe(ctx context.Context, after string, fn func(Event
 		if err := s.begin(ctx); err != nil {
 			return err
 		}
-		if oldest := s.seq - uint64(len(s.ring)) + 1; pos+1 < oldest {
+		if oldest := s.seq - uint64(s.ring.n) + 1; pos+1 < oldest {
 			s.mu.Unlock()
 			return fmt.Errorf("%w: stream id %d: events up to %d are no longer kept", ErrInvalid, pos, oldest-1)
 		}
@@ -506,7 +503,7 @@ func (s *MemoryStore) Subscribe(ctx context.Context, after string, fn func(Event
 		}
 		batch = batch[:0]
 		for seq := pos + 1; seq <= s.seq && len(batch) < subscribeBatch; seq++ {
-			batch = append(batch, s.ring[(seq-1)%StreamLength].event(seq, &alerts[len(batch)]))
+			batch = append(batch, s.ring.slot(seq).event(seq, &alerts[len(batch)]))
 		}
 		s.mu.Unlock()
 		for _, e := range batch {
@@ -581,42 +578,4 @@ func cloneBan(b Ban) Ban {
 	b.AppliesTo = slices.Clone(b.AppliesTo)
 	b.AllowedTypes = slices.Clone(b.AllowedTypes)
 	return b
-}
-
-// streamEntry is an event of the stream with its alert held by value, so
-// that publishing one allocates nothing.
-type streamEntry struct {
-	e        Event // its Alert nil, its StreamID unset
-	alert    Alert
-	hasAlert bool
-}
-
-// keep stores a copy of e, sharing nothing with it.
-func (x *streamEntry) keep(e Event) {
-	x.hasAlert = e.Alert != nil
-	if x.hasAlert {
-		x.alert = *e.Alert
-	}
-	if e.Ban != nil {
-		b := cloneBan(*e.Ban)
-		e.Ban = &b
-	}
-	e.Alert, e.StreamID = nil, ""
-	x.e = e
-}
-
-// event is the kept event with stream id seq, its alert copied into buf
-// and its ban its own.
-func (x *streamEntry) event(seq uint64, buf *Alert) Event {
-	e := x.e
-	e.StreamID = strconv.FormatUint(seq, 10)
-	if x.hasAlert {
-		*buf = x.alert
-		e.Alert = buf
-	}
-	if e.Ban != nil {
-		b := cloneBan(*e.Ban)
-		e.Ban = &b
-	}
-	return e
 }
