@@ -313,9 +313,17 @@ func (e *Engine) episodesOf(s *vstate, fn func(ep *episode)) {
 
 // episodesOfKind is episodesOf for the episodes of one kind.
 func (e *Engine) episodesOfKind(s *vstate, kind AlertKind, fn func(ep *episode)) {
+	e.episodesOfKinds(s, kind, kind, fn)
+}
+
+// episodesOfKinds is episodesOf for the episodes of either kind. It picks
+// them by the names in s's list: an episode of another kind is not read.
+func (e *Engine) episodesOfKinds(s *vstate, k1, k2 AlertKind, fn func(ep *episode)) {
 	for i := len(s.eps) - 1; i >= 0; i-- {
-		if i < len(s.eps) && s.eps[i].id.kind == kind {
-			fn(s.eps[i].ep)
+		if i < len(s.eps) {
+			if k := s.eps[i].id.kind; k == k1 || k == k2 {
+				fn(s.eps[i].ep)
+			}
 		}
 	}
 }

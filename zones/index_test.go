@@ -761,3 +761,12 @@ func TestPieceCacheMatchesTree(t *testing.T) {
 		t.Fatalf("the walks do not test much: %d zones found, %d refills", hits, refills)
 	}
 }
+
+// offset moves p by d metres on a course in degrees (flat earth: fine over
+// a few kilometres).
+func offset(p orb.Point, courseDeg, d float64) orb.Point {
+	c := courseDeg * math.Pi / 180
+	dLat := d * math.Cos(c) / 111_320
+	dLon := d * math.Sin(c) / (111_320 * math.Cos(p[1]*math.Pi/180))
+	return orb.Point{p[0] + dLon, p[1] + dLat}
+}

@@ -72,11 +72,8 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 	if len(s.eps) == 0 {
 		return
 	}
-	e.episodesOf(s, func(ep *episode) {
+	e.episodesOfKinds(s, AlertCollisionRisk, AlertFerryConflict, func(ep *episode) {
 		a := &ep.alert
-		if a.Kind != AlertCollisionRisk && a.Kind != AlertFerryConflict {
-			return
-		}
 		if ep.judged == e.seq {
 			ep.misses = 0
 			return

@@ -254,11 +254,8 @@ func (e *Engine) borderNear(s *vstate, near []Near, now time.Time) {
 		}
 	}
 	// Borders left behind altogether.
-	e.episodesOf(s, func(ep *episode) {
+	e.episodesOfKinds(s, AlertBorderApproach, AlertBorderLoitering, func(ep *episode) {
 		a := &ep.alert
-		if a.Kind != AlertBorderApproach && a.Kind != AlertBorderLoitering {
-			return
-		}
 		if !slices.ContainsFunc(near, func(n Near) bool { return n.Zone.ID == a.ZoneID }) {
 			if a.Kind == AlertBorderLoitering {
 				s.loiterSince = 0
@@ -322,7 +319,7 @@ func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 	e.ahead = e.ahead[:0]
 	if s.underWay && s.sog > e.cfg.BridgeApproachKn && !math.IsNaN(s.cog) && e.bridges.Len() > 0 {
 		p := s.point()
-		ahead := offset(p, s.cog, e.cfg.BridgeApproachM)
+		ahead := aheadOf(s, e.cfg.BridgeApproachM)
 		if !s.freeAhead.holds(e.bridges, p) || !s.freeAhead.holds(e.bridges, ahead) {
 			e.ahead = e.bridges.appendCrossed(e.ahead, &s.nearBridges, p, ahead)
 			if len(e.ahead) == 0 {
@@ -347,11 +344,10 @@ func (e *Engine) bridgeAhead(s *vstate, now time.Time) {
 	})
 }
 
-// offset moves p by d metres on a course in degrees (flat earth: fine over
-// a few kilometres).
-func offset(p orb.Point, courseDeg, d float64) orb.Point {
-	c := courseDeg * math.Pi / 180
-	dLat := d * math.Cos(c) / 111_320
-	dLon := d * math.Sin(c) / (111_320 * math.Cos(p[1]*math.Pi/180))
-	return orb.Point{p[0] + dLon, p[1] + dLat}
+// aheadOf is where s will be d metres on along its course, from the
+// course's sine and cosine and the metres per degree of longitude that
+// setMotion keeps: no trigonometry on the path (flat earth: fine over a
+// few kilometres).
+func aheadOf(s *vstate, d float64) orb.Point {
+	return orb.Point{s.lon + d*s.sinC/s.kx, s.lat + d*s.cosC/mPerDegLat}
 }
