@@ -617,3 +617,20 @@ func TestPrefetchChangesNothing(t *testing.T) {
 		t.Fatalf("with Prefetch %v, without %v", g, w)
 	}
 }
+
+// TestFerryClosingOneEpisode holds a vessel closing on a crossing ferry
+// from outside the crossing, both reporting every 10 s: one ferry_conflict
+// for the whole approach, not one per neighbour scan.
+func TestFerryClosingOneEpisode(t *testing.T) {
+	crossing := zones.Zone{ID: "crossing", Kind: zones.KindFerryCrossing, Geom: orb.LineString{{east(0), north(-1000)}, {east(0), north(1000)}}, BufferM: 80}
+	e, r := mustEngine(t, crossing)
+	ferry := track(61, 0, -600, 5, 0, 0, 10*time.Second, 14)
+	other := track(62, 300, -300, 3, 270, 5*time.Second, 10*time.Second, 14) // CPA ~100 m at ~137 s
+	for i := range ferry {
+		ferry[i].shipType = 60
+		feed(e, ferry[i], other[i])
+	}
+	if n := r.opened(zones.AlertFerryConflict, 62); n != 1 {
+		t.Errorf("a vessel closing on a crossing ferry for two minutes opened %d ferry_conflict alerts, want 1: %v", n, r.kinds())
+	}
+}

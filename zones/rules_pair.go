@@ -31,10 +31,12 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			}
 		}
 	} else if active {
-		// Between scans, only the vessels it has a collision alert with
-		// are judged again, so that the alert follows and clears promptly.
+		// Between scans, only the vessels it has a collision or closing
+		// alert with are judged again, so that the alert follows and
+		// clears promptly, and holds: two reports unjudged would end it.
 		for i := 0; i < len(s.eps); i++ {
-			if s.eps[i].id.kind != AlertCollisionRisk {
+			kind := s.eps[i].id.kind
+			if kind != AlertCollisionRisk && kind != AlertFerryConflict {
 				continue
 			}
 			ep := s.eps[i].ep
@@ -42,8 +44,13 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			if other == s.mmsi {
 				other = ep.alert.OtherMMSI
 			}
-			if o := e.vs.get(other); o != nil && o.underWay && o.moving {
+			o := e.vs.get(other)
+			switch {
+			case o == nil || !o.underWay || !o.moving:
+			case kind == AlertCollisionRisk:
 				e.collision(s, o, now) // updates ep, never ends it
+			case s.ferry || o.ferry:
+				e.ferryClosing(s, o, now)
 			}
 		}
 	}
