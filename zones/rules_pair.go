@@ -47,6 +47,7 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 			o := e.vs.get(other)
 			switch {
 			case o == nil || !o.underWay || !o.moving:
+				// Not judged: the misses below decide.
 			case kind == AlertCollisionRisk:
 				e.collision(s, o, now) // updates ep, never ends it
 			case s.ferry || o.ferry:
