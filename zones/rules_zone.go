@@ -55,7 +55,10 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 		}
 		// A step shorter than twice the hysteresis cannot jump over a zone
 		// worth telling: it can only clip a corner within position noise.
-		if !(free && s.free.holds(ix, a)) && flatDistanceM(prev.lat, prev.lon, s.lat, s.lon) > 2*hyst {
+		// (Squared, with the metres per degree setMotion keeps: no cosine
+		// or square root on every report.)
+		dx, dy := (s.lon-prev.lon)*s.kx, (s.lat-prev.lat)*mPerDegLat
+		if !(free && s.free.holds(ix, a)) && dx*dx+dy*dy > 4*hyst*hyst {
 			e.crossed = ix.appendCrossed(e.crossed, &s.nearZones, a, p)
 		}
 	}
