@@ -26,11 +26,7 @@ type episode struct {
 	// judged is the number (Engine.seq) of the report whose pair rules
 	// last found the pair at risk.
 	judged uint64
-	// figs are the latest figures, written into alert.Values only when
-	// the alert is sent.
-	figs    Figures
-	figsNew bool
-	id      epID
+	id     epID
 }
 
 // epID is what names an episode besides its key: kind, vessel (or pair,
@@ -163,8 +159,8 @@ func (e *Engine) lookup(kind AlertKind, mmsi, other uint32, zone string) *episod
 }
 
 // raiseB says breach b holds now (see raise) and returns its episode
-// (which may be one an officer suppressed). An open episode is updated in place, without
-// allocating, unless its alert is due to be sent.
+// (which may be one an officer suppressed). An open episode is updated in
+// place, without allocating, unless its alert is due to be sent.
 func (e *Engine) raiseB(b breach, now time.Time) *episode {
 	zone := b.zoneID()
 	ep := e.find(b.s, b.kind, b.other, zone)
@@ -177,30 +173,21 @@ func (e *Engine) raiseB(b breach, now time.Time) *episode {
 		e.raise(a, now)
 		return e.episodes[a.Key]
 	}
-	ep.expires = time.Time{}
-	old := &ep.alert
-	sevChanged := old.Severity != b.sev
-	old.Severity, old.Lat, old.Lon, old.BanID = b.sev, b.s.lat, b.s.lon, b.banID
-	old.UpdatedAt = now
-	ep.figs, ep.figsNew = b.figs, true
-	if sevChanged || now.Sub(ep.emittedAt) >= e.cfg.UpdateEvery {
-		e.emitUpdate(ep, now)
-	}
+	e.refresh(ep, b.sev, b.s.lat, b.s.lon, b.figs, b.banID, now)
 	return ep
 }
 
-// emitUpdate sends an open episode's alert with its latest figures.
-func (e *Engine) emitUpdate(ep *episode, now time.Time) {
-	ep.emittedAt = now
-	e.syncValues(ep)
-	e.describe(&ep.alert)
-	e.sink.AlertChanged(EventAlertUpdated, ep.alert)
-}
-
-// syncValues writes the latest figures into the alert.
-func (e *Engine) syncValues(ep *episode) {
-	if ep.figsNew {
-		ep.alert.Values, ep.figsNew = ep.figs, false
+// refresh updates open episode ep with what holds now, and sends its alert
+// at once when its severity changed, else at most every UpdateEvery.
+func (e *Engine) refresh(ep *episode, sev Severity, lat, lon float64, figs Figures, banID string, now time.Time) {
+	ep.expires = time.Time{}
+	a := &ep.alert
+	sevChanged := a.Severity != sev
+	a.Severity, a.Lat, a.Lon, a.Values, a.BanID, a.UpdatedAt = sev, lat, lon, figs, banID, now
+	if sevChanged || now.Sub(ep.emittedAt) >= e.cfg.UpdateEvery {
+		ep.emittedAt = now
+		e.describe(a)
+		e.sink.AlertChanged(EventAlertUpdated, *a)
 	}
 }
 
@@ -229,17 +216,7 @@ func (e *Engine) raise(a Alert, now time.Time) {
 		e.sink.AlertChanged(EventAlertOpened, a)
 		return
 	}
-	ep.expires = time.Time{}
-	old := &ep.alert
-	sevChanged := old.Severity != a.Severity
-	old.Severity, old.Lat, old.Lon, old.Values, old.BanID = a.Severity, a.Lat, a.Lon, a.Values, a.BanID
-	old.UpdatedAt = now
-	ep.figsNew = false
-	if sevChanged || now.Sub(ep.emittedAt) >= e.cfg.UpdateEvery {
-		ep.emittedAt = now
-		e.describe(old)
-		e.sink.AlertChanged(EventAlertUpdated, *old)
-	}
+	e.refresh(ep, a.Severity, a.Lat, a.Lon, a.Values, a.BanID, now)
 }
 
 // clear says the breach of episode k no longer holds: its alert resolves.
@@ -256,7 +233,6 @@ func (e *Engine) end(ep *episode, now time.Time) {
 	if ep.suppressed {
 		return
 	}
-	e.syncValues(ep)
 	a := ep.alert
 	a.State, a.ResolvedAt, a.UpdatedAt = StateResolved, now, now
 	e.sink.AlertChanged(EventAlertResolved, a)

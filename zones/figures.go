@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"strconv"
 )
 
@@ -74,17 +73,6 @@ func (f *Figures) Set(k string, v float64) bool {
 	f.keys[f.n], f.vals[f.n] = k, v
 	f.n++
 	return true
-}
-
-// All yields the figures in the order they were set.
-func (f *Figures) All() iter.Seq2[string, float64] {
-	return func(yield func(string, float64) bool) {
-		for i := range int(f.n) {
-			if !yield(f.keys[i], f.vals[i]) {
-				return
-			}
-		}
-	}
 }
 
 // MarshalJSON writes the figures as an object. A value JSON has no number
