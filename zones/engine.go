@@ -28,7 +28,7 @@ const (
 	DefaultCollisionRangeM  = 3000.0 // neighbours searched this far
 	DefaultFerryConflictM   = 150.0  // CPA to a crossing ferry
 	DefaultFerryConflictFor = 3 * time.Minute
-	DefaultPairEvery        = 30 * time.Second // neighbours scanned again this often, or on a change of course or speed
+	DefaultPairEvery        = 30 * time.Second // each pair judged again this often (by one of its two vessels), and on a change of course or speed
 	DefaultAISGapFactor     = 6.0              // intervals of silence under way (the IEC lost-target rule)
 	DefaultLongUnsupervised = 72 * time.Hour
 	DefaultGroundFromKn     = 7.0
@@ -351,6 +351,7 @@ func (e *Engine) HandleRef(ev *vessels.Event) {
 	if at := instantOf(v.PositionAt); v.Lat != nil && v.Lon != nil && !at.isZero() && at != s.at {
 		prev := s.fix
 		s.fix = fix{lat: *v.Lat, lon: *v.Lon, at: at, sog: deref(v.SOG), cog: deref(v.COG)}
+		s.slow = !prev.valid() || prev.at > at || prev.at.until(at) > DefaultPairEvery
 		s.underWay = underWay(v, e.cfg.UnderWayKn)
 		s.setMotion()
 		if s.underWay && s.moving {

@@ -332,6 +332,38 @@ func TestCollisionRiskHeadOn(t *testing.T) {
 	}
 }
 
+// TestCollisionRiskFromHalfScans: two vessels on steady courses, out of
+// range at first, come to risk with no change of course, so only the
+// periodic half scans can find it, and only the one of the two vessels
+// south-west of the other looks the other's way. Either way round, the
+// risk opens within a scan period and a report of arising (TCPA 5 min,
+// at 2,470 m), and stays one alert until they meet.
+func TestCollisionRiskFromHalfScans(t *testing.T) {
+	for _, sw := range []uint32{61, 62} {
+		e, r := mustEngine(t)
+		ne := 61 + 62 - sw
+		// 4 km apart on a north-east line, 8 kn each: closing 8.2 m/s.
+		a := track(sw, 0, 0, 8, 45, 0, 10*time.Second, 50)
+		b := track(ne, 2828, 2828, 8, 225, 5*time.Second, 10*time.Second, 50)
+		onset := 186 * time.Second // (4,000 m − 2,470 m) / 8.2 m/s
+		for i := range a {
+			if sw == 62 { // the north-east vessel reports first
+				feed(e, b[i], a[i])
+			} else {
+				feed(e, a[i], b[i])
+			}
+			if at := a[i].at; at < onset-10*time.Second && r.opened(zones.AlertCollisionRisk, sw) != 0 {
+				t.Fatalf("south-west vessel %d: collision_risk at %v, before the risk arose (%v)", sw, at, onset)
+			} else if at > onset+zones.DefaultPairEvery+10*time.Second && !r.active(zones.AlertCollisionRisk, sw) {
+				t.Fatalf("south-west vessel %d: no collision_risk open at %v, the risk arose at %v", sw, at, onset)
+			}
+		}
+		if n := r.opened(zones.AlertCollisionRisk, sw); n != 1 {
+			t.Errorf("south-west vessel %d: collision_risk opened %d times, want 1", sw, n)
+		}
+	}
+}
+
 func TestAISGap(t *testing.T) {
 	e, r := mustEngine(t)
 	feed(e, report{mmsi: 31, sog: 8, cog: 90, at: 0, shipType: 70})

@@ -19,41 +19,27 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 		e.grid.refresh(s)
 	}
 	active := s.underWay && s.moving
-	scan := active && e.rescan(s)
+	scan, half := false, false
+	if active {
+		scan, half = e.rescan(s)
+	}
 	if scan {
 		s.pairAt, s.pairSOG, s.pairCOG = s.at, s.sog, s.cog
 		horizon := max(e.cfg.CollisionTCPA, DefaultFerryConflictFor).Seconds()
-		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach, e.cfg.FerryConflictM)
+		e.nbrs = e.grid.appendCandidates(e.nbrs[:0], s, e.cfg.CollisionRangeM, horizon, 1.3*maxDomainReach, e.cfg.FerryConflictM, half)
 		for _, o := range e.nbrs {
 			e.collision(s, o, now)
 			if s.ferry || o.ferry {
 				e.ferryClosing(s, o, now)
 			}
 		}
-	} else if active {
-		// Between scans, only the vessels it has a collision or closing
-		// alert with are judged again, so that the alert follows and
-		// clears promptly, and holds: two reports unjudged would end it.
-		for i := 0; i < len(s.eps); i++ {
-			kind := s.eps[i].id.kind
-			if kind != AlertCollisionRisk && kind != AlertFerryConflict {
-				continue
-			}
-			ep := s.eps[i].ep
-			other := ep.alert.MMSI
-			if other == s.mmsi {
-				other = ep.alert.OtherMMSI
-			}
-			o := e.vs.get(other)
-			switch {
-			case o == nil || !o.underWay || !o.moving:
-				// Not judged: the misses below decide.
-			case kind == AlertCollisionRisk:
-				e.collision(s, o, now) // updates ep, never ends it
-			case s.ferry || o.ferry:
-				e.ferryClosing(s, o, now)
-			}
-		}
+	}
+	if active && (!scan || half) {
+		// Between scans, and for the half of the neighbours a half scan
+		// leaves to them, the vessels it has a collision or closing alert
+		// with are judged again, so that the alert follows and clears
+		// promptly, and holds: two reports unjudged would end it.
+		e.partners(s, now)
 	}
 	for _, z := range e.insideZones(s) {
 		if z.Kind != KindFerryCrossing {
@@ -103,13 +89,14 @@ func (e *Engine) pairs(s *vstate, now time.Time) {
 	})
 }
 
-// rescan reports whether the pair rules should look at all of s's
-// neighbours on this report: every DefaultPairEvery, and at once on a
-// change of course (10°) or speed (2 kn), so that a risk opens within a
-// report of appearing from a change.
-func (e *Engine) rescan(s *vstate) bool {
-	if s.pairAt.isZero() || s.pairAt.until(s.at) >= DefaultPairEvery || math.Abs(s.sog-s.pairSOG) > 2 {
-		return true
+// rescan reports whether the pair rules should look at s's neighbours on
+// this report, and whether half of them do: every DefaultPairEvery half
+// (see vesselGrid.appendCandidates: the other half look at s), and all of
+// them at once on a change of course (10°) or speed (2 kn), so that a risk
+// opens within a report of appearing from a change.
+func (e *Engine) rescan(s *vstate) (scan, half bool) {
+	if s.pairAt.isZero() || math.Abs(s.sog-s.pairSOG) > 2 {
+		return true, false
 	}
 	// Courses are in [0, 360) (NaN when not known: no change seen). A
 	// remainder by 360 would cost more than the rest of the test.
@@ -117,7 +104,38 @@ func (e *Engine) rescan(s *vstate) bool {
 	if d > 180 {
 		d = 360 - d
 	}
-	return d > 10
+	if d > 10 {
+		return true, false
+	}
+	return s.pairAt.until(s.at) >= DefaultPairEvery, true
+}
+
+// partners judges again the pairs of s's open collision and closing
+// episodes that this report has not judged yet.
+func (e *Engine) partners(s *vstate, now time.Time) {
+	for i := 0; i < len(s.eps); i++ {
+		kind := s.eps[i].id.kind
+		if kind != AlertCollisionRisk && kind != AlertFerryConflict {
+			continue
+		}
+		ep := s.eps[i].ep
+		if ep.judged == e.seq {
+			continue
+		}
+		other := ep.alert.MMSI
+		if other == s.mmsi {
+			other = ep.alert.OtherMMSI
+		}
+		o := e.vs.get(other)
+		switch {
+		case o == nil || !o.underWay || !o.moving:
+			// Not judged: the misses below decide.
+		case kind == AlertCollisionRisk:
+			e.collision(s, o, now) // updates ep, never ends it
+		case s.ferry || o.ferry:
+			e.ferryClosing(s, o, now)
+		}
+	}
 }
 
 // ferryConflictNearM is how near a crossing ferry another vessel in the

@@ -33,7 +33,7 @@ const (
 type cellKey struct{ lat, lon int32 }
 
 // gridEntry is what the pair rules first look at of a vessel, kept compact
-// in its cell (40 bytes: some 37 vessels of a scan in 24 cache lines) so
+// in its cell (40 bytes: some 33 vessels of a scan in 21 cache lines) so
 // that scanning the neighbours reads contiguous memory and touches a
 // vessel's full state only for the few that may come close. Position and
 // velocity are float32, the position from its block's corner: a prefilter
@@ -45,14 +45,29 @@ type gridEntry struct {
 	vx, vy     float32 // m/s east, north
 	reach      float32 // the domain's semi-major axis (see domainReach)
 	ferry      bool
+	slow       bool // its last two fixes more than DefaultPairEvery apart (see vstate.slow)
 }
 
 // gridBlock is the cells of one block, where it lies, and how many
-// vessels its cells hold.
+// vessels its cells hold, and of those how many are slow reporters.
 type gridBlock struct {
 	cells      [blockSide * blockSide][]gridEntry
-	olat, olon float64 // south-west corner
+	slow       [blockSide * blockSide]uint16 // slow entries in each cell
+	olat, olon float64                       // south-west corner
 	n          int
+}
+
+// set writes e over entry k of cell i, keeping the cell's count of slow
+// reporters.
+func (b *gridBlock) set(i, k int, e gridEntry) {
+	if old := &b.cells[i][k]; old.slow != e.slow {
+		if e.slow {
+			b.slow[i]++
+		} else {
+			b.slow[i]--
+		}
+	}
+	b.cells[i][k] = e
 }
 
 // vesselGrid is a spatial hash of the vessels under way by position:
@@ -74,14 +89,14 @@ func blockOf(c cellKey) (cellKey, int) {
 
 func entryOf(s *vstate, b *gridBlock) gridEntry {
 	return gridEntry{s: s, atMs: s.at.milli(), dlat: float32(s.lat - b.olat), dlon: float32(s.lon - b.olon),
-		vx: float32(s.vx), vy: float32(s.vy), reach: float32(domainReach(s)), ferry: s.ferry}
+		vx: float32(s.vx), vy: float32(s.vy), reach: float32(domainReach(s)), ferry: s.ferry, slow: s.slow}
 }
 
 // move puts s's latest fix in the grid.
 func (g *vesselGrid) move(s *vstate) {
 	c := cellOf(s.lat, s.lon)
 	if s.inGrid && c == s.cell {
-		s.block.cells[s.cellIdx][s.gridIdx] = entryOf(s, s.block)
+		s.block.set(s.cellIdx, s.gridIdx, entryOf(s, s.block))
 		return
 	}
 	g.remove(s)
@@ -94,13 +109,16 @@ func (g *vesselGrid) move(s *vstate) {
 	es := append(b.cells[i], entryOf(s, b))
 	b.cells[i] = es
 	b.n++
+	if s.slow {
+		b.slow[i]++
+	}
 	s.cell, s.block, s.cellIdx, s.gridIdx, s.inGrid = c, b, i, len(es)-1, true
 }
 
 // refresh rewrites s's entry (its ferry flag or length changed).
 func (g *vesselGrid) refresh(s *vstate) {
 	if s.inGrid {
-		s.block.cells[s.cellIdx][s.gridIdx] = entryOf(s, s.block)
+		s.block.set(s.cellIdx, s.gridIdx, entryOf(s, s.block))
 	}
 }
 
@@ -110,6 +128,9 @@ func (g *vesselGrid) remove(s *vstate) {
 	}
 	b := s.block
 	es := b.cells[s.cellIdx]
+	if es[s.gridIdx].slow {
+		b.slow[s.cellIdx]--
+	}
 	last := len(es) - 1
 	if s.gridIdx != last {
 		es[s.gridIdx] = es[last]
@@ -133,7 +154,14 @@ func (g *vesselGrid) remove(s *vstate) {
 // crossing ferry (ferry_conflict). It finds every such vessel whose last
 // fix lies within rangeM + gridDriftM of s: it reads the cells that meet
 // that circle, row by row.
-func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon, maxCPA, ferryM float64) []*vstate {
+//
+// Half a scan (half true) reads only the cells north of s's, and s's own
+// row from its own cell east; of the others, only the slow reporters (see
+// vstate.slow). Of two vessels in different cells, each lies in the
+// other's half but for one, so when every vessel scans by halves each pair
+// is still judged, once, by the vessel south or west of the other, and a
+// slow reporter's pairs by its neighbours, which report more often.
+func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon, maxCPA, ferryM float64, half bool) []*vstate {
 	q := candidateScan{
 		s: s, at: s.at.milli(), maxAge: maxPositionAge.Milliseconds(),
 		kx: s.kx, svx: s.vx, svy: s.vy, sFerry: s.ferry,
@@ -146,6 +174,7 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 	dLat := reach / mPerDegLat
 	i0, i1 := int32(math.Floor((s.lat-dLat)/gridLat)), int32(math.Floor((s.lat+dLat)/gridLat))
 	var blocks blockCache
+	own := cellOf(s.lat, s.lon)
 	for i := i0; i <= i1; i++ {
 		// How far row i's band lies north or south of s, and so how far
 		// east and west of s the circle reaches in it.
@@ -165,9 +194,14 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 			last := min(j1, (k.lon+1)<<blockBits-1) // the row's last cell in this block
 			if b := blocks.get(g, k); b != nil {
 				slat, slon := s.lat-b.olat, s.lon-b.olon
-				for n := ci + int(last-j); ci <= n; ci++ {
-					if es := b.cells[ci]; len(es) > 0 {
-						dst = q.cell(dst, es, slat, slon)
+				for n, jj := ci+int(last-j), j; ci <= n; ci, jj = ci+1, jj+1 {
+					es := b.cells[ci]
+					switch {
+					case len(es) == 0:
+					case !half || i > own.lat || i == own.lat && jj >= own.lon:
+						dst = q.cell(dst, es, slat, slon, false)
+					case b.slow[ci] > 0:
+						dst = q.cell(dst, es, slat, slon, true)
 					}
 				}
 			}
@@ -215,16 +249,17 @@ type candidateScan struct {
 	sFerry            bool
 }
 
-// cell appends the candidates among the entries of one cell; slat and slon
-// are s from the corner of the cell's block.
-func (q *candidateScan) cell(dst []*vstate, es []gridEntry, slat, slon float64) []*vstate {
+// cell appends the candidates among the entries of one cell (only its
+// slow reporters if slowOnly); slat and slon are s from the corner of the
+// cell's block.
+func (q *candidateScan) cell(dst []*vstate, es []gridEntry, slat, slon float64, slowOnly bool) []*vstate {
 	// The fields in locals: the compiler reloads a field through a pointer
 	// on every pass of the loop.
 	s, at, maxAge, kx, svx, svy, rs2 := q.s, q.at, q.maxAge, q.kx, q.svx, q.svy, q.rs2
 	for k := range es {
 		o := &es[k]
 		dt := at - o.atMs
-		if o.s == s || dt > maxAge || -dt > maxAge {
+		if o.s == s || dt > maxAge || -dt > maxAge || slowOnly && !o.slow {
 			continue
 		}
 		// o dead reckoned to s's time, relative to s.

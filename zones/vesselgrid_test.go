@@ -34,7 +34,7 @@ func TestCandidatesAsEveryPair(t *testing.T) {
 		}
 		byMMSI := func(a, b *vstate) int { return int(a.mmsi) - int(b.mmsi) }
 		for _, s := range fleet {
-			got := g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
+			got := g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM, false)
 			all := g.candidatesOfAll(s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM)
 			slices.SortFunc(got, byMMSI)
 			for _, o := range got {
@@ -58,6 +58,67 @@ func TestCandidatesAsEveryPair(t *testing.T) {
 		t.Fatalf("only %d candidates in all: the fleets test too little", found)
 	}
 	t.Logf("%d candidates; %d more drifted in from beyond the cells scanned", found, beyond)
+}
+
+// TestHalfScansCoverEveryPair holds half scans to what they promise: each
+// finds only what the whole scan finds, and of every pair the whole scan
+// finds, one of the two vessels' half scans finds the other; a slow
+// reporter is found by every half scan that would find it whole. All fixes
+// are of one moment, so that a pair is a candidate from either side (but
+// at the edge of the range, where each side's metres per degree of
+// longitude, taken at its own latitude, differ by a few parts in 10,000).
+func TestHalfScansCoverEveryPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	at := instantOf(time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+	pairs, byOther := 0, 0
+	for round := range 20 {
+		g := newVesselGrid()
+		var fleet []*vstate
+		spread := 0.02 + 0.2*rng.Float64() // degrees
+		for i := range 400 {
+			s := &vstate{mmsi: uint32(413_000_000 + i), underWay: true}
+			s.at = at
+			s.lat, s.lon = 43.8+spread*rng.Float64(), 126.5+spread*rng.Float64()
+			s.sog, s.cog = 25*rng.Float64(), 360*rng.Float64()
+			s.length = []float64{0, 12, 45, 90, 180, 400}[rng.IntN(6)]
+			s.ferry = rng.IntN(10) == 0
+			s.slow = rng.IntN(8) == 0
+			s.setMotion()
+			g.move(s)
+			fleet = append(fleet, s)
+		}
+		scan := func(s *vstate, half bool) []*vstate {
+			return g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM, half)
+		}
+		halves, wholes := map[*vstate][]*vstate{}, map[*vstate][]*vstate{}
+		for _, s := range fleet {
+			halves[s], wholes[s] = scan(s, true), scan(s, false)
+		}
+		for _, s := range fleet {
+			whole := wholes[s]
+			for _, o := range halves[s] {
+				if !slices.Contains(whole, o) {
+					t.Fatalf("round %d: %d's half scan finds %d, its whole scan does not", round, s.mmsi, o.mmsi)
+				}
+			}
+			for _, o := range whole {
+				mine, theirs := slices.Contains(halves[s], o), slices.Contains(halves[o], s)
+				switch {
+				case o.slow && !mine:
+					t.Fatalf("round %d: %d's half scan misses %d, a slow reporter", round, s.mmsi, o.mmsi)
+				case !mine && !theirs && slices.Contains(wholes[o], s):
+					t.Fatalf("round %d: neither %d nor %d finds the other in its half scan", round, s.mmsi, o.mmsi)
+				case !mine:
+					byOther++
+				}
+				pairs++
+			}
+		}
+	}
+	if pairs < 1000 || byOther < pairs/20 {
+		t.Fatalf("%d candidates, %d of them left to the other vessel: the fleets test too little", pairs, byOther)
+	}
+	t.Logf("%d candidates; %d of them left to the other vessel's half scan", pairs, byOther)
 }
 
 // candidatesOfAll is appendCandidates' test on every vessel in the grid,

@@ -32,8 +32,12 @@ type vstate struct {
 	mmsi                    uint32
 	underWay, moving, ferry bool
 	inGrid, gone            bool
-	shipType                int16 // ITU ship type, 0..255
-	navStatus, anchorNav    int8  // 0..15; anchorNav −1 for none
+	// slow: its last two fixes came more than DefaultPairEvery apart (or
+	// it has one only), so that its neighbours' half scans still judge
+	// its pairs (see vesselGrid.appendCandidates)
+	slow                 bool
+	shipType             int16 // ITU ship type, 0..255
+	navStatus, anchorNav int8  // 0..15; anchorNav −1 for none
 	fix
 	lastSeen               instant
 	length                 float64
