@@ -57,17 +57,19 @@ type gridBlock struct {
 	n          int
 }
 
-// set writes e over entry k of cell i, keeping the cell's count of slow
-// reporters.
-func (b *gridBlock) set(i, k int, e gridEntry) {
-	if old := &b.cells[i][k]; old.slow != e.slow {
-		if e.slow {
-			b.slow[i]++
+// rewrite writes s's entry over its old one, keeping the cell's count of
+// slow reporters from what s remembers of the old one (slowInGrid): the
+// old entry is not read, so that the write does not wait for its line.
+func (b *gridBlock) rewrite(s *vstate) {
+	if s.slowInGrid != s.slow {
+		if s.slow {
+			b.slow[s.cellIdx]++
 		} else {
-			b.slow[i]--
+			b.slow[s.cellIdx]--
 		}
+		s.slowInGrid = s.slow
 	}
-	b.cells[i][k] = e
+	b.cells[s.cellIdx][s.gridIdx] = entryOf(s, b)
 }
 
 // vesselGrid is a spatial hash of the vessels under way by position:
@@ -96,7 +98,7 @@ func entryOf(s *vstate, b *gridBlock) gridEntry {
 func (g *vesselGrid) move(s *vstate) {
 	c := cellOf(s.lat, s.lon)
 	if s.inGrid && c == s.cell {
-		s.block.set(s.cellIdx, s.gridIdx, entryOf(s, s.block))
+		s.block.rewrite(s)
 		return
 	}
 	g.remove(s)
@@ -109,7 +111,7 @@ func (g *vesselGrid) move(s *vstate) {
 	es := append(b.cells[i], entryOf(s, b))
 	b.cells[i] = es
 	b.n++
-	if s.slow {
+	if s.slowInGrid = s.slow; s.slow {
 		b.slow[i]++
 	}
 	s.cell, s.block, s.cellIdx, s.gridIdx, s.inGrid = c, b, i, len(es)-1, true
@@ -118,7 +120,7 @@ func (g *vesselGrid) move(s *vstate) {
 // refresh rewrites s's entry (its ferry flag or length changed).
 func (g *vesselGrid) refresh(s *vstate) {
 	if s.inGrid {
-		s.block.set(s.cellIdx, s.gridIdx, entryOf(s, s.block))
+		s.block.rewrite(s)
 	}
 }
 
@@ -128,7 +130,7 @@ func (g *vesselGrid) remove(s *vstate) {
 	}
 	b := s.block
 	es := b.cells[s.cellIdx]
-	if es[s.gridIdx].slow {
+	if s.slowInGrid {
 		b.slow[s.cellIdx]--
 	}
 	last := len(es) - 1

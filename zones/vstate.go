@@ -35,7 +35,7 @@ type vstate struct {
 	// slow: its last two fixes came more than DefaultPairEvery apart (or
 	// it has one only), so that its neighbours' half scans still judge
 	// its pairs (see vesselGrid.appendCandidates)
-	slow                 bool
+	slow, slowInGrid     bool  // slowInGrid: as its grid entry has it
 	shipType             int16 // ITU ship type, 0..255
 	navStatus, anchorNav int8  // 0..15; anchorNav −1 for none
 	fix
