@@ -19,19 +19,7 @@ func TestCandidatesAsEveryPair(t *testing.T) {
 	found, beyond := 0, 0
 	for round := range 20 {
 		g := newVesselGrid()
-		var fleet []*vstate
-		spread := 0.02 + 0.2*rng.Float64() // degrees
-		for i := range 400 {
-			s := &vstate{mmsi: uint32(413_000_000 + i), underWay: true}
-			s.lat, s.lon = 43.8+spread*rng.Float64(), 126.5+spread*rng.Float64()
-			s.at = instantOf(base.Add(time.Duration(rng.IntN(300)) * time.Second))
-			s.sog, s.cog = 25*rng.Float64(), 360*rng.Float64()
-			s.length = []float64{0, 12, 45, 90, 180, 400}[rng.IntN(6)]
-			s.ferry = rng.IntN(10) == 0
-			s.setMotion()
-			g.move(s)
-			fleet = append(fleet, s)
-		}
+		fleet := randomFleet(rng, &g, func() instant { return instantOf(base.Add(time.Duration(rng.IntN(300)) * time.Second)) }, 0)
 		byMMSI := func(a, b *vstate) int { return int(a.mmsi) - int(b.mmsi) }
 		for _, s := range fleet {
 			got := g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM, false)
@@ -73,20 +61,7 @@ func TestHalfScansCoverEveryPair(t *testing.T) {
 	pairs, byOther := 0, 0
 	for round := range 20 {
 		g := newVesselGrid()
-		var fleet []*vstate
-		spread := 0.02 + 0.2*rng.Float64() // degrees
-		for i := range 400 {
-			s := &vstate{mmsi: uint32(413_000_000 + i), underWay: true}
-			s.at = at
-			s.lat, s.lon = 43.8+spread*rng.Float64(), 126.5+spread*rng.Float64()
-			s.sog, s.cog = 25*rng.Float64(), 360*rng.Float64()
-			s.length = []float64{0, 12, 45, 90, 180, 400}[rng.IntN(6)]
-			s.ferry = rng.IntN(10) == 0
-			s.slow = rng.IntN(8) == 0
-			s.setMotion()
-			g.move(s)
-			fleet = append(fleet, s)
-		}
+		fleet := randomFleet(rng, &g, func() instant { return at }, 8)
 		scan := func(s *vstate, half bool) []*vstate {
 			return g.appendCandidates(nil, s, DefaultCollisionRangeM, 300, 1.3*maxDomainReach, DefaultFerryConflictM, half)
 		}
@@ -119,6 +94,27 @@ func TestHalfScansCoverEveryPair(t *testing.T) {
 		t.Fatalf("%d candidates, %d of them left to the other vessel: the fleets test too little", pairs, byOther)
 	}
 	t.Logf("%d candidates; %d of them left to the other vessel's half scan", pairs, byOther)
+}
+
+// randomFleet puts 400 vessels under way in g, thick or thin, with every
+// length, a ferry in ten and (slowOneIn > 0) a slow reporter in slowOneIn,
+// each at the time at gives it.
+func randomFleet(rng *rand.Rand, g *vesselGrid, at func() instant, slowOneIn int) []*vstate {
+	var fleet []*vstate
+	spread := 0.02 + 0.2*rng.Float64() // degrees
+	for i := range 400 {
+		s := &vstate{mmsi: uint32(413_000_000 + i), underWay: true}
+		s.lat, s.lon = 43.8+spread*rng.Float64(), 126.5+spread*rng.Float64()
+		s.at = at()
+		s.sog, s.cog = 25*rng.Float64(), 360*rng.Float64()
+		s.length = []float64{0, 12, 45, 90, 180, 400}[rng.IntN(6)]
+		s.ferry = rng.IntN(10) == 0
+		s.slow = slowOneIn > 0 && rng.IntN(slowOneIn) == 0
+		s.setMotion()
+		g.move(s)
+		fleet = append(fleet, s)
+	}
+	return fleet
 }
 
 // candidatesOfAll is appendCandidates' test on every vessel in the grid,
