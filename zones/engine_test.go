@@ -364,6 +364,33 @@ func TestCollisionRiskFromHalfScans(t *testing.T) {
 	}
 }
 
+// TestCollisionRiskWhileOneIsSilent: the same two vessels, but the one
+// south-west of the other, whose half scans judge the pair, falls silent a
+// minute before the risk arises (AIS reports are lost at range). Once it
+// is overdue the other's half scans judge the pair from its last fix,
+// dead reckoned, and the risk opens within a scan period of the silence
+// turning overdue.
+func TestCollisionRiskWhileOneIsSilent(t *testing.T) {
+	e, r := mustEngine(t)
+	a := track(61, 0, 0, 8, 45, 0, 10*time.Second, 13) // silent from 2 min 10 s
+	b := track(62, 2828, 2828, 8, 225, 5*time.Second, 10*time.Second, 40)
+	const onset = 186 * time.Second
+	overdue := a[len(a)-1].at + zones.DefaultPairEvery
+	for i := range b {
+		if i < len(a) {
+			feed(e, a[i])
+		}
+		feed(e, b[i])
+		e.Sweep(t0.Add(b[i].at))
+		if at := b[i].at; at > max(onset, overdue)+zones.DefaultPairEvery+10*time.Second && !r.active(zones.AlertCollisionRisk, 62) {
+			t.Fatalf("no collision_risk open at %v: the risk arose at %v, the silent vessel was overdue at %v", at, onset, overdue)
+		}
+	}
+	if n := r.opened(zones.AlertCollisionRisk, 62); n != 1 {
+		t.Errorf("collision_risk opened %d times, want 1", n)
+	}
+}
+
 func TestAISGap(t *testing.T) {
 	e, r := mustEngine(t)
 	feed(e, report{mmsi: 31, sog: 8, cog: 90, at: 0, shipType: 70})

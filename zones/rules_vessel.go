@@ -137,6 +137,12 @@ func (e *Engine) sweep(now time.Time) {
 		if silent > e.cfg.LongUnsupervised && s.name != "" && !e.has(s, AlertLongUnsupervised) {
 			e.raiseB(breachOf(AlertLongUnsupervised, SeverityWarning, s, nil).with("hours", math.Round(silent.Hours())), now)
 		}
+		if s.inGrid && !s.slow && s.at.until(nowI) > DefaultPairEvery {
+			// Overdue: while it is silent, its neighbours' half scans take
+			// its pairs back (see vesselGrid.appendCandidates).
+			s.slow = true
+			e.grid.refresh(s)
+		}
 		if s.underWay && s.fix.valid() && !e.has(s, AlertAISGap) {
 			if allow := time.Duration(e.cfg.AISGapFactor * float64(e.expected(s))); silent > allow {
 				e.raiseB(breachOf(AlertAISGap, SeverityWarning, s, nil).with("gap_s", math.Round(silent.Seconds())).

@@ -32,9 +32,9 @@ type vstate struct {
 	mmsi                    uint32
 	underWay, moving, ferry bool
 	inGrid, gone            bool
-	// slow: its last two fixes came more than DefaultPairEvery apart (or
-	// it has one only), so that its neighbours' half scans still judge
-	// its pairs (see vesselGrid.appendCandidates)
+	// slow: its last two fixes came more than DefaultPairEvery apart, or
+	// it has one only, or the sweep found it overdue; its neighbours' half
+	// scans then judge its pairs too (see vesselGrid.appendCandidates)
 	slow, slowInGrid     bool  // slowInGrid: as its grid entry has it
 	shipType             int16 // ITU ship type, 0..255
 	navStatus, anchorNav int8  // 0..15; anchorNav −1 for none
