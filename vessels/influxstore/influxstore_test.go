@@ -21,12 +21,19 @@ var discard = slog.New(slog.DiscardHandler)
 
 // mustNew opens a History on db with fast retries; edit changes the
 // config further.
+//
+// The tests read their writes at once, and Track waits at most ReadWait
+// for them (2 s by default, so that a reader is not held long while
+// InfluxDB is down). On a CI machine busy with the race detector a first
+// write into a new database has taken longer (the conformance suite's
+// RoundTrip read 0 of 20 points, in a subtest that ran 9 s), so here the
+// wait is long enough for any write that succeeds.
 func mustNew(tb testing.TB, db influxtest.DB, edit func(*influxstore.Config)) *influxstore.History {
 	tb.Helper()
 	cfg := influxstore.Config{
 		URL: db.URL, Token: db.Token, Org: db.Org, Bucket: db.Bucket,
 		FlushInterval: 20 * time.Millisecond, RetryInterval: 20 * time.Millisecond,
-		MaxRetryInterval: 200 * time.Millisecond, Logger: discard,
+		MaxRetryInterval: 200 * time.Millisecond, ReadWait: time.Minute, Logger: discard,
 	}
 	if edit != nil {
 		edit(&cfg)
