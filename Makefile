@@ -10,7 +10,7 @@ APT_STAMP := .cache/apt-updated
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build run test test-short bench bench-decode bench-video fuzz vet lint deps-test deps-bench deps-video clean
+.PHONY: all build run test test-short bench bench-decode bench-video pgo fuzz vet lint deps-test deps-bench deps-video clean
 
 all: build
 
@@ -57,6 +57,18 @@ bench: deps-bench deps-influxd build
 	RIVERWATCH_REQUIRE_SERVICES=1 RIVERWATCH_INFLUXD=$(INFLUXD) $(GO) test -run='^$$' -bench='ReplayIntoHistory' -benchtime=1x -count=1 ./cmd/riverwatch/
 	$(MAKE) --no-print-directory bench-decode
 	$(MAKE) --no-print-directory bench-video
+
+## pgo: profiles the whole path on one core (sentence to vessel state, and
+## sentence to alert with 10,000 zones on the memory store and on Redis)
+## into cmd/riverwatch/default.pgo, which go build and go test of the
+## command use for profile-guided optimisation. Run it again when the hot
+## path changes much; an old profile only optimises less.
+PGO_BENCH := WholePath$$|WholePathFleet$$|WholePathZones$$|WholePathZonesCalm$$|WholePathZonesCalmRedis$$
+pgo: deps-bench
+	mkdir -p .cache
+	RIVERWATCH_REQUIRE_SERVICES=1 $(GO) test -run='^$$' -bench='$(PGO_BENCH)' -cpu=1 -benchtime=2000000x \
+		-o $(CURDIR)/.cache/pgo.test -cpuprofile=$(CURDIR)/.cache/pgo.prof ./cmd/riverwatch/
+	cp .cache/pgo.prof cmd/riverwatch/default.pgo
 
 ## bench-decode: riverwatch decode beside gpsdecode on the San Francisco
 ## capture and on a static-heavy corpus, ratio of each.
