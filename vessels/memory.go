@@ -185,6 +185,7 @@ const dropSlack = 60 // seconds
 type MemoryHistory struct {
 	maxPoints int
 	minGap    uint32 // seconds, from MinInterval
+	span      uint32 // seconds of track a ring holds at most: maxAge and dropSlack
 	maxAge    time.Duration
 	now       func() time.Time
 	shards    [historyShards]historyShard
@@ -209,6 +210,7 @@ func NewMemoryHistory(cfg HistoryConfig) *MemoryHistory {
 	if cfg.MinInterval > 0 {
 		h.minGap = uint32(cfg.MinInterval / time.Second)
 	}
+	h.span = clampSeconds(int64(h.maxAge/time.Second) + dropSlack)
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -258,7 +260,7 @@ func (h *MemoryHistory) Append(ctx context.Context, mmsi uint32, p TrackPoint) e
 		// before it: the new one takes its place.
 		r.dropNewest()
 	}
-	r.push(q, h.maxPoints)
+	r.push(q, h.maxPoints, h.span)
 	return nil
 }
 

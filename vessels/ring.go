@@ -149,11 +149,13 @@ func (r *ring) dropNewest() {
 }
 
 // push appends q, growing the buffer up to limit records and overwriting
-// the oldest record beyond that.
-func (r *ring) push(q packed, limit int) {
+// the oldest record beyond that. span is how many seconds of track the
+// ring is to hold (0: unknown), which sizes the buffer once the vessel's
+// reporting rate shows (see growTo).
+func (r *ring) push(q packed, limit int, span uint32) {
 	if int(r.n) == r.capacity() {
 		if r.capacity() < limit {
-			r.resize(growCap(r.capacity(), limit), limit)
+			r.resize(r.growTo(limit, span), limit)
 		} else { // full: forget the oldest
 			r.popOldest()
 		}
@@ -184,6 +186,29 @@ func growCap(c, limit int) int {
 		c += c / 8 // Go's size classes are ~1/8 apart here: little slack
 	}
 	return min(c, limit)
+}
+
+// rateShownAfter is how many records, and how many seconds between the
+// oldest and the newest, tell a vessel's reporting rate well enough to size
+// its buffer by it.
+const (
+	rateShownAfter    = 64
+	rateShownAfterSec = 600
+)
+
+// growTo is the capacity a full ring grows to: growCap's next step or,
+// once the ring tells its vessel's reporting rate, at once what span
+// seconds of track take at that rate (within limit). A vessel reporting
+// steadily then grows its buffer six times in all, not a dozen and more
+// in steps of an eighth: fewer copies, and less garbage for the collector
+// to follow. A vessel that reports faster later grows again from there.
+func (r *ring) growTo(limit int, span uint32) int {
+	c := growCap(r.capacity(), limit)
+	if covered := r.latest - r.oldest; span > 0 && r.n >= rateShownAfter && covered >= rateShownAfterSec {
+		need := int(uint64(r.n-1)*uint64(span)/uint64(covered)) + 2
+		c = max(c, min(need, limit))
+	}
+	return c
 }
 
 // resize moves the records, oldest first, into a new buffer of at least c

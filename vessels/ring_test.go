@@ -16,7 +16,7 @@ func TestRingGrowsAndWraps(t *testing.T) {
 		if c > 0 {
 			next = r.off(int(r.n))
 		}
-		r.push(packPoint(TrackPoint{Time: t0.Add(time.Duration(i) * time.Second), Lat: 43, Lon: 126, SOG: -1, COG: -1, Heading: -1}), limit)
+		r.push(packPoint(TrackPoint{Time: t0.Add(time.Duration(i) * time.Second), Lat: 43, Lon: 126, SOG: -1, COG: -1, Heading: -1}), limit, 0)
 		if r.capacity() == c && binary.LittleEndian.Uint32(r.buf[next:]) != uint32(t0.Unix())+uint32(i) {
 			t.Fatalf("point %d not written where off(n) said, %d", i, next)
 		}
@@ -58,13 +58,54 @@ func TestPackPoint(t *testing.T) {
 
 // An hour of class A reports every 10 s (361 points counting both ends)
 // must sit in little more than 361 slots: the memory budget of 100,000
-// vessels under 1 GiB rests on it.
+// vessels under 1 GiB rests on it. Told the span it holds (as
+// MemoryHistory tells it), the ring gets there in a few steps, sized by the
+// vessel's reporting rate, not a dozen and more.
 func TestRingHourFitsTightly(t *testing.T) {
-	var r ring
-	for i := range 361 {
-		r.push(packed{t: uint32(i * 10)}, DefaultHistoryPoints)
+	for _, tc := range []struct {
+		span      uint32
+		maxGrowth int
+	}{{0, 20}, {3600 + dropSlack, 6}} {
+		var r ring
+		growths := 0
+		for i := range 361 {
+			c := r.capacity()
+			r.push(packed{t: uint32(i * 10)}, DefaultHistoryPoints, tc.span)
+			if r.capacity() != c {
+				growths++
+			}
+		}
+		if c := r.capacity(); c > 384 || cap(r.buf) > 384*pointSize+pointSize {
+			t.Fatalf("span %d: 361 points take %d slots (%d bytes), want at most 384", tc.span, c, cap(r.buf))
+		}
+		if growths > tc.maxGrowth {
+			t.Fatalf("span %d: the buffer grew %d times for 361 points, want at most %d", tc.span, growths, tc.maxGrowth)
+		}
+		// A minute past the hour, before the minute's drop: still room.
+		for i := 361; i < 367; i++ {
+			r.push(packed{t: uint32(i * 10)}, DefaultHistoryPoints, tc.span)
+		}
+		if tc.span > 0 && (r.capacity() > 384 || r.n != 367) {
+			t.Fatalf("span %d: 367 points in %d slots, n %d", tc.span, r.capacity(), r.n)
+		}
 	}
-	if c := r.capacity(); c > 384 || cap(r.buf) > 384*pointSize+pointSize {
-		t.Fatalf("361 points take %d slots (%d bytes), want at most 384", c, cap(r.buf))
+}
+
+// A vessel that reports rarely is not given an hour of fast reports' room,
+// and one that reports in a burst at first is not given more than the limit.
+func TestRingGrowthByRate(t *testing.T) {
+	var slow ring
+	for i := range 40 {
+		slow.push(packed{t: uint32(i * 180)}, DefaultHistoryPoints, 3600+dropSlack)
+	}
+	if c := slow.capacity(); c > 64 {
+		t.Fatalf("40 reports 3 min apart take %d slots", c)
+	}
+	var burst ring
+	for i := range 400 {
+		burst.push(packed{t: uint32(i)}, DefaultHistoryPoints, 3600+dropSlack)
+	}
+	if c := burst.capacity(); c > DefaultHistoryPoints {
+		t.Fatalf("capacity %d beyond the limit %d", c, DefaultHistoryPoints)
 	}
 }
