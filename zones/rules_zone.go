@@ -83,8 +83,11 @@ func (e *Engine) position(s *vstate, prev fix, now time.Time) {
 			e.entered(s, e.containing[i], now)
 		}
 	}
-	s.inside = append(s.inside[:0], next...)
-	s.insideZ, s.zgen = append(s.insideZ[:0], e.containing...), e.zgen
+	if len(next) > 0 || len(old) > 0 { // outside every zone and staying so: nothing to copy
+		s.inside = append(s.inside[:0], next...)
+		s.insideZ = append(s.insideZ[:0], e.containing...)
+	}
+	s.zgen = e.zgen
 	e.next = next[:0]
 	if !free {
 		if len(next) == 0 {
