@@ -87,10 +87,11 @@ func clampSeconds(s int64) uint32 {
 }
 
 // ring is one vessel's track: a circular buffer of packed points, oldest at
-// head. It grows as points arrive (doubling while small, then by an eighth)
-// up to the history's point limit, so a vessel heard three times costs a few
-// dozen bytes, not the limit, and an hour of 10 s reports (361 points) sits
-// in 384 slots.
+// head. It grows as points arrive (doubling while small, then at once to
+// what its span takes at the vessel's rate, or else by an eighth) up to the
+// history's point limit, so a vessel heard three times costs a few dozen
+// bytes, not the limit, and an hour of 10 s reports (361 points) sits in
+// 384 slots.
 //
 // A ring is held by value in its shard's map, so that finding a vessel's
 // track and its header costs one cache miss, not two; oldest caches the
