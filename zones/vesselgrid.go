@@ -1,6 +1,11 @@
 package zones
 
-import "math"
+import (
+	"math"
+	"unsafe"
+
+	"github.com/riverwatch/riverwatch/vessels/prefetch"
+)
 
 // gridLat and gridLon are the vessel grid's cell size in degrees, about
 // 3.3 km square in Jilin: as large as the collision range, so that a scan
@@ -176,6 +181,7 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 	dLat := reach / mPerDegLat
 	i0, i1 := int32(math.Floor((s.lat-dLat)/gridLat)), int32(math.Floor((s.lat+dLat)/gridLat))
 	var blocks blockCache
+	var run cellRun
 	own := cellOf(s.lat, s.lon)
 	for i := i0; i <= i1; i++ {
 		// How far row i's band lies north or south of s, and so how far
@@ -195,21 +201,62 @@ func (g *vesselGrid) appendCandidates(dst []*vstate, s *vstate, rangeM, horizon,
 			k, ci := blockOf(cellKey{i, j})
 			last := min(j1, (k.lon+1)<<blockBits-1) // the row's last cell in this block
 			if b := blocks.get(g, k); b != nil {
-				slat, slon := s.lat-b.olat, s.lon-b.olon
 				for n, jj := ci+int(last-j), j; ci <= n; ci, jj = ci+1, jj+1 {
 					es := b.cells[ci]
 					switch {
 					case len(es) == 0:
 					case !half || i > own.lat || i == own.lat && jj >= own.lon:
-						dst = q.cell(dst, es, slat, slon, false)
+						dst = run.add(dst, &q, es, b, false)
 					case b.slow[ci] > 0:
-						dst = q.cell(dst, es, slat, slon, true)
+						dst = run.add(dst, &q, es, b, true)
 					}
 				}
 			}
 			j = last + 1
 		}
 	}
+	return run.flush(dst, &q)
+}
+
+// cellRun holds the cells a scan is to read, so that the loads of all
+// their entries are asked for before the first is compared: each cell's
+// entries lie in a memory of their own, out of the cache, and compared
+// cell by cell each would cost a full memory latency.
+type cellRun struct {
+	cells [12]pendingCell
+	n     int
+}
+
+// pendingCell is one queued cell: its entries, its block and whether only
+// its slow reporters are compared.
+type pendingCell struct {
+	es       []gridEntry
+	b        *gridBlock
+	slowOnly bool
+}
+
+// cellPrefetchBytes is how much of a cell's entries a scan asks for
+// ahead: a dozen entries, three times the usual cell.
+const cellPrefetchBytes = 8 * prefetch.LineSize
+
+// add asks for the first lines of es and queues the cell; a full queue
+// is compared first.
+func (r *cellRun) add(dst []*vstate, q *candidateScan, es []gridEntry, b *gridBlock, slowOnly bool) []*vstate {
+	if r.n == len(r.cells) {
+		dst = r.flush(dst, q)
+	}
+	prefetch.Lines(unsafe.Pointer(unsafe.SliceData(es)), min(uintptr(len(es))*unsafe.Sizeof(es[0]), cellPrefetchBytes))
+	r.cells[r.n] = pendingCell{es, b, slowOnly}
+	r.n++
+	return dst
+}
+
+// flush compares the queued cells.
+func (r *cellRun) flush(dst []*vstate, q *candidateScan) []*vstate {
+	for _, c := range r.cells[:r.n] {
+		dst = q.cell(dst, c.es, q.s.lat-c.b.olat, q.s.lon-c.b.olon, c.slowOnly)
+	}
+	r.n = 0
 	return dst
 }
 
