@@ -128,6 +128,18 @@ func CheckNewAlert(a *Alert) error {
 	return nil
 }
 
+// CheckRestoredAlert reports whether RestoreAlert can take a: it needs an
+// id, a key and a ResolvedAt, and must be resolved. Errors wrap ErrInvalid.
+func CheckRestoredAlert(a *Alert) error {
+	if a.ID == "" || a.Key == "" {
+		return fmt.Errorf("%w: alert needs an id and a key (id %q, key %q)", ErrInvalid, a.ID, a.Key)
+	}
+	if a.State != StateResolved || a.ResolvedAt.IsZero() {
+		return fmt.Errorf("%w: alert %q: only a resolved alert with its ResolvedAt is restored, not %q", ErrInvalid, a.ID, a.State)
+	}
+	return nil
+}
+
 // CheckAlertUpdate reports whether UpdateAlert can store next in place of
 // prev: the id and the key stay, the state is a known one. A resolved
 // alert without ResolvedAt gets now. Errors wrap ErrInvalid.
@@ -350,6 +362,24 @@ func (s *MemoryStore) OpenAlert(ctx context.Context, a Alert) (Alert, bool, erro
 	s.alerts[a.ID] = &stored
 	s.open[a.Key] = a.ID
 	return a, true, nil
+}
+
+// RestoreAlert implements StateStore.
+func (s *MemoryStore) RestoreAlert(ctx context.Context, a Alert) (bool, error) {
+	if err := CheckRestoredAlert(&a); err != nil {
+		return false, err
+	}
+	if err := s.begin(ctx); err != nil {
+		return false, err
+	}
+	defer s.mu.Unlock()
+	now := s.now()
+	if old, ok := s.alerts[a.ID]; ok && !alertGone(old, now) || alertGone(&a, now) {
+		return false, nil
+	}
+	stored := a
+	s.alerts[a.ID] = &stored
+	return true, nil
 }
 
 // UpdateAlert implements StateStore. fn runs once, with the store locked:

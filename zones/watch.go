@@ -162,7 +162,9 @@ func (w *Watch) Open(ctx context.Context) error {
 	return nil
 }
 
-// load reads zones, bans and active alerts from the store.
+// load reads zones, bans, active alerts and the latest resolved ones (up
+// to MaxResolved) from the store, so that a process started later lists
+// the same alerts as those running before it.
 func (w *Watch) load(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -175,6 +177,10 @@ func (w *Watch) load(ctx context.Context) error {
 		return err
 	}
 	alerts, err := w.store.Alerts(ctx, AlertFilter{State: StateOpen})
+	if err != nil {
+		return err
+	}
+	resolved, err := w.store.Alerts(ctx, AlertFilter{State: StateResolved, Limit: w.cfg.MaxResolved})
 	if err != nil {
 		return err
 	}
@@ -192,6 +198,9 @@ func (w *Watch) load(ctx context.Context) error {
 		w.alerts[a.ID] = &a
 	}
 	w.mu.Unlock()
+	for i := len(resolved) - 1; i >= 0; i-- { // oldest first: the first forgotten
+		w.book(resolved[i])
+	}
 	if err := w.reindex(); err != nil {
 		w.log.Warn("stored zones", "err", err)
 	}
@@ -199,7 +208,7 @@ func (w *Watch) load(ctx context.Context) error {
 	for _, a := range alerts {
 		w.engine.Adopt(a)
 	}
-	w.log.Info("zones state loaded", "store", w.cfg.StoreName, "api_zones", len(zs), "bans", len(bans), "open_alerts", len(alerts))
+	w.log.Info("zones state loaded", "store", w.cfg.StoreName, "api_zones", len(zs), "bans", len(bans), "open_alerts", len(alerts), "resolved_alerts", len(resolved))
 	return nil
 }
 

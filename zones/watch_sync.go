@@ -403,7 +403,8 @@ func (q *writer) healthy() bool {
 
 // resync writes back everything this process holds, not only what changed
 // while the store was down: a Redis without persistence comes back empty.
-// Each write is one the store takes again without harm (an alert already
+// That includes the resolved alerts it keeps, so that a process started
+// later lists the same alerts as those that saw them. Each write is one the store takes again without harm (an alert already
 // stored under its key is kept; an episode another process stored first
 // is merged).
 func (q *writer) resync(ctx context.Context) error {
@@ -413,10 +414,12 @@ func (q *writer) resync(ctx context.Context) error {
 	for _, z := range w.apiZones {
 		zs = append(zs, z)
 	}
-	var active []Alert
+	var active, resolved []Alert
 	for _, a := range w.alerts {
 		if a.Active() {
 			active = append(active, *a)
+		} else {
+			resolved = append(resolved, *a)
 		}
 	}
 	w.mu.Unlock()
@@ -439,12 +442,25 @@ func (q *writer) resync(ctx context.Context) error {
 			q.merged(a, stored)
 		}
 	}
+	restored := 0
+	for _, a := range resolved {
+		created, err := st.RestoreAlert(ctx, a)
+		if errors.Is(err, ErrInvalid) {
+			continue // not one a store keeps: no outage can cure that
+		}
+		if err != nil {
+			return err
+		}
+		if created {
+			restored++
+		}
+	}
 	if occ := w.engine.Occupancy(); len(occ) > 0 {
 		if err := st.ApplyOccupancy(ctx, occ); err != nil {
 			return err
 		}
 	}
-	w.log.Info("zones state written back after the outage", "api_zones", len(zs), "open_alerts", len(active))
+	w.log.Info("zones state written back after the outage", "api_zones", len(zs), "open_alerts", len(active), "resolved_alerts_restored", restored)
 	return nil
 }
 

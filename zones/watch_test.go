@@ -93,8 +93,12 @@ func TestWatchSharesAlertsBetweenProcesses(t *testing.T) {
 		t.Errorf("resolving twice: %v, want ErrConflict", err)
 	}
 
-	// A restart of a: nothing raised twice.
+	// A restart of a: nothing raised twice, and the resolved alert listed
+	// as in the processes that saw it.
 	c := startWatch(t, store, "proc-c", dam)
+	if got, err := c.Alerts(context.Background(), zones.AlertFilter{State: zones.StateResolved}); err != nil || len(got) != 1 || got[0].ID != id || got[0].ResolvedBy != "officer-li" {
+		t.Errorf("resolved alerts in a process started later: %+v %v, want %s resolved by officer-li", got, err, id)
+	}
 	c.Handle(report{mmsi: 82, eastM: 5, sog: 3, cog: 90, at: 0, shipType: 70}.event())
 	eventually(t, "the second vessel's alert", func() bool { return len(openAlerts(t, a)) == 1 })
 	c2 := startWatch(t, store, "proc-c2", dam)
@@ -196,6 +200,13 @@ func (f *flaky) UpdateAlert(ctx context.Context, id string, fn func(*zones.Alert
 		return zones.Alert{}, err
 	}
 	return f.StateStore.UpdateAlert(ctx, id, fn)
+}
+
+func (f *flaky) RestoreAlert(ctx context.Context, a zones.Alert) (bool, error) {
+	if err := f.check(); err != nil {
+		return false, err
+	}
+	return f.StateStore.RestoreAlert(ctx, a)
 }
 
 func (f *flaky) ApplyOccupancy(ctx context.Context, o []zones.Occupancy) error {

@@ -360,6 +360,13 @@ func TestZonesRedisOutage(t *testing.T) {
 	if code, msg := post(t, base+"/api/v1/zones", `{"type":"Feature","properties":{"id":"api-quay","kind":"quay","radius_m":200},"geometry":{"type":"Point","coordinates":[126.05,44.05]}}`); code != 201 {
 		t.Fatalf("POST zone: %d %s", code, msg)
 	}
+	// An alert raised and resolved before the outage.
+	sendUDP(t, a.sourceAddr(t, "udp"), runFixes(mRestricted, -100, 250, 6, 90, 6))
+	waitAlert(t, base, zones.AlertRestrictedEntry, mRestricted, 5*time.Second)
+	before := alerts(t, base, fmt.Sprintf("kind=restricted_entry&mmsi=%d", mRestricted)).Alerts[0]
+	if code, msg := post(t, base+"/api/v1/alerts/"+before.ID+"/resolve", nil); code != 200 {
+		t.Fatalf("resolve: %d %s", code, msg)
+	}
 	time.Sleep(300 * time.Millisecond) // written
 	rs.Stop(t)
 
@@ -405,5 +412,8 @@ func TestZonesRedisOutage(t *testing.T) {
 	var z map[string]any
 	if code := getJSON(t, cb+"/api/v1/zones/api-quay", &z); code != 200 {
 		t.Errorf("API zone after Redis came back empty: %d", code)
+	}
+	if l := alerts(t, cb, fmt.Sprintf("kind=restricted_entry&mmsi=%d", mRestricted)); l.Count != 1 || l.Alerts[0].ID != before.ID || l.Alerts[0].Active() {
+		t.Errorf("the alert resolved before the outage, in a new process: %+v, want %s, resolved", l.Alerts, before.ID)
 	}
 }

@@ -94,6 +94,22 @@ end
 return 0
 `)
 
+// restoreScript stores a resolved alert unless its id is kept.
+//
+//	KEYS  alert key, updated, expiry
+//	ARGV  JSON, id, updated score, expiry ms, now ms, alert prefix
+//
+// It returns 1 when stored, 0 when the id is kept for an alert.
+var restoreScript = redis.NewScript(sweepLua + `
+sweep(KEYS[2], KEYS[3], ARGV[6], ARGV[5])
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return 1
+`)
+
 // maxUpdateAttempts bounds UpdateAlert's optimistic retries.
 const maxUpdateAttempts = 500
 
@@ -194,6 +210,34 @@ func (s *Store) UpdateAlert(ctx context.Context, id string, fn func(a *zones.Ale
 		}
 	}
 	return zones.Alert{}, fmt.Errorf("redisstore: alert %q: still contended after %d attempts: %w", id, maxUpdateAttempts, zones.ErrConflict)
+}
+
+// RestoreAlert implements zones.StateStore: one Lua script stores the
+// alert with its expiry and indexes unless its id is kept. An alert past
+// retention by Now is not stored; an expired one still in Redis (its
+// PEXPIREAT not yet reached, see Time) is swept first.
+func (s *Store) RestoreAlert(ctx context.Context, a zones.Alert) (bool, error) {
+	if err := zones.CheckRestoredAlert(&a); err != nil {
+		return false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	now := s.now()
+	if gone(&a, now) {
+		return false, nil
+	}
+	data, err := json.Marshal(a)
+	if err != nil {
+		return false, fmt.Errorf("redisstore: alert %q: %w", a.ID, err)
+	}
+	until, ok := zones.AlertKeptUntil(&a)
+	res, err := restoreScript.Run(ctx, s.client, []string{s.alertPrefix + a.ID, s.updated, s.expiry},
+		data, a.ID, updatedScore(a.UpdatedAt), expiryScore(until, ok), now.UnixMilli(), s.alertPrefix).Int()
+	if err != nil {
+		return false, s.fail(ctx, "restore alert", err)
+	}
+	return res == 1, nil
 }
 
 func gone(a *zones.Alert, now time.Time) bool {

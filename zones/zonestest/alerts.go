@@ -365,3 +365,76 @@ func (h harness) testAlertsFilter(t *testing.T) {
 		})
 	}
 }
+
+// resolvedAlert is a test alert opened and resolved at at.
+func resolvedAlert(id, key string, at time.Time) zones.Alert {
+	a := testAlert(id, key, 211000003, at)
+	a.State, a.ResolvedAt = zones.StateResolved, at
+	return a
+}
+
+// testRestoreAlert: a resolved alert the store has lost is stored again
+// with its retention; one it keeps, an active one or one past retention
+// is not.
+func (h harness) testRestoreAlert(t *testing.T) {
+	s, clock := h.open(t)
+	ctx := t.Context()
+	_, _, err := s.OpenAlert(ctx, testAlert("kept", "key:kept", 211000001, Epoch))
+	must(t, "OpenAlert", err)
+	kept, err := s.UpdateAlert(ctx, "kept", resolve(clock.Add(time.Minute)))
+	must(t, "resolving", err)
+	other := resolvedAlert("kept", "key:kept", clock.Now())
+	other.MessageEN = "another version"
+	created, err := s.RestoreAlert(ctx, other)
+	if err != nil || created {
+		t.Fatalf("RestoreAlert of a kept id = %v, %v; want false, nil", created, err)
+	}
+	got, err := s.Alert(ctx, "kept")
+	must(t, "Alert kept", err)
+	sameJSON(t, "the kept alert after RestoreAlert", got, kept)
+
+	_, err = s.RestoreAlert(ctx, testAlert("active", "key:active", 211000002, clock.Now()))
+	wantErr(t, "RestoreAlert of an active alert", err, zones.ErrInvalid)
+	noTime := resolvedAlert("no-time", "key:no-time", clock.Now())
+	noTime.ResolvedAt = time.Time{}
+	_, err = s.RestoreAlert(ctx, noTime)
+	wantErr(t, "RestoreAlert without ResolvedAt", err, zones.ErrInvalid)
+	_, err = s.RestoreAlert(ctx, resolvedAlert("", "key:none", clock.Now()))
+	wantErr(t, "RestoreAlert without an id", err, zones.ErrInvalid)
+
+	lost := resolvedAlert("lost", "key:lost", clock.Now())
+	created, err = s.RestoreAlert(ctx, lost)
+	if err != nil || !created {
+		t.Fatalf("RestoreAlert of a lost alert = %v, %v; want true, nil", created, err)
+	}
+	got, err = s.Alert(ctx, "lost")
+	must(t, "Alert restored", err)
+	sameJSON(t, "the restored alert", got, lost)
+	resolved, err := s.Alerts(ctx, zones.AlertFilter{State: zones.StateResolved})
+	must(t, "Alerts resolved", err)
+	sameJSON(t, "resolved alerts", resolved, []zones.Alert{lost, kept})
+	open, err := s.Alerts(ctx, zones.AlertFilter{State: zones.StateOpen})
+	must(t, "Alerts open", err)
+	sameJSON(t, "open alerts after restoring", open, []zones.Alert{})
+	// Its episode's key stays free.
+	if _, created, err := s.OpenAlert(ctx, testAlert("next", "key:lost", 211000003, clock.Now())); err != nil || !created {
+		t.Fatalf("OpenAlert on a restored alert's key = %v, %v; want created", created, err)
+	}
+
+	past := resolvedAlert("past", "key:past", clock.Now().Add(-zones.AlertRetention))
+	created, err = s.RestoreAlert(ctx, past)
+	if err != nil || created {
+		t.Fatalf("RestoreAlert of an alert past retention = %v, %v; want false, nil", created, err)
+	}
+	_, err = s.Alert(ctx, "past")
+	wantErr(t, "Alert past retention", err, zones.ErrNotFound)
+
+	// A restored alert expires as any other, and its id is free again.
+	clock.Set(lost.ResolvedAt.Add(zones.AlertRetention))
+	_, err = s.Alert(ctx, "lost")
+	wantErr(t, "Alert of a restored alert past retention", err, zones.ErrNotFound)
+	again := resolvedAlert("lost", "key:again", clock.Now())
+	if created, err := s.RestoreAlert(ctx, again); err != nil || !created {
+		t.Fatalf("RestoreAlert on an expired id = %v, %v; want true, nil", created, err)
+	}
+}
