@@ -137,6 +137,41 @@ func TestSimulateCommand(t *testing.T) {
 	}
 }
 
+// TestSimulateSurvivesReceiverRestart: the receiver is away when the
+// simulator starts ("connection refused" on its writes) and then comes
+// up on its port, as a riverwatch restarting does: the traffic reaches it.
+func TestSimulateSurvivesReceiverRestart(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close() // away
+	done := make(chan error, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		done <- run(t.Context(), []string{"simulate", "--vessels", "50", "--duration", "5s", "--to", "udp://" + addr},
+			strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	}()
+	time.Sleep(1500 * time.Millisecond) // sentences refused meanwhile
+	if pc, err = net.ListenPacket("udp", addr); err != nil {
+		t.Skipf("the port was taken meanwhile: %v", err)
+	}
+	defer pc.Close()
+	buf := make([]byte, 2048)
+	pc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, _, err := pc.ReadFrom(buf)
+	if err != nil {
+		t.Fatalf("no sentence after the receiver came back: %v", err)
+	}
+	if !strings.HasPrefix(string(buf[:n]), "!AIVDM,") {
+		t.Errorf("datagram %q, want a sentence", buf[:n])
+	}
+	if err := <-done; err != nil {
+		t.Errorf("simulate: %v", err)
+	}
+}
+
 func TestUnknownCommand(t *testing.T) {
 	if _, _, err := runCmd(t, "", "frobnicate"); err == nil {
 		t.Error("unknown command accepted")

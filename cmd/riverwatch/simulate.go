@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/riverwatch/riverwatch/ais/simulate"
@@ -58,6 +60,8 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 		ctx, cancel = context.WithTimeout(ctx, *duration)
 		defer cancel()
 	}
+	ctx, stop := context.WithCancel(ctx) // a failed write stops the simulator
+	defer stop()
 	bw := bufio.NewWriter(w)
 	var mu sync.Mutex // emit runs on the simulator's goroutine, Flush on this one
 	var werr error
@@ -68,12 +72,21 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 			return
 		}
 		if *to != "" && isUDP(*to) {
-			// One datagram per sentence, as receivers send them.
-			_, werr = w.Write(append(append([]byte(nil), line...), '\r', '\n'))
+			// One datagram per sentence, as receivers send them. A
+			// receiver not listening (yet, or restarting) shows as
+			// "connection refused" on a later write: keep sending, so
+			// that it hears the traffic again once it is back.
+			_, err := w.Write(append(append([]byte(nil), line...), '\r', '\n'))
+			if err != nil && !errors.Is(err, syscall.ECONNREFUSED) {
+				werr = err
+				stop()
+			}
 			return
 		}
 		bw.Write(line)
-		_, werr = bw.Write([]byte("\r\n"))
+		if _, werr = bw.Write([]byte("\r\n")); werr != nil {
+			stop()
+		}
 	}
 	done := make(chan error, 1)
 	go func() { done <- sim.Run(ctx, emit) }()
@@ -93,8 +106,9 @@ func runSimulate(ctx context.Context, args []string, e env) error {
 			return werr
 		case <-flush.C:
 			mu.Lock()
-			if ferr := bw.Flush(); werr == nil {
+			if ferr := bw.Flush(); werr == nil && ferr != nil {
 				werr = ferr
+				stop()
 			}
 			mu.Unlock()
 		}
