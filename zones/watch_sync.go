@@ -404,9 +404,9 @@ func (q *writer) healthy() bool {
 // resync writes back everything this process holds, not only what changed
 // while the store was down: a Redis without persistence comes back empty.
 // That includes the resolved alerts it keeps, so that a process started
-// later lists the same alerts as those that saw them. Each write is one the store takes again without harm (an alert already
-// stored under its key is kept; an episode another process stored first
-// is merged).
+// later lists the same alerts as those that saw them. Each write is one
+// the store takes again without harm (an alert already stored under its
+// key or id is kept; an episode another process stored first is merged).
 func (q *writer) resync(ctx context.Context) error {
 	w, st := q.w, q.w.store
 	w.mu.Lock()
