@@ -128,7 +128,7 @@ func CheckNewAlert(a *Alert) error {
 	return nil
 }
 
-// CheckRestoredAlert reports whether RestoreAlert can take a: it needs an
+// CheckRestoredAlert reports whether RestoreAlerts can take a: it needs an
 // id, a key and a ResolvedAt, and must be resolved. Errors wrap ErrInvalid.
 func CheckRestoredAlert(a *Alert) error {
 	if a.ID == "" || a.Key == "" {
@@ -364,22 +364,29 @@ func (s *MemoryStore) OpenAlert(ctx context.Context, a Alert) (Alert, bool, erro
 	return a, true, nil
 }
 
-// RestoreAlert implements StateStore.
-func (s *MemoryStore) RestoreAlert(ctx context.Context, a Alert) (bool, error) {
-	if err := CheckRestoredAlert(&a); err != nil {
-		return false, err
+// RestoreAlerts implements StateStore.
+func (s *MemoryStore) RestoreAlerts(ctx context.Context, as []Alert) (int, error) {
+	for i := range as {
+		if err := CheckRestoredAlert(&as[i]); err != nil {
+			return 0, err
+		}
 	}
 	if err := s.begin(ctx); err != nil {
-		return false, err
+		return 0, err
 	}
 	defer s.mu.Unlock()
 	now := s.now()
-	if old, ok := s.alerts[a.ID]; ok && !alertGone(old, now) || alertGone(&a, now) {
-		return false, nil
+	restored := 0
+	for i := range as {
+		a := &as[i]
+		if old, ok := s.alerts[a.ID]; ok && !alertGone(old, now) || alertGone(a, now) {
+			continue
+		}
+		stored := *a
+		s.alerts[a.ID] = &stored
+		restored++
 	}
-	stored := a
-	s.alerts[a.ID] = &stored
-	return true, nil
+	return restored, nil
 }
 
 // UpdateAlert implements StateStore. fn runs once, with the store locked:

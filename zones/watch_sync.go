@@ -3,6 +3,7 @@ package zones
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -442,18 +443,11 @@ func (q *writer) resync(ctx context.Context) error {
 			q.merged(a, stored)
 		}
 	}
-	restored := 0
-	for _, a := range resolved {
-		created, err := st.RestoreAlert(ctx, a)
-		if errors.Is(err, ErrInvalid) {
-			continue // not one a store keeps: no outage can cure that
-		}
-		if err != nil {
-			return err
-		}
-		if created {
-			restored++
-		}
+	// Only alerts a store takes: no outage can cure the others.
+	resolved = slices.DeleteFunc(resolved, func(a Alert) bool { return CheckRestoredAlert(&a) != nil })
+	restored, err := st.RestoreAlerts(ctx, resolved)
+	if err != nil {
+		return err
 	}
 	if occ := w.engine.Occupancy(); len(occ) > 0 {
 		if err := st.ApplyOccupancy(ctx, occ); err != nil {

@@ -202,11 +202,11 @@ func (f *flaky) UpdateAlert(ctx context.Context, id string, fn func(*zones.Alert
 	return f.StateStore.UpdateAlert(ctx, id, fn)
 }
 
-func (f *flaky) RestoreAlert(ctx context.Context, a zones.Alert) (bool, error) {
+func (f *flaky) RestoreAlerts(ctx context.Context, as []zones.Alert) (int, error) {
 	if err := f.check(); err != nil {
-		return false, err
+		return 0, err
 	}
-	return f.StateStore.RestoreAlert(ctx, a)
+	return f.StateStore.RestoreAlerts(ctx, as)
 }
 
 func (f *flaky) ApplyOccupancy(ctx context.Context, o []zones.Occupancy) error {

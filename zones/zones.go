@@ -344,12 +344,13 @@ type StateStore interface {
 	// alert until AlertRetention after its ResolvedAt. ErrNotFound if id is
 	// unknown.
 	UpdateAlert(ctx context.Context, id string, fn func(a *Alert) error) (Alert, error)
-	// RestoreAlert stores the resolved alert a under its id unless an
-	// alert with that id is kept, and reports whether it did: a process
-	// writes back with it the resolved alerts a store without persistence
-	// lost in an outage. a must be resolved (CheckRestoredAlert); one past
-	// its retention is not stored.
-	RestoreAlert(ctx context.Context, a Alert) (created bool, err error)
+	// RestoreAlerts stores each resolved alert of as under its id unless
+	// an alert with that id is kept, and returns how many it stored: a
+	// process writes back with it, in few round trips, the resolved alerts
+	// a store without persistence lost in an outage. Every alert must pass
+	// CheckRestoredAlert, or nothing is stored; one past its retention is
+	// skipped. On an error, restored counts those stored before it.
+	RestoreAlerts(ctx context.Context, as []Alert) (restored int, err error)
 	// Alert returns one alert; ErrNotFound if it is unknown or expired.
 	Alert(ctx context.Context, id string) (Alert, error)
 	// Alerts returns the alerts f selects, most recently updated first.

@@ -212,32 +212,84 @@ func (s *Store) UpdateAlert(ctx context.Context, id string, fn func(a *zones.Ale
 	return zones.Alert{}, fmt.Errorf("redisstore: alert %q: still contended after %d attempts: %w", id, maxUpdateAttempts, zones.ErrConflict)
 }
 
-// RestoreAlert implements zones.StateStore: one Lua script stores the
-// alert with its expiry and indexes unless its id is kept. An alert past
-// retention by Now is not stored; an expired one still in Redis (its
-// PEXPIREAT not yet reached, see Time) is swept first.
-func (s *Store) RestoreAlert(ctx context.Context, a zones.Alert) (bool, error) {
-	if err := zones.CheckRestoredAlert(&a); err != nil {
-		return false, err
+// restoreBatch bounds one pipeline of RestoreAlerts: about 300 KB of
+// alert JSON, so that a write-back of thousands does not hold one
+// connection, or the server's reply buffer, for long.
+const restoreBatch = 500
+
+// RestoreAlerts implements zones.StateStore: a Lua script per alert stores
+// it with its expiry and indexes unless its id is kept, pipelined
+// restoreBatch at a time, so that 10,000 alerts cost 20 round trips rather
+// than 10,000. An alert past retention by Now is not stored; an expired
+// one still in Redis (its PEXPIREAT not yet reached, see Time) is swept
+// first.
+func (s *Store) RestoreAlerts(ctx context.Context, as []zones.Alert) (int, error) {
+	for i := range as {
+		if err := zones.CheckRestoredAlert(&as[i]); err != nil {
+			return 0, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
-		return false, err
+		return 0, err
 	}
+	restored := 0
+	for start := 0; start < len(as); start += restoreBatch {
+		n, err := s.restore(ctx, as[start:min(start+restoreBatch, len(as))])
+		restored += n
+		if err != nil {
+			return restored, err
+		}
+	}
+	return restored, nil
+}
+
+// restore sends one pipeline of restoreScript by its hash. A server that
+// does not know the script (restarted, or failed over to a replica) gets
+// the rejected ones again with its source.
+func (s *Store) restore(ctx context.Context, as []zones.Alert) (int, error) {
 	now := s.now()
-	if gone(&a, now) {
-		return false, nil
+	pending := make([]*zones.Alert, 0, len(as))
+	for i := range as {
+		if !gone(&as[i], now) {
+			pending = append(pending, &as[i])
+		}
 	}
-	data, err := json.Marshal(a)
-	if err != nil {
-		return false, fmt.Errorf("redisstore: alert %q: %w", a.ID, err)
+	restored := 0
+	for withSource := false; len(pending) > 0; withSource = true {
+		pipe := s.client.Pipeline()
+		cmds := make([]*redis.Cmd, len(pending))
+		for i, a := range pending {
+			data, err := json.Marshal(a)
+			if err != nil {
+				return restored, fmt.Errorf("redisstore: alert %q: %w", a.ID, err)
+			}
+			until, ok := zones.AlertKeptUntil(a)
+			keys := []string{s.alertPrefix + a.ID, s.updated, s.expiry}
+			args := []any{data, a.ID, updatedScore(a.UpdatedAt), expiryScore(until, ok), now.UnixMilli(), s.alertPrefix}
+			if withSource {
+				cmds[i] = restoreScript.Eval(ctx, pipe, keys, args...)
+			} else {
+				cmds[i] = restoreScript.EvalSha(ctx, pipe, keys, args...)
+			}
+		}
+		_, _ = pipe.Exec(ctx) // each command holds its own reply or error
+		var again []*zones.Alert
+		for i, cmd := range cmds {
+			res, err := cmd.Int()
+			switch {
+			case err == nil:
+				if res == 1 {
+					restored++
+				}
+			case !withSource && redis.HasErrorPrefix(err, "NOSCRIPT"):
+				again = append(again, pending[i])
+			default:
+				return restored, s.fail(ctx, "restore alerts", err)
+			}
+		}
+		pending = again
 	}
-	until, ok := zones.AlertKeptUntil(&a)
-	res, err := restoreScript.Run(ctx, s.client, []string{s.alertPrefix + a.ID, s.updated, s.expiry},
-		data, a.ID, updatedScore(a.UpdatedAt), expiryScore(until, ok), now.UnixMilli(), s.alertPrefix).Int()
-	if err != nil {
-		return false, s.fail(ctx, "restore alert", err)
-	}
-	return res == 1, nil
+	return restored, nil
 }
 
 func gone(a *zones.Alert, now time.Time) bool {

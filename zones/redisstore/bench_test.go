@@ -83,6 +83,35 @@ func BenchmarkRedis(b *testing.B) {
 	})
 }
 
+// BenchmarkRestore10000 measures what a process writes back after a Redis
+// without persistence came back empty: 10,000 resolved alerts, the most a
+// Watch keeps. Each op restores all of them into an empty store.
+func BenchmarkRestore10000(b *testing.B) {
+	addr := redistest.Start(b)
+	s := newStore(b, Config{Addrs: []string{addr}})
+	defer s.Close()
+	ctx := b.Context()
+	at := time.Now().Add(-time.Hour)
+	batch := make([]zones.Alert, 10000)
+	for i := range batch {
+		id := fmt.Sprintf("restore-%d", i)
+		a := benchAlert(id, "speeding:"+id, at)
+		a.State, a.ResolvedAt, a.UpdatedAt = zones.StateResolved, at.Add(time.Minute), at.Add(time.Minute)
+		batch[i] = a
+	}
+	for b.Loop() {
+		b.StopTimer()
+		if err := s.client.FlushDB(ctx).Err(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		n, err := s.RestoreAlerts(ctx, batch)
+		if err != nil || n != len(batch) {
+			b.Fatalf("restored %d of %d: %v", n, len(batch), err)
+		}
+	}
+}
+
 func benchAlert(id, key string, at time.Time) zones.Alert {
 	return zones.Alert{
 		ID: id, Key: key, Kind: zones.AlertSpeeding, Severity: zones.SeverityWarning, MMSI: 211000001,

@@ -164,6 +164,36 @@ func TestRedisExpires(t *testing.T) {
 	}
 }
 
+// TestRestoreWithoutScript checks that RestoreAlerts stores every alert
+// when the server has forgotten its script (a restart, a failover, SCRIPT
+// FLUSH) between two batches: the rejected ones go again with the source.
+func TestRestoreWithoutScript(t *testing.T) {
+	s := newStore(t, Config{Addrs: []string{redistest.Start(t)}})
+	defer s.Close()
+	ctx := t.Context()
+	at := time.Now().Add(-time.Hour)
+	as := make([]zones.Alert, restoreBatch+100)
+	for i := range as {
+		id := fmt.Sprintf("r%d", i)
+		as[i] = zones.Alert{ID: id, Key: "k" + id, State: zones.StateResolved, UpdatedAt: at, ResolvedAt: at}
+	}
+	for round := range 2 {
+		if err := s.client.ScriptFlush(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.client.FlushDB(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.RestoreAlerts(ctx, as)
+		if err != nil || n != len(as) {
+			t.Fatalf("round %d: RestoreAlerts after SCRIPT FLUSH = %d, %v; want %d, nil", round, n, err, len(as))
+		}
+		if n, _ := s.client.ZCard(ctx, s.expiry).Result(); n != int64(len(as)) {
+			t.Errorf("round %d: expiry index has %d entries, want %d", round, n, len(as))
+		}
+	}
+}
+
 // TestUnavailable checks that a stopped Redis is ErrUnavailable within a
 // bounded time, for calls and for a running Subscribe, and that the store
 // works again once the server is back on the same port.

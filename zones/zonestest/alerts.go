@@ -1,6 +1,7 @@
 package zonestest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -373,10 +374,15 @@ func resolvedAlert(id, key string, at time.Time) zones.Alert {
 	return a
 }
 
-// testRestoreAlert: a resolved alert the store has lost is stored again
+// restore is RestoreAlerts of some alerts.
+func restore(ctx context.Context, s zones.StateStore, as ...zones.Alert) (int, error) {
+	return s.RestoreAlerts(ctx, as)
+}
+
+// testRestoreAlerts: a resolved alert the store has lost is stored again
 // with its retention; one it keeps, an active one or one past retention
 // is not.
-func (h harness) testRestoreAlert(t *testing.T) {
+func (h harness) testRestoreAlerts(t *testing.T) {
 	s, clock := h.open(t)
 	ctx := t.Context()
 	_, _, err := s.OpenAlert(ctx, testAlert("kept", "key:kept", 211000001, Epoch))
@@ -385,31 +391,42 @@ func (h harness) testRestoreAlert(t *testing.T) {
 	must(t, "resolving", err)
 	other := resolvedAlert("kept", "key:kept", clock.Now())
 	other.MessageEN = "another version"
-	created, err := s.RestoreAlert(ctx, other)
-	if err != nil || created {
-		t.Fatalf("RestoreAlert of a kept id = %v, %v; want false, nil", created, err)
+	n, err := restore(ctx, s, other)
+	if err != nil || n != 0 {
+		t.Fatalf("RestoreAlerts of a kept id = %v, %v; want 0, nil", n, err)
 	}
 	got, err := s.Alert(ctx, "kept")
 	must(t, "Alert kept", err)
-	sameJSON(t, "the kept alert after RestoreAlert", got, kept)
+	sameJSON(t, "the kept alert after RestoreAlerts", got, kept)
 
-	_, err = s.RestoreAlert(ctx, testAlert("active", "key:active", 211000002, clock.Now()))
-	wantErr(t, "RestoreAlert of an active alert", err, zones.ErrInvalid)
+	// One alert a store does not take, and nothing of the batch is stored.
+	fine := resolvedAlert("fine", "key:fine", clock.Now())
+	_, err = restore(ctx, s, fine, testAlert("active", "key:active", 211000002, clock.Now()))
+	wantErr(t, "RestoreAlerts with an active alert", err, zones.ErrInvalid)
 	noTime := resolvedAlert("no-time", "key:no-time", clock.Now())
 	noTime.ResolvedAt = time.Time{}
-	_, err = s.RestoreAlert(ctx, noTime)
-	wantErr(t, "RestoreAlert without ResolvedAt", err, zones.ErrInvalid)
-	_, err = s.RestoreAlert(ctx, resolvedAlert("", "key:none", clock.Now()))
-	wantErr(t, "RestoreAlert without an id", err, zones.ErrInvalid)
+	_, err = restore(ctx, s, fine, noTime)
+	wantErr(t, "RestoreAlerts without ResolvedAt", err, zones.ErrInvalid)
+	_, err = restore(ctx, s, fine, resolvedAlert("", "key:none", clock.Now()))
+	wantErr(t, "RestoreAlerts without an id", err, zones.ErrInvalid)
+	_, err = s.Alert(ctx, "fine")
+	wantErr(t, "Alert of a batch refused", err, zones.ErrNotFound)
+	if n, err := restore(ctx, s); err != nil || n != 0 {
+		t.Fatalf("RestoreAlerts of none = %v, %v; want 0, nil", n, err)
+	}
 
+	// A batch of one lost, one kept and one past retention stores the lost one.
 	lost := resolvedAlert("lost", "key:lost", clock.Now())
-	created, err = s.RestoreAlert(ctx, lost)
-	if err != nil || !created {
-		t.Fatalf("RestoreAlert of a lost alert = %v, %v; want true, nil", created, err)
+	past := resolvedAlert("past", "key:past", clock.Now().Add(-zones.AlertRetention))
+	n, err = restore(ctx, s, lost, other, past)
+	if err != nil || n != 1 {
+		t.Fatalf("RestoreAlerts of a lost, a kept and a past alert = %v, %v; want 1, nil", n, err)
 	}
 	got, err = s.Alert(ctx, "lost")
 	must(t, "Alert restored", err)
 	sameJSON(t, "the restored alert", got, lost)
+	_, err = s.Alert(ctx, "past")
+	wantErr(t, "Alert past retention", err, zones.ErrNotFound)
 	resolved, err := s.Alerts(ctx, zones.AlertFilter{State: zones.StateResolved})
 	must(t, "Alerts resolved", err)
 	sameJSON(t, "resolved alerts", resolved, []zones.Alert{lost, kept})
@@ -421,20 +438,52 @@ func (h harness) testRestoreAlert(t *testing.T) {
 		t.Fatalf("OpenAlert on a restored alert's key = %v, %v; want created", created, err)
 	}
 
-	past := resolvedAlert("past", "key:past", clock.Now().Add(-zones.AlertRetention))
-	created, err = s.RestoreAlert(ctx, past)
-	if err != nil || created {
-		t.Fatalf("RestoreAlert of an alert past retention = %v, %v; want false, nil", created, err)
-	}
-	_, err = s.Alert(ctx, "past")
-	wantErr(t, "Alert past retention", err, zones.ErrNotFound)
-
 	// A restored alert expires as any other, and its id is free again.
 	clock.Set(lost.ResolvedAt.Add(zones.AlertRetention))
 	_, err = s.Alert(ctx, "lost")
 	wantErr(t, "Alert of a restored alert past retention", err, zones.ErrNotFound)
 	again := resolvedAlert("lost", "key:again", clock.Now())
-	if created, err := s.RestoreAlert(ctx, again); err != nil || !created {
-		t.Fatalf("RestoreAlert on an expired id = %v, %v; want true, nil", created, err)
+	if n, err := restore(ctx, s, again); err != nil || n != 1 {
+		t.Fatalf("RestoreAlerts on an expired id = %v, %v; want 1, nil", n, err)
+	}
+}
+
+// testRestoreMany: a write-back of more alerts than a store sends at once
+// (a Watch keeps up to 10,000) stores every one, in the order of their
+// updates, and counts each once.
+func (h harness) testRestoreMany(t *testing.T) {
+	s, clock := h.open(t)
+	ctx := t.Context()
+	const many = 1234
+	as := make([]zones.Alert, many)
+	for i := range as {
+		id := fmt.Sprintf("many-%04d", i)
+		as[i] = resolvedAlert(id, "key:"+id, clock.Now().Add(time.Duration(i)*time.Second))
+	}
+	// One in the middle is kept already, with another text.
+	kept := as[700]
+	kept.MessageEN = "kept before"
+	if n, err := restore(ctx, s, kept); err != nil || n != 1 {
+		t.Fatalf("RestoreAlerts of one = %v, %v; want 1, nil", n, err)
+	}
+	n, err := s.RestoreAlerts(ctx, as)
+	if err != nil || n != many-1 {
+		t.Fatalf("RestoreAlerts of %d = %v, %v; want %d, nil", many, n, err, many-1)
+	}
+	got, err := s.Alerts(ctx, zones.AlertFilter{State: zones.StateResolved})
+	must(t, "Alerts resolved", err)
+	if len(got) != many {
+		t.Fatalf("Alerts after restoring %d = %d alerts", many, len(got))
+	}
+	for i, a := range got {
+		want := as[many-1-i]
+		if a.ID == kept.ID {
+			want = kept
+		}
+		sameJSON(t, "restored alert "+want.ID, a, want)
+	}
+	// Again: all are kept now.
+	if n, err := s.RestoreAlerts(ctx, as); err != nil || n != 0 {
+		t.Fatalf("RestoreAlerts of %d kept ones = %v, %v; want 0, nil", many, n, err)
 	}
 }

@@ -52,7 +52,8 @@ func TestStateStore(t *testing.T, newStore NewStore) {
 	t.Run("UpdateAlertConcurrent", h.testUpdateAlertConcurrent)
 	t.Run("ResolveFreesKey", h.testResolveFreesKey)
 	t.Run("AlertRetention", h.testAlertRetention)
-	t.Run("RestoreAlert", h.testRestoreAlert)
+	t.Run("RestoreAlerts", h.testRestoreAlerts)
+	t.Run("RestoreMany", h.testRestoreMany)
 	t.Run("AlertsFilter", h.testAlertsFilter)
 	t.Run("StreamOrder", h.testStreamOrder)
 	t.Run("StreamResume", h.testStreamResume)
@@ -363,7 +364,7 @@ func (h harness) testContextEnded(t *testing.T) {
 	_, calls["VesselZones"] = s.VesselZones(ctx, 1)
 	_, _, calls["OpenAlert"] = s.OpenAlert(ctx, testAlert("a", "k", 1, Epoch))
 	_, calls["UpdateAlert"] = s.UpdateAlert(ctx, "a", func(*zones.Alert) error { return nil })
-	_, calls["RestoreAlert"] = s.RestoreAlert(ctx, resolvedAlert("a", "k", Epoch))
+	_, calls["RestoreAlerts"] = s.RestoreAlerts(ctx, []zones.Alert{resolvedAlert("a", "k", Epoch)})
 	_, calls["Alert"] = s.Alert(ctx, "a")
 	_, calls["Alerts"] = s.Alerts(ctx, zones.AlertFilter{})
 	for name, err := range calls {
