@@ -151,6 +151,7 @@ func chromium(b *testing.B, path string) context.Context {
 		chromedp.Flag("disable-features", "WebRtcHideLocalIpsWithMdns"),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 		chromedp.UserDataDir(b.TempDir()),
+		chromedp.Env("TMPDIR="+b.TempDir()), // its singleton folder goes with the benchmark
 	)
 	b.Cleanup(acancel)
 	tctx, tcancel := chromedp.NewContext(actx)

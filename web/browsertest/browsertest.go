@@ -118,6 +118,9 @@ func New(tb testing.TB, extra ...chromedp.ExecAllocatorOption) (context.Context,
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("lang", "zh-CN"),
 		chromedp.UserDataDir(tb.TempDir()),
+		// Chromium puts its singleton socket in a folder of its own under
+		// TMPDIR and leaves it behind when killed: keep it in the test's.
+		chromedp.Env("TMPDIR=" + tb.TempDir()),
 		chromedp.WindowSize(1366, 768),
 	}, extra...)...)
 	tb.Cleanup(acancel)
