@@ -35,6 +35,7 @@ func openAccountStore(ctx context.Context, cfg Config, getenv func(string) strin
 			return nil, fmt.Errorf("accounts: %w", err)
 		}
 		logger.Info("accounts in Redis", "prefix", cfg.RedisPrefix)
+		warnVolatileRedis(ctx, s, logger)
 		return s, nil
 	}
 	dir := dataDir(cfg, getenv)
@@ -44,6 +45,20 @@ func openAccountStore(ctx context.Context, cfg Config, getenv func(string) strin
 	}
 	logger.Info("accounts in a file", "path", filepath.Join(dir, sqlitestore.FileName))
 	return s, nil
+}
+
+// warnVolatileRedis says so at start when the accounts' Redis keeps
+// nothing on disk: after its next restart there is no account to log in
+// with, and the zones' state, which every process writes back, does not
+// help with that.
+func warnVolatileRedis(ctx context.Context, s *accredis.Store, logger *slog.Logger) {
+	ok, err := s.KeepsOnDisk(ctx)
+	switch {
+	case err != nil:
+		logger.Info("accounts' Redis: could not tell whether it keeps its data on disk", "err", err)
+	case !ok:
+		logger.Warn(`accounts' Redis keeps nothing on disk (save "" and appendonly no): accounts, sessions and the audit log are lost when it restarts; give it "appendonly yes" or a save schedule`)
+	}
 }
 
 // openAccounts opens the store and the service, and creates the admin

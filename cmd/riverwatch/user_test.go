@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/riverwatch/riverwatch/api/accounts"
+	"github.com/riverwatch/riverwatch/zones/redisstore/redistest"
 )
 
 // user runs `riverwatch user ...` and returns its stdout.
@@ -138,5 +141,37 @@ func TestTrustedProxiesFlag(t *testing.T) {
 	cfg, err = parseServe([]string{"--trusted-proxies", "192.0.2.7"}, e)
 	if err != nil || strings.Join(cfg.TrustedProxies, " ") != "192.0.2.7" {
 		t.Errorf("the flag over the environment: %v %v", cfg.TrustedProxies, err)
+	}
+}
+
+// TestVolatileRedisWarned: accounts in a Redis that keeps nothing on disk
+// get a warning at start; once it keeps an append-only file, none.
+func TestVolatileRedisWarned(t *testing.T) {
+	srv := redistest.StartServer(t) // --save "" --appendonly no
+	open := func() string {
+		var logs strings.Builder
+		cfg := DefaultConfig()
+		cfg.Redis = "redis://" + srv.Addr
+		s, err := openAccountStore(t.Context(), cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = s.Close()
+		return logs.String()
+	}
+	const warning = "keeps nothing on disk"
+	if logs := open(); !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, warning) {
+		t.Errorf("a volatile Redis was not warned of:\n%s", logs)
+	}
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr, DisableIdentity: true})
+	t.Cleanup(func() { _ = c.Close() })
+	if err := c.ConfigSet(t.Context(), "appendonly", "yes").Err(); err != nil {
+		t.Fatal(err)
+	}
+	// Off again before the server stops: with an append-only file it takes
+	// seconds to.
+	t.Cleanup(func() { _ = c.ConfigSet(context.Background(), "appendonly", "no").Err() })
+	if logs := open(); strings.Contains(logs, warning) {
+		t.Errorf("a Redis with an append-only file was warned of:\n%s", logs)
 	}
 }

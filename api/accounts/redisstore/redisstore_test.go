@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/riverwatch/riverwatch/api/accounts"
 	"github.com/riverwatch/riverwatch/api/accounts/accountstest"
 	"github.com/riverwatch/riverwatch/zones/redisstore/redistest"
@@ -134,5 +136,54 @@ func BenchmarkAuthenticate(b *testing.B) {
 		if _, _, err := svc.Authenticate(ctx, sess.Token); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestKeepsOnDisk: a Redis without a save schedule or an append-only file
+// keeps nothing; either one is enough, on every master of a cluster.
+func TestKeepsOnDisk(t *testing.T) {
+	ctx := t.Context()
+	addr := redistest.Start(t) // started with --save "" --appendonly no
+	s, err := New(ctx, Config{URL: "redis://" + addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	set := func(c redis.Cmdable, key, value string) {
+		t.Helper()
+		if err := c.ConfigSet(ctx, key, value).Err(); err != nil {
+			t.Fatalf("CONFIG SET %s %q: %v", key, value, err)
+		}
+	}
+	want := func(s *Store, what string, want bool) {
+		t.Helper()
+		if got, err := s.KeepsOnDisk(ctx); err != nil || got != want {
+			t.Errorf("KeepsOnDisk with %s = %v, %v; want %v, nil", what, got, err, want)
+		}
+	}
+	want(s, "neither", false)
+	set(s.rdb, "appendonly", "yes")
+	want(s, "an append-only file", true)
+	set(s.rdb, "appendonly", "no")
+	set(s.rdb, "save", "3600 1")
+	want(s, "a save schedule", true)
+
+	if testing.Short() {
+		return
+	}
+	addrs := redistest.StartCluster(t)
+	cs, err := New(ctx, Config{URL: "redis+cluster://" + addrs[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	want(cs, "no master keeping anything", false)
+	for i, a := range addrs {
+		c := redis.NewClient(&redis.Options{Addr: a, DisableIdentity: true})
+		set(c, "appendonly", "yes")
+		// Off again before the servers stop: with an append-only file
+		// each takes seconds to.
+		t.Cleanup(func() { _ = c.ConfigSet(context.Background(), "appendonly", "no").Err(); _ = c.Close() })
+		want(cs, fmt.Sprintf("%d of %d masters with an append-only file", i+1, len(addrs)), i == len(addrs)-1)
 	}
 }
