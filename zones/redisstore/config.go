@@ -57,8 +57,11 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// options turns the config into go-redis options.
-func (c Config) options() (*redis.UniversalOptions, error) {
+// UniversalOptions turns the config into go-redis options: the one
+// reading of the --redis URL forms, which the accounts' Redis store uses
+// too, so that one flag never means two servers. Errors wrap
+// zones.ErrInvalid.
+func (c Config) UniversalOptions() (*redis.UniversalOptions, error) {
 	o := &redis.UniversalOptions{}
 	switch {
 	case c.URL != "" && len(c.Addrs) > 0:

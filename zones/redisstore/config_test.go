@@ -37,13 +37,13 @@ func TestConfigOptions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o, err := c.cfg.options()
+			o, err := c.cfg.UniversalOptions()
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(o.Addrs, c.addrs) || o.IsClusterMode != c.cluster || o.DB != c.db ||
 				o.Username != c.user || o.Password != c.password || (o.TLSConfig != nil) != c.tls {
-				t.Fatalf("options = addrs %v cluster %v db %d user %q password %q tls %v; want %v %v %d %q %q %v",
+				t.Fatalf("UniversalOptions = addrs %v cluster %v db %d user %q password %q tls %v; want %v %v %d %q %q %v",
 					o.Addrs, o.IsClusterMode, o.DB, o.Username, o.Password, o.TLSConfig != nil,
 					c.addrs, c.cluster, c.db, c.user, c.password, c.tls)
 			}
@@ -70,8 +70,8 @@ func TestConfigInvalid(t *testing.T) {
 	}
 	for name, cfg := range cases {
 		t.Run(name, func(t *testing.T) {
-			if _, err := cfg.options(); !errors.Is(err, zones.ErrInvalid) {
-				t.Fatalf("options(%+v): err = %v, want ErrInvalid", cfg, err)
+			if _, err := cfg.UniversalOptions(); !errors.Is(err, zones.ErrInvalid) {
+				t.Fatalf("UniversalOptions(%+v): err = %v, want ErrInvalid", cfg, err)
 			}
 		})
 	}
@@ -81,7 +81,7 @@ func TestConfigInvalid(t *testing.T) {
 }
 
 func TestRedactURL(t *testing.T) {
-	_, err := (Config{URL: "redis://user:hunter2@h:1/x"}).options()
+	_, err := (Config{URL: "redis://user:hunter2@h:1/x"}).UniversalOptions()
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("error %v shows the password", err)
 	}

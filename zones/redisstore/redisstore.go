@@ -79,7 +79,7 @@ var _ zones.StateStore = (*Store)(nil)
 // New connects to Redis and checks that it answers: ErrUnavailable
 // (wrapped) when it does not, ErrInvalid for a bad config.
 func New(ctx context.Context, cfg Config) (*Store, error) {
-	opts, err := cfg.options()
+	opts, err := cfg.UniversalOptions()
 	if err != nil {
 		return nil, err
 	}

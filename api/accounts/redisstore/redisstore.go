@@ -13,13 +13,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/riverwatch/riverwatch/api/accounts"
+	zredis "github.com/riverwatch/riverwatch/zones/redisstore"
 )
 
 // DefaultPrefix starts every key unless Config.Prefix says otherwise: the
@@ -33,7 +33,8 @@ const DefaultTimeout = 3 * time.Second
 type Config struct {
 	// URL is redis://[user:password@]host[:port][/db], or
 	// redis+cluster://host:port[,host:port...] for a Redis Cluster, with
-	// rediss for TLS: the forms of --redis.
+	// rediss for TLS: the forms of --redis, read as the zones' store
+	// reads them (zones/redisstore.Config.URL).
 	URL     string
 	Prefix  string        // DefaultPrefix when empty; no '{' or '}'
 	Timeout time.Duration // DefaultTimeout when zero
@@ -64,66 +65,16 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	o, err := options(cfg.URL)
+	o, err := zredis.Config{URL: cfg.URL, Timeout: cfg.Timeout}.UniversalOptions()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", accounts.ErrInvalid, err)
 	}
-	o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = cfg.Timeout, cfg.Timeout, cfg.Timeout, cfg.Timeout
-	o.MaxRetries = 2
-	o.DisableIdentity = true
 	s := &Store{rdb: redis.NewUniversalClient(o), tag: "{" + cfg.Prefix + ":accounts}", now: cfg.Now}
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		_ = s.rdb.Close()
 		return nil, fail("ping", err)
 	}
 	return s, nil
-}
-
-// options reads the URL forms of Config.URL.
-func options(raw string) (*redis.UniversalOptions, error) {
-	bad := func(why string) error {
-		return fmt.Errorf("%w: redis URL: %s", accounts.ErrInvalid, why)
-	}
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return nil, bad("want redis://host:port/db or redis+cluster://host:port,host:port")
-	}
-	base, cluster := strings.CutSuffix(scheme, "+cluster")
-	if base != "redis" && base != "rediss" {
-		return nil, bad("scheme: want redis, rediss, redis+cluster or rediss+cluster")
-	}
-	authority, path := rest, ""
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority, path = rest[:i], rest[i:]
-	}
-	userinfo, hosts := "", authority
-	if i := strings.LastIndex(authority, "@"); i >= 0 {
-		userinfo, hosts = authority[:i+1], authority[i+1:]
-	}
-	list := strings.Split(hosts, ",")
-	if len(list) > 1 {
-		cluster = true
-	}
-	if !cluster {
-		o, err := redis.ParseURL(raw)
-		if err != nil {
-			return nil, bad(err.Error())
-		}
-		return &redis.UniversalOptions{Addrs: []string{o.Addr}, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig}, nil
-	}
-	q := url.Values{}
-	for _, h := range list[1:] {
-		q.Add("addr", h)
-	}
-	u := base + "://" + userinfo + list[0] + strings.TrimRight(path, "/")
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	o, err := redis.ParseClusterURL(u)
-	if err != nil {
-		return nil, bad(err.Error())
-	}
-	return &redis.UniversalOptions{Addrs: o.Addrs, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig, IsClusterMode: true}, nil
 }
 
 // Close implements accounts.Store.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,6 +108,27 @@ func TestUnavailable(t *testing.T) {
 	}
 	if _, err := New(ctx, Config{URL: "http://x"}); !errors.Is(err, accounts.ErrInvalid) {
 		t.Errorf("New with a bad URL: %v", err)
+	}
+}
+
+// TestURLReadAsTheZonesRead: --redis goes to both Redis stores, so a URL
+// the zones' store refuses is refused here too, before any dial, and
+// without its password in the message.
+func TestURLReadAsTheZonesRead(t *testing.T) {
+	for _, u := range []string{
+		"redis://h:1?dial_timeout=3",  // no query parameters
+		"redis+cluster://h1:1,h2:2/1", // a cluster has only database 0
+		"redis://h:1/x",               // a database is a number
+		"redis+cluster://h1:1,,h2:2",  // an empty host
+		"redis://u:hunter2@h:port/0",  // a port is a number
+	} {
+		_, err := New(t.Context(), Config{URL: u, Timeout: 50 * time.Millisecond})
+		if !errors.Is(err, accounts.ErrInvalid) {
+			t.Errorf("New(%q): err = %v, want ErrInvalid", u, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("New(%q): error %v shows the password", u, err)
+		}
 	}
 }
 
