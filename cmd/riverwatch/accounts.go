@@ -32,7 +32,7 @@ func openAccountStore(ctx context.Context, cfg Config, getenv func(string) strin
 	if cfg.Redis != "" {
 		s, err := accredis.New(ctx, accredis.Config{URL: cfg.Redis, Prefix: cfg.RedisPrefix})
 		if err != nil {
-			return nil, fmt.Errorf("accounts: %w", err)
+			return nil, err // it starts "accounts: "
 		}
 		logger.Info("accounts in Redis", "prefix", cfg.RedisPrefix)
 		warnVolatileRedis(ctx, s, logger)

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/riverwatch/riverwatch/api/accounts"
+	"github.com/riverwatch/riverwatch/zones/redisstore"
 )
 
 const userUsage = `Usage:
@@ -93,7 +94,12 @@ func runUser(ctx context.Context, args []string, e env) error {
 		return errUsage
 	}
 
-	logger := slog.New(slog.DiscardHandler)
+	// Warnings only, such as a Redis that keeps nothing on disk: the
+	// command's output is the rest.
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if cfg.Redis != "" {
+		redisstore.SetRedisLogger(logger) // each failed dial is detail: the error says it
+	}
 	store, err := openAccountStore(ctx, cfg, e.getenv, logger)
 	if err != nil {
 		return err

@@ -163,6 +163,11 @@ func TestVolatileRedisWarned(t *testing.T) {
 	if logs := open(); !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, warning) {
 		t.Errorf("a volatile Redis was not warned of:\n%s", logs)
 	}
+	// riverwatch user says so on stderr, beside its output.
+	out, errOut, err := runCmd(t, "", "user", "list", "--redis", "redis://"+srv.Addr)
+	if err != nil || !strings.Contains(out, "USERNAME") || !strings.Contains(errOut, warning) {
+		t.Errorf("user list on a volatile Redis: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+	}
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr, DisableIdentity: true})
 	t.Cleanup(func() { _ = c.Close() })
 	if err := c.ConfigSet(t.Context(), "appendonly", "yes").Err(); err != nil {

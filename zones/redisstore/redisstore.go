@@ -201,7 +201,7 @@ func updatedScore(t time.Time) string {
 }
 
 // SetRedisLogger sends go-redis's own messages (a failed dial, a cluster
-// reload) to l, at warn level. go-redis has one logger per process, so
+// reload) to l, at debug level. go-redis has one logger per process, so
 // only main should call this, once.
 func SetRedisLogger(l *slog.Logger) {
 	redis.SetLogger(redisLogger{l.With("component", "go-redis")})

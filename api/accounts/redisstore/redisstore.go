@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/riverwatch/riverwatch/api/accounts"
+	"github.com/riverwatch/riverwatch/zones"
 	zredis "github.com/riverwatch/riverwatch/zones/redisstore"
 )
 
@@ -67,7 +68,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	o, err := zredis.Config{URL: cfg.URL, Timeout: cfg.Timeout}.UniversalOptions()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", accounts.ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %s", accounts.ErrInvalid, strings.TrimPrefix(err.Error(), zones.ErrInvalid.Error()+": "))
 	}
 	s := &Store{rdb: redis.NewUniversalClient(o), tag: "{" + cfg.Prefix + ":accounts}", now: cfg.Now}
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
