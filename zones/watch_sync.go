@@ -293,11 +293,15 @@ func (q *writer) apply(ctx context.Context, o op) error {
 		return st.Publish(ctx, e)
 	}
 	a := o.alert
-	if id, ok := q.remap[a.ID]; ok {
+	id, remapped := q.remap[a.ID]
+	if remapped {
 		a.ID = id
 	}
 	switch o.kind {
 	case opEngine:
+		if o.event == EventAlertOpened && remapped {
+			return nil // the store has the episode's alert: ours gave way to it
+		}
 		if o.event == EventAlertOpened {
 			stored, created, err := st.OpenAlert(ctx, a)
 			if err != nil {
@@ -358,6 +362,45 @@ func (q *writer) apply(ctx context.Context, o op) error {
 		return publish(Event{Type: o.event, Ban: &b})
 	}
 	return nil
+}
+
+// dropWritten returns the resolved alerts of ours that the store lacks.
+// An episode that began and ended while the store was down may have been
+// seen whole by another process too, under its own id: if that process
+// wrote it back first, the store holds a resolved alert of the same key
+// whose time overlaps ours (one process's episodes of a key never
+// overlap). Ours gives way to it, as an open one does in merged. Two
+// processes writing back at the same moment can still both store theirs.
+func (q *writer) dropWritten(ctx context.Context, ours []Alert) ([]Alert, error) {
+	if len(ours) == 0 {
+		return ours, nil
+	}
+	since := ours[0].OpenedAt
+	for _, a := range ours {
+		if a.OpenedAt.Before(since) {
+			since = a.OpenedAt
+		}
+	}
+	// A resolved alert that overlaps ours was updated, at the latest when
+	// resolved, after ours opened.
+	stored, err := q.w.store.Alerts(ctx, AlertFilter{State: StateResolved, Since: since})
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string][]int, len(stored))
+	for i := range stored {
+		byKey[stored[i].Key] = append(byKey[stored[i].Key], i)
+	}
+	return slices.DeleteFunc(ours, func(a Alert) bool {
+		for _, i := range byKey[a.Key] {
+			t := &stored[i]
+			if t.ID != a.ID && !t.OpenedAt.After(a.ResolvedAt) && !a.OpenedAt.After(t.ResolvedAt) {
+				q.merged(a, *t)
+				return true
+			}
+		}
+		return false
+	}), nil
 }
 
 // merged handles an episode another process raised first: its alert is the
@@ -445,6 +488,10 @@ func (q *writer) resync(ctx context.Context) error {
 	}
 	// Only alerts a store takes: no outage can cure the others.
 	resolved = slices.DeleteFunc(resolved, func(a Alert) bool { return CheckRestoredAlert(&a) != nil })
+	resolved, err := q.dropWritten(ctx, resolved)
+	if err != nil {
+		return err
+	}
 	restored, err := st.RestoreAlerts(ctx, resolved)
 	if err != nil {
 		return err

@@ -9,13 +9,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverwatch/riverwatch/vessels/vesselstest"
 	"github.com/riverwatch/riverwatch/zones"
 )
 
 // startWatch runs a Watch over store until the test ends.
 func startWatch(t *testing.T, store zones.StateStore, origin string, base ...zones.Zone) *zones.Watch {
 	t.Helper()
-	w, err := zones.NewWatch(zones.WatchConfig{Base: base, Store: store, StoreName: "test", Origin: origin, Logger: testLogger(t)})
+	return startWatchAt(t, nil, store, origin, base...)
+}
+
+// startWatchAt is startWatch on the clock now (the wall clock when nil).
+func startWatchAt(t *testing.T, now func() time.Time, store zones.StateStore, origin string, base ...zones.Zone) *zones.Watch {
+	t.Helper()
+	w, err := zones.NewWatch(zones.WatchConfig{Base: base, Store: store, StoreName: "test", Origin: origin, Now: now, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,6 +254,97 @@ func TestWatchStoreOutage(t *testing.T) {
 	})
 	if ms, _ := mem.ZoneVessels(context.Background(), "dam"); len(ms) != 1 {
 		t.Errorf("occupancy written back: %v", ms)
+	}
+}
+
+// outagePair is two processes on one memory store, each through its own
+// flaky link, on one clock, both cut off from the store.
+func outagePair(t *testing.T) (mem *zones.MemoryStore, clock *vesselstest.Clock, sa, sb *flaky, a, b *zones.Watch) {
+	clock = vesselstest.NewClock(t0)
+	mem = zones.NewMemoryStore(zones.MemoryConfig{Now: clock.Now})
+	sa, sb = &flaky{StateStore: mem}, &flaky{StateStore: mem}
+	dam := circle("dam", zones.KindRestricted, 0, 0, 300)
+	a = startWatchAt(t, clock.Now, sa, "proc-a", dam)
+	b = startWatchAt(t, clock.Now, sb, "proc-b", dam)
+	sa.off.Store(true)
+	sb.off.Store(true)
+	return mem, clock, sa, sb, a, b
+}
+
+// TestWatchOutageMergesEpisodes: two processes that lost the store both
+// open an alert for one vessel's episode; when the store returns, the one
+// that writes back second adopts the other's alert, so that both list one
+// alert, the store holds one, and later reports update that one.
+func TestWatchOutageMergesEpisodes(t *testing.T) {
+	mem, clock, sa, sb, a, b := outagePair(t)
+	a.Handle(report{mmsi: 93, sog: 3, cog: 90, at: 0, shipType: 70}.event())
+	b.Handle(report{mmsi: 93, eastM: 5, sog: 3, cog: 90, at: time.Second, shipType: 70}.event())
+	ida, idb := openAlerts(t, a), openAlerts(t, b)
+	if len(ida) != 1 || len(idb) != 1 || ida[0].ID == idb[0].ID {
+		t.Fatalf("while the store is down: %v / %v; want one alert each, two ids", ida, idb)
+	}
+	eventually(t, "both to see the outage", func() bool { return !a.Health().StoreOK && !b.Health().StoreOK })
+
+	sa.off.Store(false)
+	eventually(t, "a's alert written back", func() bool {
+		all, _ := mem.Alerts(context.Background(), zones.AlertFilter{})
+		return len(all) == 1 && all[0].ID == ida[0].ID && a.Health().StoreOK
+	})
+	sb.off.Store(false)
+	eventually(t, "b to adopt a's alert", func() bool {
+		got := openAlerts(t, b)
+		return b.Health().StoreOK && len(got) == 1 && got[0].ID == ida[0].ID
+	})
+	if all, _ := mem.Alerts(context.Background(), zones.AlertFilter{}); len(all) != 1 {
+		t.Fatalf("the store holds %d alerts for one episode after the write-back: %v", len(all), all)
+	}
+	if _, err := b.Alert(context.Background(), idb[0].ID); !errors.Is(err, zones.ErrNotFound) {
+		t.Errorf("b still lists its own alert %s: %v", idb[0].ID, err)
+	}
+
+	// b goes on with the adopted alert: the vessel leaves, b resolves it
+	// (a's clock is too early to have lost the vessel).
+	clock.Set(t0.Add(10 * time.Second))
+	b.Handle(report{mmsi: 93, eastM: 600, sog: 3, cog: 90, at: 5 * time.Minute, shipType: 70}.event())
+	eventually(t, "b's resolution in the store", func() bool {
+		x, err := mem.Alert(context.Background(), ida[0].ID)
+		return err == nil && x.State == zones.StateResolved
+	})
+	if all, _ := mem.Alerts(context.Background(), zones.AlertFilter{}); len(all) != 1 {
+		t.Errorf("the store holds %d alerts after b's next report", len(all))
+	}
+}
+
+// TestWatchOutageResolvedEpisodeOnce: an episode that both processes saw
+// begin and end while the store was down is one alert in the store after
+// both write back, not one from each.
+func TestWatchOutageResolvedEpisodeOnce(t *testing.T) {
+	mem, clock, sa, sb, a, b := outagePair(t)
+	for _, w := range []*zones.Watch{a, b} {
+		w.Handle(report{mmsi: 94, sog: 3, cog: 90, at: 0, shipType: 70}.event())
+		w.Handle(report{mmsi: 94, eastM: 600, sog: 3, cog: 90, at: 5 * time.Minute, shipType: 70}.event())
+	}
+	clock.Set(t0.Add(5 * time.Minute))
+	for _, w := range []*zones.Watch{a, b} {
+		as, _ := w.Alerts(context.Background(), zones.AlertFilter{State: zones.StateResolved})
+		if len(as) != 1 {
+			t.Fatalf("resolved alerts while the store is down: %v, want one", as)
+		}
+	}
+	eventually(t, "both to see the outage", func() bool { return !a.Health().StoreOK && !b.Health().StoreOK })
+	sa.off.Store(false)
+	eventually(t, "a back", func() bool { return a.Health().StoreOK })
+	sb.off.Store(false)
+	eventually(t, "b back", func() bool { return b.Health().StoreOK })
+	all, _ := mem.Alerts(context.Background(), zones.AlertFilter{})
+	if len(all) != 1 {
+		t.Fatalf("the store holds %d alerts for one episode: %v", len(all), all)
+	}
+	for name, w := range map[string]*zones.Watch{"a": a, "b": b} {
+		eventually(t, name+" to list the stored one", func() bool {
+			as, _ := w.Alerts(context.Background(), zones.AlertFilter{})
+			return len(as) == 1 && as[0].ID == all[0].ID
+		})
 	}
 }
 
